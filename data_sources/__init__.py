@@ -1,0 +1,216 @@
+"""The data façade: what the web app and the API import, and nothing else.
+
+`load_series` resolves the registries, reads the store (snapshot + live), filters by each
+city's local calendar, converts units and normalises. Bad requests raise `BadRequest`
+(or its subclass `NotFound`) with a message fit to show a user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from .registries import (
+    CITIES_BY_ID,
+    INDICATORS_BY_ID,
+    PAIR,
+    SOURCES,
+    Indicator,
+)
+from .settings import Settings
+from .store import SeriesStore
+from .units import NORMALISATIONS, UnitError, convert, normalise
+
+API_COLUMNS = ("city", "time", "value", "unit", "source", "origin", "stale", "period")
+
+
+class BadRequest(ValueError):
+    """A request the data layer cannot answer as asked; the message says why."""
+
+
+class NotFound(BadRequest):
+    """An unknown indicator or city."""
+
+
+@dataclass(frozen=True)
+class SeriesResult:
+    indicator: Indicator
+    frame: pd.DataFrame  # API_COLUMNS
+    unit: str
+    notes: tuple[str, ...]
+
+
+@lru_cache(maxsize=8)
+def _store_for(live_dir: str) -> SeriesStore:
+    return SeriesStore(live_dir)
+
+
+def get_store(settings: Settings | None = None) -> SeriesStore:
+    settings = settings or Settings.from_env()
+    return _store_for(str(settings.data_dir))
+
+
+def get_indicator(indicator_id: str) -> Indicator:
+    try:
+        return INDICATORS_BY_ID[indicator_id]
+    except KeyError:
+        raise NotFound(f"unknown indicator '{indicator_id}'") from None
+
+
+def parse_cities(text: str | None) -> tuple[str, ...]:
+    """'paris,sf' → ('paris', 'sf'); empty → the configured pair."""
+    if not text:
+        return PAIR
+    ids = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [city_id for city_id in ids if city_id not in CITIES_BY_ID]
+    if unknown:
+        known = ", ".join(CITIES_BY_ID)
+        raise NotFound(f"unknown city '{unknown[0]}' (known: {known})")
+    return ids or PAIR
+
+
+def parse_date(text: str | None, name: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"{name} must be an ISO date like 2016-01-31, not '{text}'") from None
+
+
+def parse_base_year(text: str | None) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or not 1900 <= int(text) <= 2100:
+        raise BadRequest(f"base must be a year like 2017, not '{text}'")
+    return int(text)
+
+
+def local_times(frame: pd.DataFrame) -> pd.Series:
+    """Each row's time on its own city's clock (naive)."""
+    out = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
+    for city_id, rows in frame.groupby("city"):
+        tz = CITIES_BY_ID[city_id].timezone
+        out.loc[rows.index] = rows["time"].dt.tz_convert(tz).dt.tz_localize(None)
+    return out
+
+
+PERIOD_FORMATS = {"annual": "%Y", "monthly": "%Y-%m", "daily": "%Y-%m-%d"}
+
+
+def period_labels(frame: pd.DataFrame, local: pd.Series) -> pd.Series:
+    """The period each row describes, on its city's calendar ('2016', '2016-03', …)."""
+    labels = local.dt.strftime("%Y-%m-%dT%H:%M")
+    for freq, fmt in PERIOD_FORMATS.items():
+        mask = frame["freq"] == freq
+        labels[mask] = local[mask].dt.strftime(fmt)
+    return labels
+
+
+def load_series(
+    indicator_id: str,
+    cities: str | tuple[str, ...] | None = None,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    norm: str | None = None,
+    unit: str | None = None,
+    base: str | None = None,
+    lang: str = "en",
+    settings: Settings | None = None,
+) -> SeriesResult:
+    """One indicator for some cities, filtered, converted and normalised.
+
+    Raises:
+        BadRequest: a parameter is malformed or asks for something meaningless
+            (NotFound for an unknown indicator or city).
+    """
+    indicator = get_indicator(indicator_id)
+    city_ids = cities if isinstance(cities, tuple) else parse_cities(cities)
+    start_date, end_date = parse_date(start, "start"), parse_date(end, "end")
+    if start_date and end_date and start_date > end_date:
+        raise BadRequest("start must not be after end")
+    norm = norm or "absolute"
+    if norm not in NORMALISATIONS:
+        raise BadRequest(f"norm must be one of {', '.join(NORMALISATIONS)}, not '{norm}'")
+    if norm != "absolute" and unit and unit != indicator.unit:
+        raise BadRequest("a unit can be chosen only with norm=absolute")
+
+    store = get_store(settings)
+    frame = store.read(indicator.id, city_ids)
+    local = local_times(frame)
+    keep = pd.Series(True, index=frame.index)
+    if start_date:
+        keep &= local >= pd.Timestamp(start_date)
+    if end_date:
+        keep &= local < pd.Timestamp(end_date) + pd.Timedelta(days=1)
+    frame = frame[keep].assign(year=local[keep].dt.year)
+    local = local[keep]
+
+    try:
+        if norm == "absolute":
+            shown_unit = unit or indicator.unit
+            frame = frame.assign(value=convert(frame["value"], indicator, shown_unit))
+            notes: tuple[str, ...] = ()
+        else:
+            populations = store.read("population", city_ids)
+            populations["year"] = local_times(populations).dt.year
+            areas = {c: CITIES_BY_ID[c].area_km2.value for c in city_ids}
+            normalised = normalise(
+                frame, indicator, norm, populations=populations, areas_km2=areas,
+                base_year=parse_base_year(base), lang=lang,
+            )
+            frame, shown_unit, notes = normalised.frame, normalised.unit, normalised.notes
+    except UnitError as error:
+        raise BadRequest(str(error)) from None
+
+    out = pd.DataFrame(
+        {
+            "city": frame["city"],
+            "time": frame["time"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "value": frame["value"].round(6),
+            "unit": shown_unit,
+            "source": frame["source"],
+            "origin": frame["origin"],
+            "stale": frame["stale"].astype(bool),
+            "period": period_labels(frame, local),
+        },
+        columns=list(API_COLUMNS),
+    ).reset_index(drop=True)
+    return SeriesResult(indicator, out, shown_unit, notes)
+
+
+def source_status(settings: Settings | None = None) -> list[dict]:
+    """Per source: publisher, licence, status and when its data were fetched."""
+    stored = get_store(settings).series()
+    rows = []
+    for source in SOURCES:
+        mine = [s.provenance for s in stored if s.provenance["source"] == source.id]
+        if not mine:
+            status, fetched_at = "unavailable", None
+        else:
+            fetched_at = max(p.get("fetched_at", "") for p in mine)
+            status = "stale" if any(p.get("status") == "stale" for p in mine) else "ok"
+        rows.append(
+            {
+                "id": source.id,
+                "publisher": source.publisher,
+                "dataset": source.dataset,
+                "url": source.url,
+                "licence": source.licence,
+                "licence_url": source.licence_url,
+                "status": status,
+                "fetched_at": fetched_at,
+                "series": len(mine),
+            }
+        )
+    return rows
+
+
+def series_provenance(indicator_id: str, settings: Settings | None = None) -> list[dict]:
+    """The provenance sidecars of every stored series of one indicator."""
+    get_indicator(indicator_id)
+    return [s.provenance for s in get_store(settings).series(indicator_id)]

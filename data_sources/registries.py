@@ -1,0 +1,177 @@
+"""Cities, indicators and sources as data: frozen records loaded from registry/*.toml.
+
+Each registry is a tuple in file order plus a `*_BY_ID` dict derived from it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+REGISTRY_DIR = Path(__file__).parent / "registry"
+
+DOMAINS = ("air", "mobility", "energy", "waste", "traffic")
+LANGUAGES = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number with the year it describes and where it came from."""
+
+    value: float
+    year: int
+    source: str
+
+
+@dataclass(frozen=True)
+class City:
+    id: str
+    names: dict[str, str]
+    country: str
+    timezone: str
+    lat: float
+    lon: float
+    population: Figure
+    area_km2: Figure
+    source_ids: dict[str, str]
+
+    def name(self, lang: str) -> str:
+        return self.names[lang]
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """How a normalised value is expressed: value / denominator × factor, in unit."""
+
+    factor: float
+    units: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    value: float
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CityBinding:
+    """What an indicator measures in one city, in both languages."""
+
+    definitions: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    domain: str
+    labels: dict[str, str]
+    descriptions: dict[str, str]
+    unit: str
+    units: tuple[str, ...]
+    freq: str
+    higher_is_better: bool | None
+    comparability: dict[str, str]
+    reference_lines: tuple[ReferenceLine, ...]
+    cities: dict[str, CityBinding]
+    per_capita: Scaling | None = None
+    per_km2: Scaling | None = None
+    headline: bool = False
+
+    def label(self, lang: str) -> str:
+        return self.labels[lang]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    publisher: str
+    dataset: str
+    url: str
+    licence: str
+    licence_url: str
+
+
+def _by_lang(table: dict, stem: str) -> dict[str, str]:
+    return {lang: table[f"{stem}_{lang}"] for lang in LANGUAGES}
+
+
+def _scaling(table: dict | None) -> Scaling | None:
+    if table is None:
+        return None
+    return Scaling(factor=float(table["factor"]), units=_by_lang(table, "unit"))
+
+
+def _load(name: str) -> dict:
+    with open(REGISTRY_DIR / name, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def load_cities() -> tuple[City, ...]:
+    raw = _load("cities.toml")
+    return tuple(
+        City(
+            id=city_id,
+            names=_by_lang(entry, "name"),
+            country=entry["country"],
+            timezone=entry["timezone"],
+            lat=entry["lat"],
+            lon=entry["lon"],
+            population=Figure(**entry["population"]),
+            area_km2=Figure(**entry["area_km2"]),
+            source_ids=dict(entry["source_ids"]),
+        )
+        for city_id, entry in raw["cities"].items()
+    )
+
+
+def load_indicators() -> tuple[Indicator, ...]:
+    raw = _load("indicators.toml")
+    indicators = []
+    for indicator_id, entry in raw["indicators"].items():
+        indicators.append(
+            Indicator(
+                id=indicator_id,
+                domain=entry["domain"],
+                labels=_by_lang(entry, "label"),
+                descriptions=_by_lang(entry, "description"),
+                unit=entry["unit"],
+                units=tuple(entry.get("units", [entry["unit"]])),
+                freq=entry["freq"],
+                higher_is_better=entry.get("higher_is_better"),
+                comparability=_by_lang(entry, "comparability"),
+                reference_lines=tuple(
+                    ReferenceLine(value=line["value"], labels=_by_lang(line, "label"))
+                    for line in entry.get("reference_lines", [])
+                ),
+                cities={
+                    city_id: CityBinding(definitions=_by_lang(binding, "definition"))
+                    for city_id, binding in entry.get("cities", {}).items()
+                },
+                per_capita=_scaling(entry.get("per_capita")),
+                per_km2=_scaling(entry.get("per_km2")),
+                headline=entry.get("headline", False),
+            )
+        )
+    return tuple(indicators)
+
+
+def load_sources() -> tuple[Source, ...]:
+    raw = _load("sources.toml")
+    return tuple(
+        Source(id=source_id, **entry) for source_id, entry in raw["sources"].items()
+    )
+
+
+CITIES = load_cities()
+CITIES_BY_ID = {city.id: city for city in CITIES}
+PAIR: tuple[str, str] = tuple(_load("cities.toml")["pair"])  # type: ignore[assignment]
+INDICATORS = load_indicators()
+INDICATORS_BY_ID = {indicator.id: indicator for indicator in INDICATORS}
+SOURCES = load_sources()
+SOURCES_BY_ID = {source.id: source for source in SOURCES}
+
+
+def headline_indicator(domain: str) -> Indicator:
+    """The indicator a domain shows first."""
+    return next(i for i in INDICATORS if i.domain == domain and i.headline)

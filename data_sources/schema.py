@@ -1,0 +1,44 @@
+"""The tidy observation table: one row per (city, indicator, time), values in canonical units."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+COLUMNS = ("city", "indicator", "time", "freq", "value", "source")
+KEY = ("city", "indicator", "time")
+FREQUENCIES = ("instant", "hourly", "daily", "monthly", "annual")
+
+
+class SchemaError(ValueError):
+    """A frame does not follow the tidy observation schema."""
+
+
+def validate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Check columns, types and key uniqueness; return the frame sorted by its key.
+
+    Extra columns (such as `origin` added by the store) are kept.
+    """
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"missing columns: {', '.join(missing)}")
+    out = frame.copy()
+    out["time"] = pd.to_datetime(out["time"], utc=True)
+    out["value"] = pd.to_numeric(out["value"], errors="raise").astype("float64")
+    for column in ("city", "indicator", "freq", "source"):
+        out[column] = out[column].astype(str)
+    bad_freq = sorted(set(out["freq"]) - set(FREQUENCIES))
+    if bad_freq:
+        raise SchemaError(f"unknown frequency: {', '.join(bad_freq)}")
+    if out["value"].isna().any():
+        raise SchemaError("missing values must be dropped, not stored as NaN")
+    duplicated = out.duplicated(list(KEY), keep=False)
+    if duplicated.any():
+        first = out[duplicated].iloc[0]
+        raise SchemaError(
+            f"duplicate key: {first['city']} {first['indicator']} {first['time']}"
+        )
+    return out.sort_values(list(KEY), ignore_index=True)
+
+
+def empty_frame() -> pd.DataFrame:
+    return validate(pd.DataFrame({c: [] for c in COLUMNS}))

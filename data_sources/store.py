@@ -1,0 +1,194 @@
+"""The series store: tidy CSV files with JSON provenance sidecars, written atomically.
+
+Layout of a store folder (the shipped snapshot and the live store share it):
+
+    <root>/<indicator>/<city>__<source>.json             the sidecar, and the pointer
+    <root>/<indicator>/<city>__<source>.<sha12>.csv      the rows it points to
+
+A write puts the rows in a new content-addressed file first, then replaces the sidecar
+with one atomic rename. A crash at any moment therefore leaves the sidecar pointing at
+either the previous complete file or the new one, never at a partial file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from io import BytesIO
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .schema import COLUMNS, KEY, empty_frame, validate
+
+SNAPSHOT_DIR = Path(__file__).parent / "snapshot"
+ORIGINS = ("snapshot", "live")
+
+
+class StoreError(RuntimeError):
+    """A stored series cannot be read back (missing file or checksum mismatch)."""
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; not every platform lets a folder be opened.
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Write `payload` to `path` through a temp file in the same folder + rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_dir(path.parent)
+
+
+def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    out = frame.loc[:, list(COLUMNS)].copy()
+    out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return out.to_csv(index=False, lineterminator="\n", float_format="%.10g").encode()
+
+
+@dataclass(frozen=True)
+class StoredSeries:
+    """One sidecar as read back, with where it lives."""
+
+    root: Path
+    sidecar_path: Path
+    provenance: dict
+
+    @property
+    def data_path(self) -> Path:
+        return self.sidecar_path.parent / self.provenance["file"]
+
+
+def series_stem(city_id: str, source_id: str) -> str:
+    return f"{city_id}__{source_id}"
+
+
+def write_series(root: Path, frame: pd.DataFrame, provenance: dict) -> Path:
+    """Store one (indicator, city, source) series atomically; return the sidecar path.
+
+    `provenance` is completed with row count, checksum and data file name.
+    """
+    frame = validate(frame)
+    keys = frame[["indicator", "city", "source"]].drop_duplicates()
+    if len(keys) != 1:
+        raise ValueError("a stored series holds exactly one indicator, city and source")
+    indicator_id, city_id, source_id = keys.iloc[0]
+    folder = Path(root) / indicator_id
+    stem = series_stem(city_id, source_id)
+    payload = frame_to_csv_bytes(frame)
+    digest = hashlib.sha256(payload).hexdigest()
+    data_name = f"{stem}.{digest[:12]}.csv"
+    data_path = folder / data_name
+    if not data_path.exists():
+        _atomic_write_bytes(data_path, payload)
+    sidecar = {
+        **provenance,
+        "indicator": indicator_id,
+        "city": city_id,
+        "source": source_id,
+        "rows": len(frame),
+        "first": frame["time"].min().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "last": frame["time"].max().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "file": data_name,
+        "sha256": digest,
+    }
+    sidecar_path = folder / f"{stem}.json"
+    text = json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    _atomic_write_bytes(sidecar_path, text.encode())
+    # Older versions are now unreferenced; a crash before this only leaves litter.
+    for old in folder.glob(f"{stem}.*.csv"):
+        if old.name != data_name:
+            with contextlib.suppress(FileNotFoundError):
+                old.unlink()
+    return sidecar_path
+
+
+def read_sidecars(root: Path, indicator_id: str | None = None) -> list[StoredSeries]:
+    root = Path(root)
+    pattern = f"{indicator_id}/*.json" if indicator_id else "*/*.json"
+    found = []
+    for path in sorted(root.glob(pattern)):
+        with open(path, encoding="utf-8") as handle:
+            found.append(StoredSeries(root, path, json.load(handle)))
+    return found
+
+
+def read_rows(series: StoredSeries) -> pd.DataFrame:
+    """The rows a sidecar points at, checked against its checksum."""
+    try:
+        payload = series.data_path.read_bytes()
+    except FileNotFoundError as error:
+        raise StoreError(f"{series.sidecar_path.name}: data file missing") from error
+    if hashlib.sha256(payload).hexdigest() != series.provenance["sha256"]:
+        raise StoreError(f"{series.sidecar_path.name}: checksum mismatch")
+    return validate(pd.read_csv(BytesIO(payload), dtype={"value": "float64"}))
+
+
+class SeriesStore:
+    """Reads the shipped snapshot and the live store as one table."""
+
+    def __init__(self, live_dir: Path | str, snapshot_dir: Path | str = SNAPSHOT_DIR):
+        self.roots = {"snapshot": Path(snapshot_dir), "live": Path(live_dir)}
+
+    @property
+    def live_dir(self) -> Path:
+        return self.roots["live"]
+
+    def write_live(self, frame: pd.DataFrame, provenance: dict) -> Path:
+        return write_series(self.live_dir, frame, {**provenance, "origin": "live"})
+
+    def series(self, indicator_id: str | None = None) -> list[StoredSeries]:
+        """Every stored series (snapshot first, then live), with its provenance."""
+        found = []
+        for origin, root in self.roots.items():
+            for stored in read_sidecars(root, indicator_id):
+                stored.provenance.setdefault("origin", origin)
+                found.append(stored)
+        return found
+
+    def read(self, indicator_id: str, city_ids: Iterable[str] | None = None) -> pd.DataFrame:
+        """Tidy rows of one indicator with `origin` and `stale` columns.
+
+        Where several series give a value for the same (city, time), the one fetched
+        last wins, so a live refresh overrides the snapshot and keeps the rest.
+        """
+        wanted = set(city_ids) if city_ids is not None else None
+        frames = []
+        for stored in self.series(indicator_id):
+            meta = stored.provenance
+            if wanted is not None and meta["city"] not in wanted:
+                continue
+            rows = read_rows(stored)
+            rows["origin"] = meta["origin"]
+            rows["stale"] = meta.get("status") == "stale"
+            rows["fetched_at"] = meta.get("fetched_at", "")
+            frames.append(rows)
+        if not frames:
+            out = empty_frame()
+            out["origin"] = pd.Series(dtype=str)
+            out["stale"] = pd.Series(dtype=bool)
+            return out
+        merged = pd.concat(frames, ignore_index=True).sort_values("fetched_at")
+        merged = merged.drop_duplicates(list(KEY), keep="last").drop(columns="fetched_at")
+        return validate(merged)
