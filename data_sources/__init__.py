@@ -78,7 +78,9 @@ def parse_date(text: str | None, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise BadRequest(f"{name} must be an ISO date like 2016-01-31, not '{text}'") from None
+        raise BadRequest(
+            f"{name} must be an ISO date like 2016-01-31, not '{text}'"
+        ) from None
 
 
 def parse_base_year(text: str | None) -> int | None:
@@ -135,7 +137,9 @@ def load_series(
         raise BadRequest("start must not be after end")
     norm = norm or "absolute"
     if norm not in NORMALISATIONS:
-        raise BadRequest(f"norm must be one of {', '.join(NORMALISATIONS)}, not '{norm}'")
+        raise BadRequest(
+            f"norm must be one of {', '.join(NORMALISATIONS)}, not '{norm}'"
+        )
     if norm != "absolute" and unit and unit != indicator.unit:
         raise BadRequest("a unit can be chosen only with norm=absolute")
 
@@ -160,10 +164,19 @@ def load_series(
             populations["year"] = local_times(populations).dt.year
             areas = {c: CITIES_BY_ID[c].area_km2.value for c in city_ids}
             normalised = normalise(
-                frame, indicator, norm, populations=populations, areas_km2=areas,
-                base_year=parse_base_year(base), lang=lang,
+                frame,
+                indicator,
+                norm,
+                populations=populations,
+                areas_km2=areas,
+                base_year=parse_base_year(base),
+                lang=lang,
             )
-            frame, shown_unit, notes = normalised.frame, normalised.unit, normalised.notes
+            frame, shown_unit, notes = (
+                normalised.frame,
+                normalised.unit,
+                normalised.notes,
+            )
     except UnitError as error:
         raise BadRequest(str(error)) from None
 
@@ -210,7 +223,9 @@ def source_status(settings: Settings | None = None) -> list[dict]:
     return rows
 
 
-def series_provenance(indicator_id: str, settings: Settings | None = None) -> list[dict]:
+def series_provenance(
+    indicator_id: str, settings: Settings | None = None
+) -> list[dict]:
     """The provenance sidecars of every stored series of one indicator."""
     get_indicator(indicator_id)
     return [s.provenance for s in get_store(settings).series(indicator_id)]

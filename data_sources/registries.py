@@ -30,6 +30,7 @@ class City:
     names: dict[str, str]
     country: str
     timezone: str
+    colour: str
     lat: float
     lon: float
     population: Figure
@@ -115,6 +116,7 @@ def load_cities() -> tuple[City, ...]:
             names=_by_lang(entry, "name"),
             country=entry["country"],
             timezone=entry["timezone"],
+            colour=entry["colour"],
             lat=entry["lat"],
             lon=entry["lon"],
             population=Figure(**entry["population"]),

@@ -112,8 +112,13 @@ def page_figures(
     rows = rows.sort_values("year")
     frame = frame_of(local_start(rows["year"].astype(str), tz), rows["value"])
     sources = [
-        {"period": str(r.year), "value": float(r.value), "url": r.source_url,
-         "page": r.source_name, "note": r.note}
+        {
+            "period": str(r.year),
+            "value": float(r.value),
+            "url": r.source_url,
+            "page": r.source_name,
+            "note": r.note,
+        }
         for r in rows.itertuples()
     ]
     return frame, sources
@@ -129,14 +134,21 @@ def page_fact_row(data_dir: Path, city_name: str, indicator_text: str) -> pd.Ser
 
 
 def _fact_source(row: pd.Series, period: str, value: float) -> dict:
-    return {"period": period, "value": value, "url": row["source_url"],
-            "page": row["page_date_or_note"], "note": row["caveat"]}
+    return {
+        "period": period,
+        "value": value,
+        "url": row["source_url"],
+        "page": row["page_date_or_note"],
+        "note": row["caveat"],
+    }
 
 
 # ------------------------------------------------------------------ air
 
 AIRPARIF_DAILY = "air/paris_pm25_pm10_no2_o3_daily_airparif_paris_centre_2011_2017.csv"
-AIRPARIF_ANNUAL = "air/paris_pm25_pm10_no2_o3_annual_airparif_paris_centre_2011_2017.csv"
+AIRPARIF_ANNUAL = (
+    "air/paris_pm25_pm10_no2_o3_annual_airparif_paris_centre_2011_2017.csv"
+)
 AIRPARIF_INPUT = (
     "../shared/data/{} ← limegimlet/airparif airparif_centre_13_8_2017.csv "
     "@ 1e52cb0f1e890616b7e14ab37384efe555406ac8"
@@ -155,7 +167,10 @@ def airparif_daily(data_dir: Path, pollutant: str, indicator: str) -> Series:
     daily = _read(data_dir, AIRPARIF_DAILY)
     valid = daily[daily[f"{pollutant}_valid_hours"] >= 18]
     return Series(
-        indicator, "paris", "airparif", "daily",
+        indicator,
+        "paris",
+        "airparif",
+        "daily",
         frame_of(local_start(valid["date"], PARIS_TZ), valid[f"{pollutant}_mean_ugm3"]),
         f"Daily means of hourly {pollutant.upper()} at Airparif Paris Centre, kept on "
         "days with ≥ 18 valid hours. Day = Paris local calendar day; time = its start "
@@ -164,13 +179,18 @@ def airparif_daily(data_dir: Path, pollutant: str, indicator: str) -> Series:
     )
 
 
-def airparif_annual(data_dir: Path, pollutant: str, indicator: str, years=None) -> Series:
+def airparif_annual(
+    data_dir: Path, pollutant: str, indicator: str, years=None
+) -> Series:
     annual = _read(data_dir, AIRPARIF_ANNUAL)
     rows = annual[(annual["pollutant"] == pollutant) & annual["full_calendar_year"]]
     if years is not None:
         rows = rows[rows["year"].isin(list(years))]
     return Series(
-        indicator, "paris", "airparif", "annual",
+        indicator,
+        "paris",
+        "airparif",
+        "annual",
         frame_of(local_start(rows["year"].astype(str), PARIS_TZ), rows["mean_ugm3"]),
         f"Annual mean of daily {pollutant} means (days with ≥ 18 valid hours) at "
         "Airparif Paris Centre; full calendar years only (2011 and 2017 are partial "
@@ -185,7 +205,10 @@ def sf_county_annual(
     county = _read(data_dir, SF_COUNTY, dtype=str)
     values = pd.to_numeric(county[column].replace(".", None)) * factor
     return Series(
-        indicator, "sf", "epa_county_report", "annual",
+        indicator,
+        "sf",
+        "epa_county_report",
+        "annual",
         frame_of(local_start(county["Year"], SF_TZ), values),
         f"EPA county statistic '{column}' for San Francisco County (06075); '.' = no "
         f"data, left out.{note}",
@@ -198,13 +221,18 @@ def build_air(data_dir: Path) -> Iterator[Series]:
     yield airparif_daily(data_dir, "o3", "o3")
     sf = _read(data_dir, SF_DAILY)
     yield Series(
-        "pm25", "sf", "epa_airdata", "daily",
+        "pm25",
+        "sf",
+        "epa_airdata",
+        "daily",
         frame_of(local_start(sf["date"], PST), sf["pm25_daily_mean_ugm3"]),
         "EPA AirData daily arithmetic mean (1-hour samples), monitor 06-075-0005 POC 3; "
         "blank days (missing or < 18 hourly values) left out; negative values kept as "
         "published. Day = local standard time (PST) calendar day.",
-        [f"../shared/data/{SF_DAILY} ← infowetrust/spiral data/air.json "
-         "@ 8aa45f73ac6ee1d9ff43738aadad3ea09ea1e1ec"],
+        [
+            f"../shared/data/{SF_DAILY} ← infowetrust/spiral data/air.json "
+            "@ 8aa45f73ac6ee1d9ff43738aadad3ea09ea1e1ec"
+        ],
     )
     yield airparif_annual(data_dir, "PM2.5", "pm25_annual")
     yield sf_county_annual(data_dir, "PM2.5 Weighted Mean 24-hr", "pm25_annual")
@@ -214,42 +242,63 @@ def build_air(data_dir: Path) -> Iterator[Series]:
     airbase = _read(data_dir, AIRBASE_ANNUAL)
     background = airbase[airbase["station_code"] == "FR04037"]
     yield Series(
-        "no2", "paris", "eea_airbase", "annual",
-        frame_of(local_start(background["year"].astype(str), PARIS_TZ),
-                 background["no2_annual_mean_ugm3"]),
+        "no2",
+        "paris",
+        "eea_airbase",
+        "annual",
+        frame_of(
+            local_start(background["year"].astype(str), PARIS_TZ),
+            background["no2_annual_mean_ugm3"],
+        ),
         "Annual mean of daily NO2 means (days with ≥ 18 valid hours) at AirBase station "
         "FR04037 PARIS 13eme (urban background), 1999-2012. The traffic station FR04012 "
         "in the same file is left out.",
-        [f"../shared/data/{AIRBASE_ANNUAL} ← jorisvandenbossche/DS-python-data-analysis "
-         "notebooks/data/FR04037… @ afaef8616738a83a2edf0a50db6cf41c70a99c6d"],
+        [
+            f"../shared/data/{AIRBASE_ANNUAL} ← jorisvandenbossche/DS-python-data-analysis "
+            "notebooks/data/FR04037… @ afaef8616738a83a2edf0a50db6cf41c70a99c6d"
+        ],
     )
     # Paris Centre continues the background series after AirBase stops (2012).
     yield airparif_annual(data_dir, "NO2", "no2", years=range(2013, 2017))
     yield sf_county_annual(
-        data_dir, "NO2 Mean 1-hr", "no2", factor=UGM3_PER_PPB["no2"],
+        data_dir,
+        "NO2 Mean 1-hr",
+        "no2",
+        factor=UGM3_PER_PPB["no2"],
         note=" Published in ppb; converted × 1.88 to µg/m³ (25 °C, 1 atm).",
     )
 
     aqi = _read(data_dir, AQICN)
     yield Series(
-        "aqi_pm25_subindex", "paris", "waqi", "daily",
+        "aqi_pm25_subindex",
+        "paris",
+        "waqi",
+        "daily",
         frame_of(local_start(aqi["date"], PARIS_TZ), aqi["pm25"]),
         "aqicn.org daily PM2.5 sub-index (US EPA AQI scale), an index and not a "
         "concentration; blank days left out.",
-        [f"../shared/data/{AQICN} ← aiMBF/air_quality_project data/paris-air-quality.csv "
-         "@ aa9a5c10d5c44bfdf991db032abeecbaa7aca5d6"],
+        [
+            f"../shared/data/{AQICN} ← aiMBF/air_quality_project data/paris-air-quality.csv "
+            "@ aa9a5c10d5c44bfdf991db032abeecbaa7aca5d6"
+        ],
     )
 
 
 # ------------------------------------------------------------------ mobility
 
 GBFS_SAMPLES = {
-    "paris": ("gbfs_paris", "mobility/gbfs_samples/velib_station_status_2025-10-18.json",
-              "dariusbengo/Velib station_status.json "
-              "@ aebb7ccba3e0893636f0a77ae4edbb90c2744779"),
-    "sf": ("gbfs_sf", "mobility/gbfs_samples/baywheels_station_status_2023-07-19.json",
-           "terinjokes/baywheels-history station_status.json "
-           "@ b409260cc6a4a38b5d9c5336e32f132d1d8b71ac"),
+    "paris": (
+        "gbfs_paris",
+        "mobility/gbfs_samples/velib_station_status_2025-10-18.json",
+        "dariusbengo/Velib station_status.json "
+        "@ aebb7ccba3e0893636f0a77ae4edbb90c2744779",
+    ),
+    "sf": (
+        "gbfs_sf",
+        "mobility/gbfs_samples/baywheels_station_status_2023-07-19.json",
+        "terinjokes/baywheels-history station_status.json "
+        "@ b409260cc6a4a38b5d9c5336e32f132d1d8b71ac",
+    ),
 }
 
 
@@ -259,7 +308,10 @@ def build_mobility(data_dir: Path) -> Iterator[Series]:
             points = parse_station_status(json.load(handle), city_id, source_id)
         for point in points.itertuples():
             yield Series(
-                point.indicator, city_id, source_id, "instant",
+                point.indicator,
+                city_id,
+                source_id,
+                "instant",
                 pd.DataFrame({"time": [point.time], "value": [point.value]}),
                 "One real GBFS station_status snapshot: sum over stations that are "
                 "installed and renting; time = the feed's own last-updated stamp.",
@@ -268,13 +320,18 @@ def build_mobility(data_dir: Path) -> Iterator[Series]:
 
     monthly = _read(data_dir, "mobility/sf_baywheels_monthly_trips_2017_2026.csv")
     yield Series(
-        "bikeshare_trips", "sf", "baywheels_trips", "monthly",
+        "bikeshare_trips",
+        "sf",
+        "baywheels_trips",
+        "monthly",
         frame_of(local_start(monthly["year_month"], SF_TZ), monthly["total_trips"]),
         "Monthly total_trips as aggregated from Lyft's trip files (trips without a start "
         "time or start coordinates dropped). 2017-06 is the system's first, partial "
         "month.",
-        ["../shared/data/mobility/sf_baywheels_monthly_trips_2017_2026.csv ← "
-         "joshgunter/bay-wheels-explorer index.html @ e8ad389dd8776b8941c2430a59d24877f77e31d8"],
+        [
+            "../shared/data/mobility/sf_baywheels_monthly_trips_2017_2026.csv ← "
+            "joshgunter/bay-wheels-explorer index.html @ e8ad389dd8776b8941c2430a59d24877f77e31d8"
+        ],
     )
 
     sept_2020, sources_2020 = page_figures(
@@ -284,12 +341,17 @@ def build_mobility(data_dir: Path) -> Iterator[Series]:
     sources_2020[0]["period"] = "2020-09"
     row_2024 = page_fact_row(data_dir, "Paris", "Velib trips per month")
     assert row_2024["period"] == "2024-09", row_2024["period"]
-    sept_2024 = pd.DataFrame({
-        "time": local_start(pd.Series(["2024-09"]), PARIS_TZ),
-        "value": [float(row_2024["value"])],
-    })
+    sept_2024 = pd.DataFrame(
+        {
+            "time": local_start(pd.Series(["2024-09"]), PARIS_TZ),
+            "value": [float(row_2024["value"])],
+        }
+    )
     yield Series(
-        "bikeshare_trips", "paris", "page_figures", "monthly",
+        "bikeshare_trips",
+        "paris",
+        "page_figures",
+        "monthly",
         pd.concat([sept_2020, sept_2024], ignore_index=True),
         "Vélib' Métropole trips in September 2020 and September 2024, as announced in "
         "press releases; whole network. No monthly series is published.",
@@ -301,29 +363,46 @@ def build_mobility(data_dir: Path) -> Iterator[Series]:
         data_dir, "Paris", "Paris Métro annual ridership (voyages)", PARIS_TZ
     )
     yield Series(
-        "transit_ridership", "paris", "page_figures", "annual", metro,
+        "transit_ridership",
+        "paris",
+        "page_figures",
+        "annual",
+        metro,
         "Paris Métro annual voyages 2021-2024 as quoted on public pages.",
-        [FACTS_INPUT.format(FACTS_2)], metro_sources,
+        [FACTS_INPUT.format(FACTS_2)],
+        metro_sources,
     )
     muni, muni_sources = page_figures(
-        data_dir, "San Francisco",
-        "Muni annual ridership (passenger trips / boardings)", SF_TZ,
+        data_dir,
+        "San Francisco",
+        "Muni annual ridership (passenger trips / boardings)",
+        SF_TZ,
     )
     yield Series(
-        "transit_ridership", "sf", "page_figures", "annual", muni,
+        "transit_ridership",
+        "sf",
+        "page_figures",
+        "annual",
+        muni,
         "SFMTA Muni calendar-year ridership (boardings) 2023-2024 as quoted on public "
         "pages.",
-        [FACTS_INPUT.format(FACTS_2)], muni_sources,
+        [FACTS_INPUT.format(FACTS_2)],
+        muni_sources,
     )
 
     counters = _read(data_dir, "mobility/paris_bike_counters_daily_total_2020.csv")
     yield Series(
-        "bike_counts", "paris", "paris_bike_counters", "daily",
+        "bike_counts",
+        "paris",
+        "paris_bike_counters",
+        "daily",
         frame_of(local_start(counters["date"], PARIS_TZ), counters["total_count"]),
         "Sum over the 40 counting sites of each day's count (n_sites = 40 every day).",
-        ["../shared/data/mobility/paris_bike_counters_daily_total_2020.csv ← "
-         "jwoLondon/tripParisVis data/paris/StationDailyTimeSeriesCounters.csv "
-         "@ 6b09bf0d5fca014193c7ab64b74b12c690f5927d"],
+        [
+            "../shared/data/mobility/paris_bike_counters_daily_total_2020.csv ← "
+            "jwoLondon/tripParisVis data/paris/StationDailyTimeSeriesCounters.csv "
+            "@ 6b09bf0d5fca014193c7ab64b74b12c690f5927d"
+        ],
     )
 
 
@@ -337,74 +416,117 @@ CEC_GAS = "energy/sf_county_cec_ecdms_gas_mtherms_by_sector_1990_2020.csv"
 def build_energy(data_dir: Path) -> Iterator[Series]:
     recent = _read(data_dir, CEC_2022)
     older = _read(data_dir, CEC_2019)
-    total = pd.concat([
-        older[(older["sector"] == "Total") & (older["year"] < 2000)],
-        recent[recent["sector"] == "Total"],
-    ])
+    total = pd.concat(
+        [
+            older[(older["sector"] == "Total") & (older["year"] < 2000)],
+            recent[recent["sector"] == "Total"],
+        ]
+    )
     yield Series(
-        "electricity_consumption", "sf", "cec_ecdms", "annual",
-        frame_of(local_start(total["year"].astype(str), SF_TZ), total["consumption_gwh"]),
+        "electricity_consumption",
+        "sf",
+        "cec_ecdms",
+        "annual",
+        frame_of(
+            local_start(total["year"].astype(str), SF_TZ), total["consumption_gwh"]
+        ),
         "CEC ECDMS 'Total' for San Francisco County: 2000-2022 from the later export, "
         "1990-1999 from the 2021-04-21 export (CEC revised past years slightly between "
         "exports).",
-        [f"../shared/data/{CEC_2022} ← aagh-jr/Cogs108_SP25 data/ElectricityByCounty.csv "
-         "@ a2f8bab263c03cae941059bdf1f18af32d48adf5",
-         f"../shared/data/{CEC_2019} ← BAAQMD/ECDMS data-raw/CEC/ECDMS/2021-04-21/"
-         "ElectricityByCounty.csv @ ca2814f64248cdab47536ab04597a9df6410a07d"],
+        [
+            f"../shared/data/{CEC_2022} ← aagh-jr/Cogs108_SP25 data/ElectricityByCounty.csv "
+            "@ a2f8bab263c03cae941059bdf1f18af32d48adf5",
+            f"../shared/data/{CEC_2019} ← BAAQMD/ECDMS data-raw/CEC/ECDMS/2021-04-21/"
+            "ElectricityByCounty.csv @ ca2814f64248cdab47536ab04597a9df6410a07d",
+        ],
     )
     paris = _read(data_dir, "energy/paris_dept75_odre_electricity_total_mwh_2022.csv")
     yield Series(
-        "electricity_consumption", "paris", "odre_conso_departement", "annual",
-        frame_of(local_start(paris["year"].astype(str), PARIS_TZ),
-                 paris["electricity_consumption_total_mwh"]
-                 * conversion_factor("MWh", "GWh")),
+        "electricity_consumption",
+        "paris",
+        "odre_conso_departement",
+        "annual",
+        frame_of(
+            local_start(paris["year"].astype(str), PARIS_TZ),
+            paris["electricity_consumption_total_mwh"]
+            * conversion_factor("MWh", "GWh"),
+        ),
         "Consommation électricité totale of département 75 (= commune of Paris), all "
         "operators, MWh ÷ 1000.",
-        ["../shared/data/energy/paris_dept75_odre_electricity_total_mwh_2022.csv ← "
-         "piterre/TIPE conso-departement-annuelle.csv "
-         "@ a6e8c3d1a1b4e8a1cce865cf8b3da5684ef55b2d"],
+        [
+            "../shared/data/energy/paris_dept75_odre_electricity_total_mwh_2022.csv ← "
+            "piterre/TIPE conso-departement-annuelle.csv "
+            "@ a6e8c3d1a1b4e8a1cce865cf8b3da5684ef55b2d"
+        ],
     )
 
     eco2mix = _read(
-        data_dir, "energy/paris_region_idf_and_france_rte_eco2mix_monthly_energy_gwh_2012_2021.csv"
+        data_dir,
+        "energy/paris_region_idf_and_france_rte_eco2mix_monthly_energy_gwh_2012_2021.csv",
     )
-    idf = eco2mix[(eco2mix["Territoire"] == "Ile-de-France") & (eco2mix["Consommation totale"] > 0)]
+    idf = eco2mix[
+        (eco2mix["Territoire"] == "Ile-de-France")
+        & (eco2mix["Consommation totale"] > 0)
+    ]
     yield Series(
-        "electricity_monthly", "paris", "rte_eco2mix", "monthly",
+        "electricity_monthly",
+        "paris",
+        "rte_eco2mix",
+        "monthly",
         frame_of(local_start(idf["Mois"], PARIS_TZ), idf["Consommation totale"]),
         "RTE éCO2mix monthly 'Consommation totale' for the Île-de-France region (GWh). "
         "All of 2013 is published as 0 and is left out as missing.",
-        ["../shared/data/energy/paris_region_idf_and_france_rte_eco2mix_monthly_energy_"
-         "gwh_2012_2021.csv ← AzzouzCherif/Temporal-Series-electricity-forecast- "
-         "conso_elec.csv @ 1afa96f65f8470aa265e12b29d65344419796ad5"],
+        [
+            "../shared/data/energy/paris_region_idf_and_france_rte_eco2mix_monthly_energy_"
+            "gwh_2012_2021.csv ← AzzouzCherif/Temporal-Series-electricity-forecast- "
+            "conso_elec.csv @ 1afa96f65f8470aa265e12b29d65344419796ad5"
+        ],
     )
-    pge = _read(data_dir, "energy/sf_pge_electricity_monthly_citytotal_by_class_2017_2023.csv")
+    pge = _read(
+        data_dir, "energy/sf_pge_electricity_monthly_citytotal_by_class_2017_2023.csv"
+    )
     res_com = pge[pge["CUSTOMERCLASS"].isin(["Elec- Residential", "Elec- Commercial"])]
     by_month = res_com.groupby(["YEAR", "MONTH"], as_index=False)["total_kwh"].sum()
-    labels = by_month["YEAR"].astype(str) + "-" + by_month["MONTH"].astype(str).str.zfill(2)
+    labels = (
+        by_month["YEAR"].astype(str) + "-" + by_month["MONTH"].astype(str).str.zfill(2)
+    )
     yield Series(
-        "electricity_monthly", "sf", "pge_energy_data", "monthly",
-        frame_of(local_start(labels, SF_TZ),
-                 by_month["total_kwh"] * conversion_factor("kWh", "GWh")),
+        "electricity_monthly",
+        "sf",
+        "pge_energy_data",
+        "monthly",
+        frame_of(
+            local_start(labels, SF_TZ),
+            by_month["total_kwh"] * conversion_factor("kWh", "GWh"),
+        ),
         "Residential + Commercial kWh summed over 27 SF ZIP codes per month, ÷ 10⁶. "
         "The Industrial class is left out (masked or combined, erratic). PG&E "
         "deliveries only; 2021-07..2022-12 is missing in the source.",
-        ["../shared/data/energy/sf_pge_electricity_monthly_citytotal_by_class_2017_2023.csv"
-         " ← spencer-in-github/spencerzhang-218x.github.io pge/ and "
-         "slacgismo/industrial_energy_consumption @ 7b3c3fff65c2f940461ca3e7122c0db9e62a1d98"],
+        [
+            "../shared/data/energy/sf_pge_electricity_monthly_citytotal_by_class_2017_2023.csv"
+            " ← spencer-in-github/spencerzhang-218x.github.io pge/ and "
+            "slacgismo/industrial_energy_consumption @ 7b3c3fff65c2f940461ca3e7122c0db9e62a1d98"
+        ],
     )
 
     gas = _read(data_dir, CEC_GAS)
     gas_total = gas[gas["sector"] == "Total"]
     yield Series(
-        "gas_consumption", "sf", "cec_ecdms", "annual",
-        frame_of(local_start(gas_total["year"].astype(str), SF_TZ),
-                 gas_total["consumption_mtherms"] * conversion_factor("Mtherm", "GWh")),
+        "gas_consumption",
+        "sf",
+        "cec_ecdms",
+        "annual",
+        frame_of(
+            local_start(gas_total["year"].astype(str), SF_TZ),
+            gas_total["consumption_mtherms"] * conversion_factor("Mtherm", "GWh"),
+        ),
         "CEC ECDMS 'Total' natural gas for San Francisco County in millions of therms, "
         "× 29.3071 to GWh. 1990-2019 and 2020 come from two export vintages.",
-        [f"../shared/data/{CEC_GAS} ← BAAQMD/ECDMS GasByCounty.csv "
-         "@ ca2814f64248cdab47536ab04597a9df6410a07d and Zuang99/Gas-Dataset "
-         "GasByCounty.csv @ 439b7420a69609c6ce78ca063a4acf5631070aa3"],
+        [
+            f"../shared/data/{CEC_GAS} ← BAAQMD/ECDMS GasByCounty.csv "
+            "@ ca2814f64248cdab47536ab04597a9df6410a07d and Zuang99/Gas-Dataset "
+            "GasByCounty.csv @ 439b7420a69609c6ce78ca063a4acf5631070aa3"
+        ],
     )
 
 
@@ -420,9 +542,16 @@ def build_waste(data_dir: Path) -> Iterator[Series]:
     )
     year = str(collected["period"])
     yield Series(
-        "waste_collected", "paris", "page_figures", "annual",
-        pd.DataFrame({"time": local_start(pd.Series([year]), PARIS_TZ),
-                      "value": [float(collected["value"])]}),
+        "waste_collected",
+        "paris",
+        "page_figures",
+        "annual",
+        pd.DataFrame(
+            {
+                "time": local_start(pd.Series([year]), PARIS_TZ),
+                "value": [float(collected["value"])],
+            }
+        ),
         "Household and assimilated waste collected in Paris in 2018 (tonnes), from the "
         "Ville de Paris annual report on waste services.",
         [FACTS_INPUT.format(FACTS_1)],
@@ -435,14 +564,18 @@ def build_waste(data_dir: Path) -> Iterator[Series]:
     tons = pd.concat([drs["disposal_tons"], rdrs["landfill_plus_transformation_tons"]])
     years = pd.concat([drs["year"], rdrs["year"]]).astype(str)
     yield Series(
-        "waste_collected", "sf", "calrecycle", "annual",
-        frame_of(local_start(years, SF_TZ),
-                 tons * conversion_factor("short ton", "t")),
+        "waste_collected",
+        "sf",
+        "calrecycle",
+        "annual",
+        frame_of(local_start(years, SF_TZ), tons * conversion_factor("short ton", "t")),
         "CalRecycle disposal by jurisdiction of origin, San Francisco: DRS annual "
         "disposal tons 1995-2019, then RDRS landfill + transformation 2020-2023 (series "
         f"break). US short tons × {TONNES_PER_SHORT_TON} to tonnes.",
-        [f"../shared/data/{WASTE_SF} ← emthomas112/ca-mfa-ucsb-tnc CalRecycle DRS/RDRS "
-         "xlsx @ c67720888160d4ce92a0e69bc322a0de4ae6ee52"],
+        [
+            f"../shared/data/{WASTE_SF} ← emthomas112/ca-mfa-ucsb-tnc CalRecycle DRS/RDRS "
+            "xlsx @ c67720888160d4ce92a0e69bc322a0de4ae6ee52"
+        ],
     )
 
     rate_2014, sources_2014 = page_figures(
@@ -451,10 +584,17 @@ def build_waste(data_dir: Path) -> Iterator[Series]:
     share = RECYCLED_SHARE.search(collected["caveat"])
     if share is None:
         raise ValueError("the 2018 Paris waste row no longer gives a recycled share")
-    rate_2018 = pd.DataFrame({"time": local_start(pd.Series([year]), PARIS_TZ),
-                              "value": [float(share.group(1))]})
+    rate_2018 = pd.DataFrame(
+        {
+            "time": local_start(pd.Series([year]), PARIS_TZ),
+            "value": [float(share.group(1))],
+        }
+    )
     yield Series(
-        "recycling_rate", "paris", "page_figures", "annual",
+        "recycling_rate",
+        "paris",
+        "page_figures",
+        "annual",
         pd.concat([rate_2014, rate_2018], ignore_index=True),
         "Recycling rate of household waste: 2014 from the Cour des comptes as quoted; "
         "2018 = the recycled share given in the Ville de Paris 2018 report.",
@@ -463,13 +603,18 @@ def build_waste(data_dir: Path) -> Iterator[Series]:
     )
     recology = _read(data_dir, "waste/sf_recology_2017_recycling_tonnage_diversion.csv")
     yield Series(
-        "recycling_rate", "sf", "recology_report", "annual",
+        "recycling_rate",
+        "sf",
+        "recology_report",
+        "annual",
         frame_of(local_start(pd.Series(["2017"]), SF_TZ), recology["diversion_Rate"]),
         "Diversion rate of the Recology annual report for rate year 2017 (includes "
         "construction and demolition and other streams).",
-        ["../shared/data/waste/sf_recology_2017_recycling_tonnage_diversion.csv ← "
-         "jamie-ramos/municipal_recycling 2017_raw.csv "
-         "@ 2b11f8e429f711c731d02dc9fdee00ca1fb5e673"],
+        [
+            "../shared/data/waste/sf_recology_2017_recycling_tonnage_diversion.csv ← "
+            "jamie-ramos/municipal_recycling 2017_raw.csv "
+            "@ 2b11f8e429f711c731d02dc9fdee00ca1fb5e673"
+        ],
     )
 
 
@@ -479,52 +624,86 @@ INRIX_FILE = "traffic/paris_sf_inrix_global_traffic_scorecard_2018.csv"
 
 
 def build_traffic(data_dir: Path) -> Iterator[Series]:
-    onisr = _read(data_dir, "traffic/paris_dept75_onisr_road_deaths_annual_2017_2022.csv")
+    onisr = _read(
+        data_dir, "traffic/paris_dept75_onisr_road_deaths_annual_2017_2022.csv"
+    )
     complete = onisr[onisr["complete_year"]]
     yield Series(
-        "road_deaths", "paris", "onisr_barometre", "annual",
-        frame_of(local_start(complete["year"].astype(str), PARIS_TZ),
-                 complete["road_deaths"]),
+        "road_deaths",
+        "paris",
+        "onisr_barometre",
+        "annual",
+        frame_of(
+            local_start(complete["year"].astype(str), PARIS_TZ), complete["road_deaths"]
+        ),
         "Sum of monthly ONISR road deaths (within 30 days) for département 75; complete "
         "years only (2022 lacks December and is left out). 2020 monthly data were not "
         "yet consolidated when published.",
-        ["../shared/data/traffic/paris_dept75_onisr_road_deaths_annual_2017_2022.csv ← "
-         "etalab/barometre-resultats-donnees "
-         "@ 1ebaef31ac4c10f2c7a139f2cfbd9a791c1fe589"],
+        [
+            "../shared/data/traffic/paris_dept75_onisr_road_deaths_annual_2017_2022.csv ← "
+            "etalab/barometre-resultats-donnees "
+            "@ 1ebaef31ac4c10f2c7a139f2cfbd9a791c1fe589"
+        ],
     )
     # 2000-2001 used a 6-day definition (before 2005): left out.
     early, early_sources = page_figures(
-        data_dir, "Paris", "road traffic deaths (tués), Paris", PARIS_TZ,
+        data_dir,
+        "Paris",
+        "road traffic deaths (tués), Paris",
+        PARIS_TZ,
         years=(2005, 2010, 2011, 2012, 2013),
     )
     yield Series(
-        "road_deaths", "paris", "page_figures", "annual", early,
+        "road_deaths",
+        "paris",
+        "page_figures",
+        "annual",
+        early,
         "Préfecture de police figures quoted in the press (2012 and 2013 provisional); "
         "2000-2001 (6-day definition) left out.",
-        [FACTS_INPUT.format(FACTS_2)], early_sources,
+        [FACTS_INPUT.format(FACTS_2)],
+        early_sources,
     )
     vision_zero = _read(
         data_dir, "traffic/sf_vision_zero_traffic_fatalities_by_year_mode_2014_2025.csv"
     )
     totals = vision_zero[vision_zero["victim_mode"] == "All"]
     yield Series(
-        "road_deaths", "sf", "sf_vision_zero", "annual",
+        "road_deaths",
+        "sf",
+        "sf_vision_zero",
+        "annual",
         frame_of(local_start(totals["year"].astype(str), SF_TZ), totals["fatalities"]),
         "Persons killed per collision year, all road-user types (count of DataSF "
         "records); 2025 provisional (data as of 2026-01-06).",
-        ["../shared/data/traffic/sf_vision_zero_traffic_fatalities_by_year_mode_2014_2025"
-         ".csv ← rfaleiro/SF-Traffic-Crashes-Victims-Involved "
-         "@ c743a29d1e98598ccf6195776a94caa966148c8f"],
+        [
+            "../shared/data/traffic/sf_vision_zero_traffic_fatalities_by_year_mode_2014_2025"
+            ".csv ← rfaleiro/SF-Traffic-Crashes-Victims-Involved "
+            "@ c743a29d1e98598ccf6195776a94caa966148c8f"
+        ],
     )
-    citylab = _read(data_dir, "traffic/sf_citylab_vision_zero_fatalities_by_mode_2010_2018.csv")
-    early_sf = citylab[citylab["year"] < 2014].groupby("year", as_index=False)["fatalities"].sum()
+    citylab = _read(
+        data_dir, "traffic/sf_citylab_vision_zero_fatalities_by_mode_2010_2018.csv"
+    )
+    early_sf = (
+        citylab[citylab["year"] < 2014]
+        .groupby("year", as_index=False)["fatalities"]
+        .sum()
+    )
     yield Series(
-        "road_deaths", "sf", "citylab_vision_zero", "annual",
-        frame_of(local_start(early_sf["year"].astype(str), SF_TZ), early_sf["fatalities"]),
+        "road_deaths",
+        "sf",
+        "citylab_vision_zero",
+        "annual",
+        frame_of(
+            local_start(early_sf["year"].astype(str), SF_TZ), early_sf["fatalities"]
+        ),
         "Sum of pedestrians, motorists and cyclists killed, 2010-2013 only (later years "
         "come from the current DataSF file).",
-        ["../shared/data/traffic/sf_citylab_vision_zero_fatalities_by_mode_2010_2018.csv "
-         "← theatlantic/citylab-data @ e495fc9ee38fdb785073041528c432db548d68d0"],
+        [
+            "../shared/data/traffic/sf_citylab_vision_zero_fatalities_by_mode_2010_2018.csv "
+            "← theatlantic/citylab-data @ e495fc9ee38fdb785073041528c432db548d68d0"
+        ],
     )
 
     inrix = _read(data_dir, INRIX_FILE)
@@ -532,36 +711,58 @@ def build_traffic(data_dir: Path) -> Iterator[Series]:
         ("paris", "Paris", PARIS_TZ, "paris", (2021, 2022, 2023, 2024)),
         ("sf", "San Francisco", SF_TZ, "san francisco, ca", (2023,)),
     ):
-        hours = float(inrix.loc[inrix["city_name"] == row_name, "hours_congestion"]
-                      .iloc[0].split(" ")[0])
+        hours = float(
+            inrix.loc[inrix["city_name"] == row_name, "hours_congestion"]
+            .iloc[0]
+            .split(" ")[0]
+        )
         yield Series(
-            "congestion_hours", city_id, "inrix_scorecard", "annual",
-            pd.DataFrame({"time": local_start(pd.Series(["2018"]), tz), "value": [hours]}),
+            "congestion_hours",
+            city_id,
+            "inrix_scorecard",
+            "annual",
+            pd.DataFrame(
+                {"time": local_start(pd.Series(["2018"]), tz), "value": [hours]}
+            ),
             "INRIX 2018 scorecard 'hours_congestion' (the number before the rank).",
-            [f"../shared/data/{INRIX_FILE} ← ruathudo/network-analysis-uoh "
-             "data/scoreboard-traffic.csv @ 27fa80095fe8f4a6f539fd05f9d635650971f421"],
+            [
+                f"../shared/data/{INRIX_FILE} ← ruathudo/network-analysis-uoh "
+                "data/scoreboard-traffic.csv @ 27fa80095fe8f4a6f539fd05f9d635650971f421"
+            ],
         )
         peak, peak_sources = page_figures(
             data_dir, city_name, "INRIX peak hours spent in congestion per driver", tz
         )
         lost, lost_sources = page_figures(
-            data_dir, city_name, "INRIX hours lost in congestion per driver", tz,
+            data_dir,
+            city_name,
+            "INRIX hours lost in congestion per driver",
+            tz,
             years=later,
         )
         yield Series(
-            "congestion_hours", city_id, "page_figures", "annual",
+            "congestion_hours",
+            city_id,
+            "page_figures",
+            "annual",
             pd.concat([peak, lost], ignore_index=True),
             "INRIX scorecard figures quoted on pages: 2016-2017 'peak hours spent in "
             "congestion', later years 'hours lost'. Each year is its own edition.",
-            [FACTS_INPUT.format(FACTS_2)], peak_sources + lost_sources,
+            [FACTS_INPUT.format(FACTS_2)],
+            peak_sources + lost_sources,
         )
         level, level_sources = page_figures(
             data_dir, city_name, "TomTom Traffic Index congestion level", tz
         )
         yield Series(
-            "congestion_level", city_id, "page_figures", "annual", level,
+            "congestion_level",
+            city_id,
+            "page_figures",
+            "annual",
+            level,
             "TomTom Traffic Index congestion level (% extra travel time) quoted on pages.",
-            [FACTS_INPUT.format(FACTS_2)], level_sources,
+            [FACTS_INPUT.format(FACTS_2)],
+            level_sources,
         )
 
 
@@ -573,43 +774,71 @@ def build_population(data_dir: Path) -> Iterator[Series]:
         data_dir, "Paris", "population municipale légale (1 Jan)", PARIS_TZ
     )
     yield Series(
-        "population", "paris", "page_figures", "annual", paris,
+        "population",
+        "paris",
+        "page_figures",
+        "annual",
+        paris,
         "INSEE populations municipales légales (1 January) as quoted on pages.",
-        [FACTS_INPUT.format(FACTS_2)], paris_sources,
+        [FACTS_INPUT.format(FACTS_2)],
+        paris_sources,
     )
-    census = _read(data_dir, "context/sf_county_census_population_estimates_2000_2019.csv")
+    census = _read(
+        data_dir, "context/sf_county_census_population_estimates_2000_2019.csv"
+    )
     estimates = census[census["estimate_type"].str.startswith("POPESTIMATE")]
     yield Series(
-        "population", "sf", "census_popest", "annual",
-        frame_of(local_start(estimates["year"].astype(str), SF_TZ), estimates["population"]),
+        "population",
+        "sf",
+        "census_popest",
+        "annual",
+        frame_of(
+            local_start(estimates["year"].astype(str), SF_TZ), estimates["population"]
+        ),
         "US Census Bureau 1 July estimates (POPESTIMATEyyyy rows; Vintage 2009 for "
         "2000-2009, Vintage 2019 for 2010-2019).",
-        ["../shared/data/context/sf_county_census_population_estimates_2000_2019.csv ← "
-         "IMMM-SFA/tell inputs/Observed_Population/Raw_Data "
-         "@ 36db7d9f28f8b9571f614c1a85a075342788a01c"],
+        [
+            "../shared/data/context/sf_county_census_population_estimates_2000_2019.csv ← "
+            "IMMM-SFA/tell inputs/Observed_Population/Raw_Data "
+            "@ 36db7d9f28f8b9571f614c1a85a075342788a01c"
+        ],
     )
-    census_2020 = page_fact_row(data_dir, "San Francisco", "population (city and county)")
+    census_2020 = page_fact_row(
+        data_dir, "San Francisco", "population (city and county)"
+    )
     estimate_2022 = page_fact_row(data_dir, "San Francisco", "population estimate")
     estimate_2024, sources_2024 = page_figures(
         data_dir, "San Francisco", "population estimate (city and county)", SF_TZ
     )
-    later = pd.DataFrame({
-        "time": local_start(pd.Series(["2020", "2022"]), SF_TZ),
-        "value": [float(census_2020["value"]), float(estimate_2022["value"])],
-    })
+    later = pd.DataFrame(
+        {
+            "time": local_start(pd.Series(["2020", "2022"]), SF_TZ),
+            "value": [float(census_2020["value"]), float(estimate_2022["value"])],
+        }
+    )
     yield Series(
-        "population", "sf", "page_figures", "annual",
+        "population",
+        "sf",
+        "page_figures",
+        "annual",
         pd.concat([later, estimate_2024], ignore_index=True),
         "2020 census count, 2022 and 2024 Census estimates as quoted on pages.",
         [FACTS_INPUT.format(FACTS_1), FACTS_INPUT.format(FACTS_2)],
-        [_fact_source(census_2020, "2020", float(census_2020["value"])),
-         _fact_source(estimate_2022, "2022", float(estimate_2022["value"]))]
+        [
+            _fact_source(census_2020, "2020", float(census_2020["value"])),
+            _fact_source(estimate_2022, "2022", float(estimate_2022["value"])),
+        ]
         + sources_2024,
     )
 
 
 BUILDERS: tuple[Callable[[Path], Iterator[Series]], ...] = (
-    build_air, build_mobility, build_energy, build_waste, build_traffic, build_population,
+    build_air,
+    build_mobility,
+    build_energy,
+    build_waste,
+    build_traffic,
+    build_population,
 )
 
 

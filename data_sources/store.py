@@ -17,9 +17,9 @@ import hashlib
 import json
 import os
 import tempfile
-from io import BytesIO
 from collections.abc import Iterable
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
@@ -47,7 +47,9 @@ def _fsync_dir(folder: Path) -> None:
 def _atomic_write_bytes(path: Path, payload: bytes) -> None:
     """Write `payload` to `path` through a temp file in the same folder + rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp_name = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -167,7 +169,9 @@ class SeriesStore:
                 found.append(stored)
         return found
 
-    def read(self, indicator_id: str, city_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    def read(
+        self, indicator_id: str, city_ids: Iterable[str] | None = None
+    ) -> pd.DataFrame:
         """Tidy rows of one indicator with `origin` and `stale` columns.
 
         Where several series give a value for the same (city, time), the one fetched
@@ -190,5 +194,7 @@ class SeriesStore:
             out["stale"] = pd.Series(dtype=bool)
             return out
         merged = pd.concat(frames, ignore_index=True).sort_values("fetched_at")
-        merged = merged.drop_duplicates(list(KEY), keep="last").drop(columns="fetched_at")
+        merged = merged.drop_duplicates(list(KEY), keep="last").drop(
+            columns="fetched_at"
+        )
         return validate(merged)

@@ -66,7 +66,9 @@ def convert(values: pd.Series, indicator: Indicator, to_unit: str) -> pd.Series:
     """Values from the indicator's canonical unit to one of its offered units."""
     if to_unit not in indicator.units:
         offered = ", ".join(indicator.units)
-        raise UnitError(f"unit '{to_unit}' is not offered for {indicator.id} ({offered})")
+        raise UnitError(
+            f"unit '{to_unit}' is not offered for {indicator.id} ({offered})"
+        )
     return values * conversion_factor(indicator.unit, to_unit, indicator.id)
 
 
@@ -163,7 +165,9 @@ def normalise(
     if base_year is not None:
         lacking = [c for c in cities if base_year not in years_by_city[c]]
         if lacking:
-            raise UnitError(f"no value in base year {base_year} for {', '.join(lacking)}")
+            raise UnitError(
+                f"no value in base year {base_year} for {', '.join(lacking)}"
+            )
     else:
         common = sorted(set.intersection(*years_by_city.values()))
         if common:

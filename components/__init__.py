@@ -1,0 +1,1 @@
+"""Layout and figure builders, the page, and the web routes."""

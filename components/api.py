@@ -1,0 +1,136 @@
+"""The data API and health check, on the Flask server behind Dash.
+
+Every error is JSON `{"error": "..."}` with a 4xx status; no traceback ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import flask
+from werkzeug.exceptions import HTTPException
+
+import data_sources
+from data_sources.registries import INDICATORS
+
+from .i18n import pick_lang
+
+log = logging.getLogger(__name__)
+api = flask.Blueprint("api", __name__)
+
+SERIES_PARAMS = ("cities", "start", "end", "norm", "unit", "base", "lang")
+
+
+def error(message: str, status: int) -> flask.Response:
+    response = flask.jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+@api.errorhandler(data_sources.BadRequest)
+def bad_request(exc: data_sources.BadRequest) -> flask.Response:
+    return error(str(exc), 404 if isinstance(exc, data_sources.NotFound) else 400)
+
+
+@api.get("/api/indicators")
+def indicators() -> flask.Response:
+    return flask.jsonify(
+        [
+            {
+                "id": indicator.id,
+                "domain": indicator.domain,
+                "unit": indicator.unit,
+                "units": list(indicator.units),
+                "freq": indicator.freq,
+                "labels": indicator.labels,
+                "cities": sorted(indicator.cities),
+                "normalisations": ["absolute", "index"]
+                + (["per_capita"] if indicator.per_capita else [])
+                + (["per_km2"] if indicator.per_km2 else []),
+            }
+            for indicator in INDICATORS
+        ]
+    )
+
+
+@api.get("/api/series/<indicator_id>.<fmt>")
+def series(indicator_id: str, fmt: str) -> flask.Response:
+    if fmt not in ("csv", "json"):
+        return error(f"unknown format '{fmt}' (csv or json)", 404)
+    args = flask.request.args
+    unknown = sorted(set(args) - set(SERIES_PARAMS))
+    if unknown:
+        return error(
+            f"unknown parameter '{unknown[0]}' ({', '.join(SERIES_PARAMS)})", 400
+        )
+    lang = pick_lang(args.get("lang"))
+    result = data_sources.load_series(
+        indicator_id,
+        args.get("cities"),
+        start=args.get("start"),
+        end=args.get("end"),
+        norm=args.get("norm"),
+        unit=args.get("unit"),
+        base=args.get("base"),
+        lang=lang,
+    )
+    if fmt == "csv":
+        body = result.frame.to_csv(index=False, lineterminator="\n")
+        response = flask.Response(body, mimetype="text/csv")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{indicator_id}.csv"'
+        )
+        return response
+    return flask.jsonify(
+        {
+            "indicator": indicator_id,
+            "unit": result.unit,
+            "notes": list(result.notes),
+            "data": result.frame.to_dict(orient="records"),
+        }
+    )
+
+
+@api.get("/api/sources")
+def sources() -> flask.Response:
+    return flask.jsonify(data_sources.source_status())
+
+
+@api.route("/api/<path:unknown>")
+def unknown_endpoint(unknown: str) -> flask.Response:
+    # Without this, Dash's page routing would answer any /api/… path with the app.
+    return error(f"no such endpoint '/api/{unknown}'", 404)
+
+
+@api.get("/health")
+def health() -> flask.Response:
+    return flask.jsonify({"status": "ok"})
+
+
+def install(server: flask.Flask) -> None:
+    """Register the API and the JSON error handling on the app's Flask server."""
+    server.register_blueprint(api)
+
+    @server.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> flask.Response | HTTPException:
+        if flask.request.path.startswith("/api/"):
+            return error(exc.description or exc.name, exc.code or 500)
+        return exc
+
+    @server.errorhandler(Exception)
+    def unexpected(exc: Exception) -> flask.Response:
+        # Logged in full for us; the client gets a plain sentence, never a traceback.
+        log.exception("unhandled error on %s", flask.request.path)
+        return error("internal error; it has been logged", 500)
+
+    @server.after_request
+    def html_lang(response: flask.Response) -> flask.Response:
+        # Dash's index template has a bare <html>; screen readers need the language.
+        if response.mimetype == "text/html" and not response.direct_passthrough:
+            lang = pick_lang(
+                flask.request.args.get("lang"),
+                flask.request.headers.get("Accept-Language"),
+            )
+            body = response.get_data(as_text=True)
+            response.set_data(body.replace("<html>", f'<html lang="{lang}">', 1))
+        return response
