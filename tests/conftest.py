@@ -1,0 +1,61 @@
+"""Shared fixtures: an isolated live store per test, the shared data folder, the browser switch."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+# ../shared/data beside the repo (CI lays a copy of shared/ there too).
+SHARED_DATA = Path(os.environ.get("SISTERCITIES_SHARED_DATA", REPO.parent / "shared" / "data"))
+UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True)
+def empty_live_store(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own empty live store and no network: only the snapshot is read."""
+    live = tmp_path / "live-store"
+    monkeypatch.setenv("SISTERCITIES_DATA_DIR", str(live))
+    monkeypatch.setenv("SISTERCITIES_OFFLINE", "1")
+    return live
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real data files the snapshot is built from."""
+    if not (SHARED_DATA / "SOURCES.md").is_file():
+        if UNDER_CI:
+            pytest.fail(f"shared data folder missing under CI: {SHARED_DATA}")
+        pytest.skip(f"shared data folder not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def browser_available() -> bool:
+    return bool(shutil.which("chromedriver") and (shutil.which("chromium") or shutil.which("google-chrome")))
+
+
+def pytest_collection_modifyitems(config, items):
+    # Locally a missing browser skips with a reason; under CI it must fail, never skip.
+    if browser_available() or UNDER_CI:
+        return
+    skip = pytest.mark.skip(reason="needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_setup_options():
+    """Chrome flags for dash_duo: this machine has no network beyond package registries."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        "--window-size=1280,2000",
+    ):
+        options.add_argument(flag)
+    return options
