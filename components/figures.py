@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from data_sources.registries import CITIES_BY_ID, Indicator
 
 from .i18n import t
-from .theme import CITY_COLOURS, MUTED, TEMPLATE
+from .theme import CITY_COLOURS, INK, MUTED, TEMPLATE
 
 # Largest step between two consecutive values that still counts as "no gap".
 MAX_STEP = {
@@ -91,14 +91,17 @@ def comparison_figure(
             )
         )
     for line in indicator.reference_lines:
+        # Above the traces, on a light backing: dense daily data would hide it otherwise.
         figure.add_hline(
             y=line.value,
-            line={"dash": "dash", "color": MUTED, "width": 1},
+            layer="above",
+            line={"dash": "dash", "color": INK, "width": 1},
             annotation={
                 "text": line.labels[lang],
-                "font": {"color": MUTED, "size": 11},
+                "font": {"color": INK, "size": 11},
+                "bgcolor": "rgba(255,255,255,0.85)",
             },
-            annotation_position="top left",
+            annotation_position="top right",
         )
     figure.update_layout(
         yaxis_title=unit,

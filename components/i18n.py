@@ -29,6 +29,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "sources_label": {"en": "Sources: ", "fr": "Sources : "},
     "what_is_measured": {"en": "What is measured", "fr": "Ce qui est mesuré"},
     "no_data": {"en": "No data for this city", "fr": "Pas de données pour cette ville"},
+    "data_unavailable": {
+        "en": "These data cannot be read right now",
+        "fr": "Ces données sont illisibles pour le moment",
+    },
     "no_data_chart": {"en": "No data available", "fr": "Aucune donnée disponible"},
     "download_csv": {"en": "Download CSV", "fr": "Télécharger le CSV"},
     "span": {

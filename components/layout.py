@@ -10,7 +10,7 @@ from dash import dcc, html
 from data_sources.registries import CITIES_BY_ID, Indicator
 
 from . import ids
-from .figures import comparison_figure
+from .figures import comparison_figure, empty_figure
 from .i18n import fmt_date, fmt_number, t, unit_label
 
 
@@ -144,6 +144,23 @@ def indicator_section(
                 t("download_csv", lang),
                 href=f"/api/series/{indicator.id}.csv",
                 className="download",
+            ),
+        ],
+    )
+
+
+def unavailable_section(indicator: Indicator, lang: str) -> html.Section:
+    """Stands in for a section whose data could not be read."""
+    return html.Section(
+        id=ids.section(indicator.domain),
+        className="domain",
+        children=[
+            html.H2(t(f"domain.{indicator.domain}", lang)),
+            html.H3(indicator.label(lang)),
+            dcc.Graph(
+                id=ids.chart(indicator.id),
+                className="chart",
+                figure=empty_figure(t("data_unavailable", lang)),
             ),
         ],
     )

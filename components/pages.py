@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import dash
 import flask
 from dash import html
@@ -10,7 +12,9 @@ import data_sources
 from data_sources.registries import DOMAINS, PAIR, headline_indicator
 
 from .i18n import pick_lang
-from .layout import indicator_section, page
+from .layout import indicator_section, page, unavailable_section
+
+log = logging.getLogger(__name__)
 
 
 def _request_language(lang: str | None) -> str:
@@ -28,8 +32,14 @@ def home(lang: str | None = None, **_unknown_query: object) -> html.Div:
     sections = []
     for domain in DOMAINS:
         indicator = headline_indicator(domain)
-        result = data_sources.load_series(indicator.id, PAIR, lang=lang)
-        provenance = data_sources.series_provenance(indicator.id)
+        try:
+            result = data_sources.load_series(indicator.id, PAIR, lang=lang)
+            provenance = data_sources.series_provenance(indicator.id)
+        except Exception:
+            # One unreadable series must not take the whole page down with a traceback.
+            log.exception("section %s could not be loaded", indicator.id)
+            sections.append(unavailable_section(indicator, lang))
+            continue
         sections.append(
             indicator_section(
                 indicator, result.frame, result.unit, provenance, PAIR, lang

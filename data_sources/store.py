@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterable
@@ -26,8 +27,10 @@ import pandas as pd
 
 from .schema import COLUMNS, KEY, empty_frame, validate
 
+log = logging.getLogger(__name__)
+
 SNAPSHOT_DIR = Path(__file__).parent / "snapshot"
-ORIGINS = ("snapshot", "live")
+SIDECAR_KEYS = frozenset({"indicator", "city", "source", "file", "sha256"})
 
 
 class StoreError(RuntimeError):
@@ -131,8 +134,16 @@ def read_sidecars(root: Path, indicator_id: str | None = None) -> list[StoredSer
     pattern = f"{indicator_id}/*.json" if indicator_id else "*/*.json"
     found = []
     for path in sorted(root.glob(pattern)):
-        with open(path, encoding="utf-8") as handle:
-            found.append(StoredSeries(root, path, json.load(handle)))
+        try:
+            with open(path, encoding="utf-8") as handle:
+                provenance = json.load(handle)
+            missing = SIDECAR_KEYS - set(provenance)
+            if missing:
+                raise ValueError(f"missing {', '.join(sorted(missing))}")
+            found.append(StoredSeries(root, path, provenance))
+        except (OSError, ValueError) as error:
+            # Sidecars are replaced atomically, so this is outside damage: skip it.
+            log.warning("skipping unreadable sidecar %s: %s", path, error)
     return found
 
 
@@ -144,7 +155,10 @@ def read_rows(series: StoredSeries) -> pd.DataFrame:
         raise StoreError(f"{series.sidecar_path.name}: data file missing") from error
     if hashlib.sha256(payload).hexdigest() != series.provenance["sha256"]:
         raise StoreError(f"{series.sidecar_path.name}: checksum mismatch")
-    return validate(pd.read_csv(BytesIO(payload), dtype={"value": "float64"}))
+    try:
+        return validate(pd.read_csv(BytesIO(payload), dtype={"value": "float64"}))
+    except ValueError as error:  # includes SchemaError and pandas parse errors
+        raise StoreError(f"{series.sidecar_path.name}: {error}") from error
 
 
 class SeriesStore:
@@ -175,7 +189,8 @@ class SeriesStore:
         """Tidy rows of one indicator with `origin` and `stale` columns.
 
         Where several series give a value for the same (city, time), the one fetched
-        last wins, so a live refresh overrides the snapshot and keeps the rest.
+        last wins, so a live refresh overrides the snapshot and keeps the rest. A series
+        that cannot be read back is skipped (and logged): the others still serve.
         """
         wanted = set(city_ids) if city_ids is not None else None
         frames = []
@@ -183,7 +198,11 @@ class SeriesStore:
             meta = stored.provenance
             if wanted is not None and meta["city"] not in wanted:
                 continue
-            rows = read_rows(stored)
+            try:
+                rows = read_rows(stored)
+            except StoreError as error:
+                log.warning("skipping unreadable series: %s", error)
+                continue
             rows["origin"] = meta["origin"]
             rows["stale"] = meta.get("status") == "stale"
             rows["fetched_at"] = meta.get("fetched_at", "")

@@ -10,7 +10,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 # ../shared/data beside the repo (CI lays a copy of shared/ there too).
-SHARED_DATA = Path(os.environ.get("SISTERCITIES_SHARED_DATA", REPO.parent / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("SISTERCITIES_SHARED_DATA", REPO.parent / "shared" / "data")
+)
 UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -34,14 +36,19 @@ def shared_data() -> Path:
 
 
 def browser_available() -> bool:
-    return bool(shutil.which("chromedriver") and (shutil.which("chromium") or shutil.which("google-chrome")))
+    return bool(
+        shutil.which("chromedriver")
+        and (shutil.which("chromium") or shutil.which("google-chrome"))
+    )
 
 
 def pytest_collection_modifyitems(config, items):
     # Locally a missing browser skips with a reason; under CI it must fail, never skip.
     if browser_available() or UNDER_CI:
         return
-    skip = pytest.mark.skip(reason="needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)")
+    skip = pytest.mark.skip(
+        reason="needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -53,8 +60,13 @@ def pytest_setup_options():
 
     options = Options()
     for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
         "--window-size=1280,2000",
     ):
         options.add_argument(flag)

@@ -23,9 +23,14 @@ def test_indicators_lists_ids_units_labels_and_cities(client):
     body = client.get("/api/indicators").get_json()
     by_id = {entry["id"]: entry for entry in body}
     assert by_id["no2"] == {
-        "id": "no2", "domain": "air", "unit": "µg/m³", "units": ["µg/m³", "ppb"],
-        "freq": "annual", "labels": {"en": "NO₂, annual mean", "fr": "NO₂, moyenne annuelle"},
-        "cities": ["paris", "sf"], "normalisations": ["absolute", "index"],
+        "id": "no2",
+        "domain": "air",
+        "unit": "µg/m³",
+        "units": ["µg/m³", "ppb"],
+        "freq": "annual",
+        "labels": {"en": "NO₂, annual mean", "fr": "NO₂, moyenne annuelle"},
+        "cities": ["paris", "sf"],
+        "normalisations": ["absolute", "index"],
     }
     assert "per_capita" in by_id["road_deaths"]["normalisations"]
 
@@ -34,43 +39,87 @@ def test_no2_csv_matches_the_published_annual_values(client, shared_data):
     response = client.get("/api/series/no2.csv?cities=paris,sf")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = read_csv(response)
-    assert list(rows[0]) == ["city", "time", "value", "unit", "source", "origin", "stale", "period"]
+    assert list(rows[0]) == [
+        "city",
+        "time",
+        "value",
+        "unit",
+        "source",
+        "origin",
+        "stale",
+        "period",
+    ]
     paris = {r["period"]: float(r["value"]) for r in rows if r["city"] == "paris"}
     sf = {r["period"]: float(r["value"]) for r in rows if r["city"] == "sf"}
-    airbase = pd.read_csv(shared_data / "air/paris_no2_annual_airbase_FR04037_FR04012_1999_2012.csv")
+    airbase = pd.read_csv(
+        shared_data / "air/paris_no2_annual_airbase_FR04037_FR04012_1999_2012.csv"
+    )
     for record in airbase[airbase["station_code"] == "FR04037"].itertuples():
         assert paris[str(record.year)] == record.no2_annual_mean_ugm3
-    county = pd.read_csv(shared_data / "air/sf_county_epa_annual_concentrations_1980_2022.csv", dtype=str)
+    county = pd.read_csv(
+        shared_data / "air/sf_county_epa_annual_concentrations_1980_2022.csv", dtype=str
+    )
     published = dict(zip(county["Year"], county["NO2 Mean 1-hr"], strict=True))
-    assert sf == pytest.approx({y: float(ppb) * 1.88 for y, ppb in published.items() if ppb != "."})
-    assert rows[0]["time"] == "1998-12-31T23:00:00Z"  # Paris 1999 starts at local midnight
+    assert sf == pytest.approx(
+        {y: float(ppb) * 1.88 for y, ppb in published.items() if ppb != "."}
+    )
+    assert (
+        rows[0]["time"] == "1998-12-31T23:00:00Z"
+    )  # Paris 1999 starts at local midnight
     assert {r["unit"] for r in rows} == {"µg/m³"}
-    assert {r["origin"] for r in rows} == {"snapshot"} and {r["stale"] for r in rows} == {"False"}
+    assert {r["origin"] for r in rows} == {"snapshot"} and {
+        r["stale"] for r in rows
+    } == {"False"}
 
 
 def test_pm25_2016_returns_both_stations_daily_values(client, shared_data):
-    rows = read_csv(client.get("/api/series/pm25.csv?cities=paris,sf&start=2016-01-01&end=2016-12-31"))
-    paris = pd.read_csv(shared_data / "air/paris_pm25_pm10_no2_o3_daily_airparif_paris_centre_2011_2017.csv")
-    paris = paris[paris["date"].str.startswith("2016") & (paris["pm25_valid_hours"] >= 18)]
-    sf = pd.read_csv(shared_data / "air/sf_pm25_daily_epa_arkansas_st_060750005_2015_2024.csv")
+    rows = read_csv(
+        client.get(
+            "/api/series/pm25.csv?cities=paris,sf&start=2016-01-01&end=2016-12-31"
+        )
+    )
+    paris = pd.read_csv(
+        shared_data
+        / "air/paris_pm25_pm10_no2_o3_daily_airparif_paris_centre_2011_2017.csv"
+    )
+    paris = paris[
+        paris["date"].str.startswith("2016") & (paris["pm25_valid_hours"] >= 18)
+    ]
+    sf = pd.read_csv(
+        shared_data / "air/sf_pm25_daily_epa_arkansas_st_060750005_2015_2024.csv"
+    )
     sf = sf[sf["date"].str.startswith("2016")].dropna()
     got = {(r["city"], r["period"]): float(r["value"]) for r in rows}
-    expected = {("paris", d): v for d, v in zip(paris["date"], paris["pm25_mean_ugm3"], strict=True)}
-    expected |= {("sf", d): v for d, v in zip(sf["date"], sf["pm25_daily_mean_ugm3"], strict=True)}
+    expected = {
+        ("paris", d): v
+        for d, v in zip(paris["date"], paris["pm25_mean_ugm3"], strict=True)
+    }
+    expected |= {
+        ("sf", d): v
+        for d, v in zip(sf["date"], sf["pm25_daily_mean_ugm3"], strict=True)
+    }
     assert got == pytest.approx(expected)
     assert len(rows) == 344 + 348
 
 
 def test_json_has_unit_notes_and_records(client):
-    body = client.get("/api/series/road_deaths.json?cities=sf&norm=per_capita&start=2017-01-01&end=2017-12-31").get_json()
+    body = client.get(
+        "/api/series/road_deaths.json?cities=sf&norm=per_capita&start=2017-01-01&end=2017-12-31"
+    ).get_json()
     assert body["unit"] == "deaths per 100,000 inhabitants"
     [record] = body["data"]
     assert record["city"] == "sf" and record["period"] == "2017"
-    assert record["value"] == pytest.approx(20 / 878_040 * 1e5, rel=1e-6)  # Census 1 July 2017 estimate
+    assert record["value"] == pytest.approx(
+        20 / 878_040 * 1e5, rel=1e-6
+    )  # Census 1 July 2017 estimate
 
 
 def test_unit_conversion_back_to_ppb(client):
-    rows = read_csv(client.get("/api/series/no2.csv?cities=sf&unit=ppb&start=2010-01-01&end=2010-12-31"))
+    rows = read_csv(
+        client.get(
+            "/api/series/no2.csv?cities=sf&unit=ppb&start=2010-01-01&end=2010-12-31"
+        )
+    )
     assert [(r["value"], r["unit"]) for r in rows] == [("13.0", "ppb")]
 
 
@@ -81,8 +130,16 @@ def test_unit_conversion_back_to_ppb(client):
         ("/api/series/no2.csv?cities=paris,berlin", 404, "unknown city 'berlin'"),
         ("/api/series/no2.xml", 404, "unknown format 'xml'"),
         ("/api/series/no2.csv?start=2016-13-01", 400, "start must be an ISO date"),
-        ("/api/series/no2.csv?start=2017-01-01&end=2016-01-01", 400, "start must not be after end"),
-        ("/api/series/pm25.csv?norm=per_capita", 400, "dividing it by population makes no sense"),
+        (
+            "/api/series/no2.csv?start=2017-01-01&end=2016-01-01",
+            400,
+            "start must not be after end",
+        ),
+        (
+            "/api/series/pm25.csv?norm=per_capita",
+            400,
+            "dividing it by population makes no sense",
+        ),
         ("/api/series/no2.csv?norm=per_parsec", 400, "norm must be one of"),
         ("/api/series/road_deaths.csv?unit=ppb", 400, "'ppb' is not offered"),
         ("/api/series/no2.csv?norm=index&base=20x7", 400, "base must be a year"),
@@ -102,14 +159,22 @@ def test_sources_report_status_licence_and_fetch_date(client):
     assert by_id["paris_bike_counters"]["licence"].startswith("ODbL")
     assert by_id["airparif"]["status"] == "ok"
     assert by_id["airparif"]["fetched_at"] == "2026-11-25"
-    assert {entry["status"] for entry in body} <= {"ok", "stale", "unavailable", "disabled"}
+    assert {entry["status"] for entry in body} <= {
+        "ok",
+        "stale",
+        "unavailable",
+        "disabled",
+    }
 
 
 def test_health(client):
     assert client.get("/health").get_json() == {"status": "ok"}
 
 
-@pytest.mark.parametrize(("query", "header", "lang"), [("?lang=fr", "", "fr"), ("", "fr-FR,fr;q=0.9", "fr"), ("", "de", "en")])
+@pytest.mark.parametrize(
+    ("query", "header", "lang"),
+    [("?lang=fr", "", "fr"), ("", "fr-FR,fr;q=0.9", "fr"), ("", "de", "en")],
+)
 def test_the_page_declares_its_language(client, query, header, lang):
     response = client.get("/" + query, headers={"Accept-Language": header})
     assert response.status_code == 200

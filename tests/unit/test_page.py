@@ -29,8 +29,11 @@ def test_home_has_one_chart_per_domain_with_both_cities():
     layout = home(lang="en")
     graphs = [c for c in walk(layout) if type(c).__name__ == "Graph"]
     assert [g.id for g in graphs] == [
-        "chart-pm25", "chart-bikes_available", "chart-electricity_consumption",
-        "chart-waste_collected", "chart-road_deaths",
+        "chart-pm25",
+        "chart-bikes_available",
+        "chart-electricity_consumption",
+        "chart-waste_collected",
+        "chart-road_deaths",
     ]
     for graph in graphs:
         assert [trace.name for trace in graph.figure.data] == ["Paris", "San Francisco"]
@@ -52,19 +55,42 @@ def test_unknown_query_parameters_are_ignored():
 def test_source_line_names_publisher_licence_and_access_date():
     indicator = INDICATORS_BY_ID["road_deaths"]
     result = data_sources.load_series("road_deaths", PAIR)
-    section = indicator_section(indicator, result.frame, result.unit,
-                                data_sources.series_provenance("road_deaths"), PAIR, "en")
+    section = indicator_section(
+        indicator,
+        result.frame,
+        result.unit,
+        data_sources.series_provenance("road_deaths"),
+        PAIR,
+        "en",
+    )
     text = texts(section)
     assert "Licence Ouverte 2.0" in text and "accessed Nov 25, 2026" in text
 
 
 def test_no_line_is_drawn_through_missing_years():
     result = data_sources.load_series("road_deaths", ("paris",))
-    figure = comparison_figure(result.frame, INDICATORS_BY_ID["road_deaths"], "deaths", "en", ("paris",))
+    figure = comparison_figure(
+        result.frame, INDICATORS_BY_ID["road_deaths"], "deaths", "en", ("paris",)
+    )
     [trace] = figure.data
-    years = [None if y is None else x.year for x, y in zip(trace.x, trace.y, strict=True)]
+    years = [
+        None if y is None else x.year for x, y in zip(trace.x, trace.y, strict=True)
+    ]
     # Paris: 2005, (gap), 2010-2013, (gap), 2017-2021
-    assert years == [2005, None, 2010, 2011, 2012, 2013, None, 2017, 2018, 2019, 2020, 2021]
+    assert years == [
+        2005,
+        None,
+        2010,
+        2011,
+        2012,
+        2013,
+        None,
+        2017,
+        2018,
+        2019,
+        2020,
+        2021,
+    ]
     assert trace.connectgaps is False
 
 
@@ -74,13 +100,33 @@ def test_with_gaps_leaves_consecutive_days_alone():
 
 
 def test_reference_line_is_labelled_in_the_page_language():
-    result = data_sources.load_series("pm25", PAIR, start="2016-01-01", end="2016-01-31")
-    figure = comparison_figure(result.frame, INDICATORS_BY_ID["pm25"], "µg/m³", "fr", PAIR)
+    result = data_sources.load_series(
+        "pm25", PAIR, start="2016-01-01", end="2016-01-31"
+    )
+    figure = comparison_figure(
+        result.frame, INDICATORS_BY_ID["pm25"], "µg/m³", "fr", PAIR
+    )
     assert figure.layout.shapes[0].y0 == 15
-    assert figure.layout.annotations[0].text == "Ligne directrice OMS 2021, 24 heures (15 µg/m³)"
+    assert (
+        figure.layout.annotations[0].text
+        == "Ligne directrice OMS 2021, 24 heures (15 µg/m³)"
+    )
 
 
 def test_an_empty_frame_draws_a_no_data_message():
     result = data_sources.load_series("o3", ("sf",))
-    figure = comparison_figure(result.frame, INDICATORS_BY_ID["o3"], "µg/m³", "en", ("sf",))
+    figure = comparison_figure(
+        result.frame, INDICATORS_BY_ID["o3"], "µg/m³", "en", ("sf",)
+    )
     assert figure.layout.annotations[0].text == "No data available"
+
+
+def test_a_damaged_live_store_does_not_break_the_page(empty_live_store):
+    damaged = empty_live_store / "pm25"
+    damaged.mkdir(parents=True)
+    (damaged / "paris__open_meteo_air.json").write_text("{not json")
+    (damaged / "sf__open_meteo_air.json").write_text(
+        '{"file": "missing.csv", "sha256": "0"}'
+    )
+    graphs = [c for c in walk(home(lang="en")) if type(c).__name__ == "Graph"]
+    assert [trace.name for trace in graphs[0].figure.data] == ["Paris", "San Francisco"]

@@ -12,11 +12,19 @@ from data_sources.registries import (
     SOURCES_BY_ID,
     headline_indicator,
 )
-from data_sources.store import read_sidecars, SNAPSHOT_DIR
+from data_sources.store import SNAPSHOT_DIR, read_sidecars
 
 REQUIRED = (
-    "pm25", "pm10", "no2", "o3", "bikes_available", "docks_available",
-    "electricity_consumption", "transit_ridership", "waste_collected", "road_deaths",
+    "pm25",
+    "pm10",
+    "no2",
+    "o3",
+    "bikes_available",
+    "docks_available",
+    "electricity_consumption",
+    "transit_ridership",
+    "waste_collected",
+    "road_deaths",
 )
 INTENSIVE_UNITS = {"µg/m³", "index", "%", "hours per driver"}
 

@@ -11,7 +11,13 @@ import time
 import pandas as pd
 import pytest
 
-from data_sources.store import SeriesStore, StoreError, read_rows, read_sidecars, write_series
+from data_sources.store import (
+    SeriesStore,
+    StoreError,
+    read_rows,
+    read_sidecars,
+    write_series,
+)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -19,12 +25,24 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def series(values, start="2020-01-01", source="test_source", freq="daily"):
     """A small tidy frame in the store's schema (hand-made: tests only)."""
     times = pd.date_range(start, periods=len(values), freq="D", tz="UTC")
-    return pd.DataFrame({"city": "paris", "indicator": "pm25", "time": times,
-                         "freq": freq, "value": values, "source": source})
+    return pd.DataFrame(
+        {
+            "city": "paris",
+            "indicator": "pm25",
+            "time": times,
+            "freq": freq,
+            "value": values,
+            "source": source,
+        }
+    )
 
 
 def test_round_trip_keeps_values_and_provenance(tmp_path):
-    write_series(tmp_path, series([1.5, 2.25, 3.0]), {"publisher": "Airparif", "fetched_at": "2026-11-25"})
+    write_series(
+        tmp_path,
+        series([1.5, 2.25, 3.0]),
+        {"publisher": "Airparif", "fetched_at": "2026-11-25"},
+    )
     [stored] = read_sidecars(tmp_path, "pm25")
     assert stored.provenance["rows"] == 3
     assert stored.provenance["publisher"] == "Airparif"
@@ -51,10 +69,27 @@ def test_live_rows_override_the_snapshot_and_keep_their_origin(tmp_path):
     snapshot, live = tmp_path / "snapshot", tmp_path / "live"
     write_series(snapshot, series([10.0, 11.0, 12.0]), {"fetched_at": "2026-11-25"})
     store = SeriesStore(live, snapshot)
-    store.write_live(series([99.0, 98.0], start="2020-01-03", source="live_source"), {"fetched_at": "2026-11-26T08:00:00Z"})
+    store.write_live(
+        series([99.0, 98.0], start="2020-01-03", source="live_source"),
+        {"fetched_at": "2026-11-26T08:00:00Z"},
+    )
     merged = store.read("pm25", ["paris"])
     assert merged["value"].tolist() == [10.0, 11.0, 99.0, 98.0]
     assert merged["origin"].tolist() == ["snapshot", "snapshot", "live", "live"]
+
+
+def test_an_unreadable_live_series_falls_back_to_the_snapshot(tmp_path):
+    snapshot, live = tmp_path / "snapshot", tmp_path / "live"
+    write_series(snapshot, series([10.0, 11.0]), {"fetched_at": "2026-11-25"})
+    store = SeriesStore(live, snapshot)
+    store.write_live(
+        series([99.0, 98.0], source="live_source"), {"fetched_at": "2026-11-26"}
+    )
+    [stored] = read_sidecars(live, "pm25")
+    stored.data_path.unlink()  # e.g. removed by hand, or a disk fault
+    merged = store.read("pm25", ["paris"])
+    assert merged["value"].tolist() == [10.0, 11.0]
+    assert merged["origin"].tolist() == ["snapshot", "snapshot"]
 
 
 def test_a_stale_live_series_is_marked_stale(tmp_path):
@@ -90,8 +125,12 @@ def test_kill_9_during_writes_always_leaves_a_complete_version(tmp_path):
     rng = random.Random(20261125)
     for trial in range(6):
         root = tmp_path / f"trial-{trial}"
-        child = subprocess.Popen([sys.executable, "-c", WRITER, str(root)], cwd=REPO,
-                                 stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(root)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert child.stdout.readline().strip() == "1"  # one version is complete
             time.sleep(rng.uniform(0.0, 0.4))

@@ -40,9 +40,14 @@ def test_convert_refuses_a_unit_the_indicator_does_not_offer():
 
 def tidy(city_values: dict[str, dict[int, float]]) -> pd.DataFrame:
     rows = [
-        {"city": city, "year": year, "value": value,
-         "time": pd.Timestamp(f"{year}-01-01", tz="UTC")}
-        for city, by_year in city_values.items() for year, value in by_year.items()
+        {
+            "city": city,
+            "year": year,
+            "value": value,
+            "time": pd.Timestamp(f"{year}-01-01", tz="UTC"),
+        }
+        for city, by_year in city_values.items()
+        for year, value in by_year.items()
     ]
     return pd.DataFrame(rows)
 
@@ -53,7 +58,9 @@ POPULATIONS = tidy({"paris": {2017: 2_187_526, 2022: 2_113_705}, "sf": {2017: 88
 
 def test_per_capita_uses_the_matching_year_and_flags_the_nearest():
     deaths = tidy({"paris": {2017: 31, 2019: 34}, "sf": {2017: 20}})
-    result = normalise(deaths, INDICATORS_BY_ID["road_deaths"], "per_capita", populations=POPULATIONS)
+    result = normalise(
+        deaths, INDICATORS_BY_ID["road_deaths"], "per_capita", populations=POPULATIONS
+    )
     assert result.frame["value"].round(4).tolist() == [
         round(31 / 2_187_526 * 1e5, 4),  # 1.4171
         round(34 / 2_187_526 * 1e5, 4),  # 2019 → nearest year 2017
@@ -65,20 +72,34 @@ def test_per_capita_uses_the_matching_year_and_flags_the_nearest():
 
 def test_per_capita_unit_is_in_the_requested_language():
     deaths = tidy({"paris": {2017: 31}})
-    result = normalise(deaths, INDICATORS_BY_ID["road_deaths"], "per_capita", populations=POPULATIONS, lang="fr")
+    result = normalise(
+        deaths,
+        INDICATORS_BY_ID["road_deaths"],
+        "per_capita",
+        populations=POPULATIONS,
+        lang="fr",
+    )
     assert result.unit == "tués pour 100 000 habitants"
 
 
 def test_per_km2():
     bikes = tidy({"paris": {2025: 18066}, "sf": {2023: 5472}})
-    result = normalise(bikes, INDICATORS_BY_ID["bikes_available"], "per_km2",
-                       areas_km2={"paris": 105.4, "sf": 121.48})
+    result = normalise(
+        bikes,
+        INDICATORS_BY_ID["bikes_available"],
+        "per_km2",
+        areas_km2={"paris": 105.4, "sf": 121.48},
+    )
     assert result.frame["value"].round(3).tolist() == [171.404, 45.044]
 
 
 def test_index_is_100_in_the_first_common_year():
-    electricity = tidy({"paris": {2021: 50.0, 2022: 40.0}, "sf": {2020: 10.0, 2022: 5.0}})
-    result = normalise(electricity, INDICATORS_BY_ID["electricity_consumption"], "index")
+    electricity = tidy(
+        {"paris": {2021: 50.0, 2022: 40.0}, "sf": {2020: 10.0, 2022: 5.0}}
+    )
+    result = normalise(
+        electricity, INDICATORS_BY_ID["electricity_consumption"], "index"
+    )
     assert result.frame["value"].tolist() == [125.0, 100.0, 200.0, 100.0]
     assert result.unit == "index"
 
@@ -86,19 +107,27 @@ def test_index_is_100_in_the_first_common_year():
 def test_index_with_a_chosen_base_year_and_a_city_lacking_it():
     electricity = tidy({"paris": {2021: 50.0, 2022: 40.0}, "sf": {2022: 5.0}})
     indicator = INDICATORS_BY_ID["electricity_consumption"]
-    assert normalise(electricity, indicator, "index", base_year=2022).frame["value"].tolist() == [125.0, 100.0, 100.0]
+    assert normalise(electricity, indicator, "index", base_year=2022).frame[
+        "value"
+    ].tolist() == [125.0, 100.0, 100.0]
     with pytest.raises(UnitError, match="no value in base year 2021 for sf"):
         normalise(electricity, indicator, "index", base_year=2021)
 
 
 def test_index_without_a_common_year_uses_each_citys_first_year_and_says_so():
-    result = normalise(tidy({"paris": {2018: 2.0}, "sf": {2017: 4.0, 2019: 2.0}}),
-                       INDICATORS_BY_ID["recycling_rate"], "index")
+    result = normalise(
+        tidy({"paris": {2018: 2.0}, "sf": {2017: 4.0, 2019: 2.0}}),
+        INDICATORS_BY_ID["recycling_rate"],
+        "index",
+    )
     assert result.frame["value"].tolist() == [100.0, 100.0, 50.0]
     assert "sf: index base 2017 (no year common to all cities)" in result.notes
 
 
-@pytest.mark.parametrize(("indicator", "norm"), [("pm25", "per_capita"), ("no2", "per_km2"), ("recycling_rate", "per_capita")])
+@pytest.mark.parametrize(
+    ("indicator", "norm"),
+    [("pm25", "per_capita"), ("no2", "per_km2"), ("recycling_rate", "per_capita")],
+)
 def test_meaningless_normalisations_are_refused_with_a_clear_message(indicator, norm):
     with pytest.raises(UnitError, match="not an extensive quantity"):
         normalise(tidy({"paris": {2016: 10.0}}), INDICATORS_BY_ID[indicator], norm)
