@@ -18,6 +18,7 @@ from .registries import (
     INDICATORS_BY_ID,
     PAIR,
     SOURCES,
+    SOURCES_BY_ID,
     Indicator,
 )
 from .settings import Settings
@@ -112,6 +113,49 @@ def period_labels(frame: pd.DataFrame, local: pd.Series) -> pd.Series:
     return labels
 
 
+def _parse_fetched(text: str) -> pd.Timestamp | None:
+    try:
+        return (
+            pd.Timestamp(text).tz_localize("UTC")
+            if len(text) == 10
+            else pd.Timestamp(text)
+        )
+    except ValueError:
+        return None
+
+
+def is_stale(
+    source_id: str, fetched_at: str, statuses: dict, now: pd.Timestamp
+) -> bool:
+    """Data of a live source are stale when its last refresh failed or they are too old.
+
+    Historical (snapshot-only) publishers are never stale: nothing newer is expected.
+    """
+    source = SOURCES_BY_ID.get(source_id)
+    if source is None or not source.live or source.update_every is None:
+        return False
+    if statuses.get(source_id, {}).get("status") not in (None, "ok"):
+        return True
+    fetched = _parse_fetched(fetched_at)
+    return fetched is None or now - fetched > pd.Timedelta(seconds=source.update_every)
+
+
+def mark_stale(frame: pd.DataFrame, statuses: dict) -> pd.Series:
+    now = pd.Timestamp.now(tz="UTC")
+    verdicts = {
+        pair: is_stale(pair[0], pair[1], statuses, now)
+        for pair in set(zip(frame["source"], frame["fetched_at"], strict=True))
+    }
+    return pd.Series(
+        [
+            verdicts[pair]
+            for pair in zip(frame["source"], frame["fetched_at"], strict=True)
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
+
+
 def load_series(
     indicator_id: str,
     cities: str | tuple[str, ...] | None = None,
@@ -145,6 +189,7 @@ def load_series(
 
     store = get_store(settings)
     frame = store.read(indicator.id, city_ids)
+    frame["stale"] = mark_stale(frame, store.statuses())
     local = local_times(frame)
     keep = pd.Series(True, index=frame.index)
     if start_date:
@@ -197,16 +242,30 @@ def load_series(
 
 
 def source_status(settings: Settings | None = None) -> list[dict]:
-    """Per source: publisher, licence, status and when its data were fetched."""
-    stored = get_store(settings).series()
+    """Per source: publisher, licence, status and when its data were fetched.
+
+    Status: `disabled` (needs an API key that is not set), `unavailable` (no data at all),
+    `stale` (its last refresh failed, or its data are older than its update interval),
+    `ok`. Keys themselves are never reported.
+    """
+    settings = settings or Settings.from_env()
+    store = get_store(settings)
+    stored = store.series()
+    statuses = store.statuses()
+    now = pd.Timestamp.now(tz="UTC")
     rows = []
     for source in SOURCES:
         mine = [s.provenance for s in stored if s.provenance["source"] == source.id]
-        if not mine:
-            status, fetched_at = "unavailable", None
+        fetched_at = max((p.get("fetched_at", "") for p in mine), default=None)
+        last = statuses.get(source.id, {})
+        if source.api_key_env and source.id not in settings.api_keys:
+            status = "disabled"
+        elif not mine:
+            status = "unavailable"
+        elif is_stale(source.id, fetched_at or "", statuses, now):
+            status = "stale"
         else:
-            fetched_at = max(p.get("fetched_at", "") for p in mine)
-            status = "stale" if any(p.get("status") == "stale" for p in mine) else "ok"
+            status = "ok"
         rows.append(
             {
                 "id": source.id,
@@ -215,8 +274,11 @@ def source_status(settings: Settings | None = None) -> list[dict]:
                 "url": source.url,
                 "licence": source.licence,
                 "licence_url": source.licence_url,
+                "live": source.live,
                 "status": status,
                 "fetched_at": fetched_at,
+                "last_attempt": last.get("attempted_at"),
+                "message": last.get("message"),
                 "series": len(mine),
             }
         )

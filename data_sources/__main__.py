@@ -3,11 +3,50 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import re
 import sys
+import time
 from pathlib import Path
 
+from .registries import SOURCES
+from .settings import Settings
 from .snapshot import write_snapshot
-from .store import SNAPSHOT_DIR
+from .store import SNAPSHOT_DIR, SeriesStore
+
+LIVE_SOURCES = [s.id for s in SOURCES if s.live]
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(text: str) -> float:
+    """'90s', '10m', '1h', '2d' → seconds."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd])", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a duration like 30s, 10m or 1h"
+        )
+    seconds = float(match.group(1)) * UNITS[match.group(2)]
+    if seconds < 10:
+        raise argparse.ArgumentTypeError("refresh at most every 10 seconds")
+    return seconds
+
+
+def store_is_readable() -> bool:
+    """At least one series can be read (snapshot or live)."""
+    return any(SeriesStore(Settings.from_env().data_dir).series())
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    from .refresh import refresh, summary  # imports the HTTP stack only when needed
+
+    while True:
+        outcomes = refresh(args.source or None, progress=not args.no_progress)
+        print(summary(outcomes), flush=True)
+        if args.every is None:
+            break
+        time.sleep(args.every)
+    # Usable even if sources failed (they are reported); 1 only if nothing can be read.
+    return 0 if store_is_readable() else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +57,32 @@ def main(argv: list[str] | None = None) -> int:
     )
     build.add_argument("data_dir", type=Path, help="folder of ../shared/data")
     build.add_argument("--out", type=Path, default=SNAPSHOT_DIR)
+    refresh = commands.add_parser(
+        "refresh", help="fetch the live sources into the store (last good data kept)"
+    )
+    refresh.add_argument(
+        "--source",
+        action="append",
+        choices=LIVE_SOURCES,
+        help="only this source (repeatable); default: all",
+    )
+    refresh.add_argument(
+        "--every",
+        type=duration,
+        default=None,
+        help="keep refreshing at this interval, e.g. 10m (a refresher process)",
+    )
+    refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+    if args.command == "refresh":
+        try:
+            return run_refresh(args)
+        except KeyboardInterrupt:
+            return 130
 
     if not (args.data_dir / "SOURCES.md").is_file():
         parser.error(f"{args.data_dir} does not look like the shared data folder")

@@ -78,6 +78,9 @@ class Indicator:
     per_capita: Scaling | None = None
     per_km2: Scaling | None = None
     headline: bool = False
+    # Live values outside this range are rejected as absurd (the snapshot keeps what
+    # publishers published, e.g. EPA's small negative PM2.5 readings).
+    valid_range: tuple[float, float] = (0.0, float("inf"))
 
     def label(self, lang: str) -> str:
         return self.labels[lang]
@@ -91,6 +94,19 @@ class Source:
     url: str
     licence: str
     licence_url: str
+    base_url: str | None = None  # a live source; None for snapshot-only publishers
+    update_every: int | None = None  # seconds after which its data count as stale
+    city: str | None = None  # a source that serves one city only
+    api_key_env: str | None = None  # required key: disabled without it
+    app_token_env: str | None = None  # optional token
+
+    @property
+    def live(self) -> bool:
+        return self.base_url is not None
+
+    @property
+    def url_env(self) -> str:
+        return f"SISTERCITIES_{self.id.upper()}_URL"
 
 
 def _by_lang(table: dict, stem: str) -> dict[str, str]:
@@ -153,6 +169,7 @@ def load_indicators() -> tuple[Indicator, ...]:
                 per_capita=_scaling(entry.get("per_capita")),
                 per_km2=_scaling(entry.get("per_km2")),
                 headline=entry.get("headline", False),
+                valid_range=tuple(entry.get("valid_range", (0.0, float("inf")))),
             )
         )
     return tuple(indicators)

@@ -1,29 +1,51 @@
 """Settings: explicit argument > environment variable > default.
 
-HOST, PORT and DASH_DEBUG are not ours: Dash.run reads them itself.
+HOST, PORT and DASH_DEBUG are not ours: Dash.run reads them itself. API keys come only
+from the environment and are kept out of repr(), so they never reach a log line.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
+from .registries import SOURCES
+
 ENV_PREFIX = "SISTERCITIES_"
 
-# (variable, default, help) — the README documents every one (tests/unit/test_docs.py).
+# (variable, default, help) — the README documents every one (tests/test_docs.py).
 SETTINGS_DOC = (
     (
         "SISTERCITIES_DATA_DIR",
         "the user cache dir, e.g. ~/.cache/sistercities/series",
-        "Folder of the live series store (beside the shipped snapshot).",
+        "Folder of the live series store (beside the shipped snapshot) and HTTP cache.",
     ),
     (
         "SISTERCITIES_OFFLINE",
         "0",
         "1 forbids any network access: only the snapshot and the store are read.",
+    ),
+    ("SISTERCITIES_TIMEOUT", "10", "Seconds to wait for an upstream to answer."),
+    ("SISTERCITIES_RETRIES", "3", "Retries on 429/5xx and connection errors."),
+    (
+        "SISTERCITIES_HTTP_CACHE_SECONDS",
+        "60",
+        "How long an upstream response is reused before it is revalidated (0: no cache).",
+    ),
+    *(
+        (source.url_env, source.base_url, f"Base URL of the {source.id} source.")
+        for source in SOURCES
+        if source.live
+    ),
+    ("EIA_API_KEY", "unset", "Enables the eia source (CAISO demand)."),
+    ("OPENAQ_API_KEY", "unset", "Enables the openaq source (measured PM2.5)."),
+    (
+        "SISTERCITIES_SF_APP_TOKEN",
+        "unset",
+        "Optional Socrata X-App-Token for data.sfgov.org.",
     ),
 )
 
@@ -32,14 +54,33 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _number(env: str, default: float) -> float:
+    raw = os.environ.get(env)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{env} must be a number, not {raw!r}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
     offline: bool = False
+    timeout: float = 10.0
+    retries: int = 3
+    http_cache_seconds: float = 60.0
+    base_urls: dict[str, str] = field(default_factory=dict)
+    # Secrets: never printed (repr=False) and never written to the store or the cache key.
+    api_keys: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(
-        cls, data_dir: Path | str | None = None, offline: bool | None = None
+        cls,
+        data_dir: Path | str | None = None,
+        offline: bool | None = None,
+        **overrides,
     ) -> Settings:
         env = os.environ
         if data_dir is None:
@@ -48,4 +89,19 @@ class Settings:
             )
         if offline is None:
             offline = _flag(env.get(f"{ENV_PREFIX}OFFLINE"))
-        return cls(data_dir=Path(data_dir), offline=offline)
+        values = {
+            "timeout": _number(f"{ENV_PREFIX}TIMEOUT", 10.0),
+            "retries": int(_number(f"{ENV_PREFIX}RETRIES", 3)),
+            "http_cache_seconds": _number(f"{ENV_PREFIX}HTTP_CACHE_SECONDS", 60.0),
+            "base_urls": {
+                s.id: env.get(s.url_env) or s.base_url for s in SOURCES if s.live
+            },
+            "api_keys": {
+                s.id: env[name]
+                for s in SOURCES
+                for name in (s.api_key_env, s.app_token_env)
+                if name and env.get(name)
+            },
+        }
+        values.update(overrides)
+        return cls(data_dir=Path(data_dir), offline=offline, **values)

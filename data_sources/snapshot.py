@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .gbfs import parse_station_status
+from .gbfs import capacities, parse_station_status
 from .registries import SOURCES_BY_ID
 from .store import SNAPSHOT_DIR, write_series
 from .units import TONNES_PER_SHORT_TON, UGM3_PER_PPB, conversion_factor
@@ -289,23 +289,29 @@ def build_air(data_dir: Path) -> Iterator[Series]:
 GBFS_SAMPLES = {
     "paris": (
         "gbfs_paris",
-        "mobility/gbfs_samples/velib_station_status_2025-10-18.json",
-        "dariusbengo/Velib station_status.json "
-        "@ aebb7ccba3e0893636f0a77ae4edbb90c2744779",
+        "mobility/gbfs_samples/velib_station_{}_2025-10-18.json",
+        "dariusbengo/Velib station_{}.json @ aebb7ccba3e0893636f0a77ae4edbb90c2744779",
     ),
     "sf": (
         "gbfs_sf",
-        "mobility/gbfs_samples/baywheels_station_status_2023-07-19.json",
-        "terinjokes/baywheels-history station_status.json "
+        "mobility/gbfs_samples/baywheels_station_{}_2023-07-19.json",
+        "terinjokes/baywheels-history station_{}.json "
         "@ b409260cc6a4a38b5d9c5336e32f132d1d8b71ac",
     ),
 }
 
 
 def build_mobility(data_dir: Path) -> Iterator[Series]:
-    for city_id, (source_id, relative, upstream) in GBFS_SAMPLES.items():
-        with open(data_dir / relative, encoding="utf-8") as handle:
-            points = parse_station_status(json.load(handle), city_id, source_id)
+    for city_id, (source_id, pattern, upstream) in GBFS_SAMPLES.items():
+        feeds = {}
+        for feed in ("information", "status"):
+            with open(
+                Path(data_dir) / pattern.format(feed), encoding="utf-8"
+            ) as handle:
+                feeds[feed] = json.load(handle)
+        points = parse_station_status(
+            feeds["status"], city_id, source_id, capacities(feeds["information"])
+        )
         for point in points.itertuples():
             yield Series(
                 point.indicator,
@@ -313,9 +319,13 @@ def build_mobility(data_dir: Path) -> Iterator[Series]:
                 source_id,
                 "instant",
                 pd.DataFrame({"time": [point.time], "value": [point.value]}),
-                "One real GBFS station_status snapshot: sum over stations that are "
-                "installed and renting; time = the feed's own last-updated stamp.",
-                [f"../shared/data/{relative} ← {upstream}"],
+                "One real GBFS snapshot: station_status summed over stations that are "
+                "installed and renting (capacities from station_information); time = "
+                "the feed's own last-updated stamp.",
+                [
+                    f"../shared/data/{pattern.format(feed)} ← {upstream.format(feed)}"
+                    for feed in ("information", "status")
+                ],
             )
 
     monthly = _read(data_dir, "mobility/sf_baywheels_monthly_trips_2017_2026.csv")

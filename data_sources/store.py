@@ -134,6 +134,8 @@ def read_sidecars(root: Path, indicator_id: str | None = None) -> list[StoredSer
     pattern = f"{indicator_id}/*.json" if indicator_id else "*/*.json"
     found = []
     for path in sorted(root.glob(pattern)):
+        if path.parent.name.startswith("_"):  # _status/ and other bookkeeping
+            continue
         try:
             with open(path, encoding="utf-8") as handle:
                 provenance = json.load(handle)
@@ -204,16 +206,42 @@ class SeriesStore:
                 log.warning("skipping unreadable series: %s", error)
                 continue
             rows["origin"] = meta["origin"]
-            rows["stale"] = meta.get("status") == "stale"
             rows["fetched_at"] = meta.get("fetched_at", "")
             frames.append(rows)
         if not frames:
             out = empty_frame()
             out["origin"] = pd.Series(dtype=str)
-            out["stale"] = pd.Series(dtype=bool)
+            out["fetched_at"] = pd.Series(dtype=str)
             return out
-        merged = pd.concat(frames, ignore_index=True).sort_values("fetched_at")
-        merged = merged.drop_duplicates(list(KEY), keep="last").drop(
-            columns="fetched_at"
-        )
-        return validate(merged)
+        merged = pd.concat(frames, ignore_index=True)
+        merged = merged.sort_values("fetched_at", kind="stable")
+        return validate(merged.drop_duplicates(list(KEY), keep="last"))
+
+    def live_rows(
+        self, indicator_id: str, city_id: str, source_id: str
+    ) -> pd.DataFrame:
+        """The rows one live series holds now (empty if none or unreadable)."""
+        for stored in read_sidecars(self.live_dir, indicator_id):
+            meta = stored.provenance
+            if meta["city"] == city_id and meta["source"] == source_id:
+                try:
+                    return read_rows(stored)
+                except StoreError as error:
+                    log.warning("replacing unreadable live series: %s", error)
+        return empty_frame()
+
+    # Per-source refresh outcome, kept beside the series: <live>/_status/<source>.json
+
+    def write_status(self, source_id: str, status: dict) -> None:
+        path = self.live_dir / "_status" / f"{source_id}.json"
+        text = json.dumps(status, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        _atomic_write_bytes(path, text.encode())
+
+    def statuses(self) -> dict[str, dict]:
+        found = {}
+        for path in sorted((self.live_dir / "_status").glob("*.json")):
+            try:
+                found[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                log.warning("skipping unreadable status %s: %s", path, error)
+        return found

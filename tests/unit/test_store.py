@@ -92,12 +92,6 @@ def test_an_unreadable_live_series_falls_back_to_the_snapshot(tmp_path):
     assert merged["origin"].tolist() == ["snapshot", "snapshot"]
 
 
-def test_a_stale_live_series_is_marked_stale(tmp_path):
-    store = SeriesStore(tmp_path / "live", tmp_path / "snapshot")
-    store.write_live(series([1.0]), {"fetched_at": "2026-11-26", "status": "stale"})
-    assert store.read("pm25")["stale"].tolist() == [True]
-
-
 WRITER = textwrap.dedent(
     """
     import sys

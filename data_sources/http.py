@@ -1,0 +1,204 @@
+"""The one HTTP layer: a cached session with timeouts and bounded retries, and two errors.
+
+Retries (urllib3 `Retry`) cover connection errors, 429 and 5xx, with exponential backoff
+and `Retry-After` honoured up to a bound. requests-cache stores responses under the data
+dir and revalidates them with ETag / Last-Modified (conditional requests). Failures become
+`SourceUnavailable` (try again later) or `SourceError` (the upstream answered something we
+cannot use), each carrying the upstream's own message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+import requests_cache
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "SisterCities/0.1 (Paris-San Francisco dashboard; open source)"
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+# Longest Retry-After we sleep through; a longer one fails fast and the source goes stale.
+MAX_RETRY_AFTER = 30.0
+MAX_BODY_BYTES = 50 * 1024 * 1024
+
+
+class SourceUnavailable(RuntimeError):
+    """The upstream could not be reached or kept failing (timeouts, 5xx, 429)."""
+
+
+class SourceError(RuntimeError):
+    """The upstream answered, but not with data we can use (4xx, bad payload, drift)."""
+
+
+class BoundedRetry(Retry):
+    """urllib3 Retry that sleeps through Retry-After only up to MAX_RETRY_AFTER."""
+
+    # A class attribute, not an argument: urllib3 1.26 (pinned by selenium) has no
+    # backoff_max parameter; 2.x reads this as its default.
+    DEFAULT_BACKOFF_MAX = 8.0
+
+    def get_retry_after(self, response):  # noqa: ANN001 (urllib3 signature)
+        seconds = super().get_retry_after(response)
+        if seconds is not None and seconds > MAX_RETRY_AFTER:
+            return MAX_RETRY_AFTER
+        return seconds
+
+
+class RedactSecrets(logging.Filter):
+    """Blanks API keys out of log records (urllib3 logs retried URLs, query included)."""
+
+    def __init__(self, secrets: Iterable[str]):
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = redact(record.getMessage(), self.secrets)
+            record.msg, record.args = message, ()
+        return True
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def make_session(settings: Settings) -> requests.Session:
+    """One session for all upstreams: cache, retries, User-Agent."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.api_keys:
+        secret_filter = RedactSecrets(settings.api_keys.values())
+        for name in ("urllib3.connectionpool", "urllib3.util.retry", "requests_cache"):
+            logging.getLogger(name).addFilter(secret_filter)
+    session = requests_cache.CachedSession(
+        str(settings.data_dir / "http_cache"),
+        backend="sqlite",
+        expire_after=settings.http_cache_seconds,
+        cache_control=True,
+        always_revalidate=True,
+        allowable_codes=(200,),
+    )
+    retry = BoundedRetry(
+        total=settings.retries,
+        connect=settings.retries,
+        read=settings.retries,
+        status=settings.retries,
+        backoff_factor=0.5,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+def upstream_message(response: requests.Response) -> str:
+    """The API's own words from an error body (JSON `message`/`reason`/`error`), else text."""
+    text = response.text[:500]
+    try:
+        body = response.json()
+    except ValueError:
+        return " ".join(text.split())[:200]
+    if isinstance(body, dict):
+        for key in ("message", "reason", "error", "detail"):
+            if isinstance(body.get(key), str):
+                return body[key]
+    return " ".join(text.split())[:200]
+
+
+@dataclass
+class Client:
+    """What adapters use to talk to an upstream: JSON in, domain errors out."""
+
+    session: requests.Session
+    settings: Settings
+
+    def get_json(
+        self,
+        url: str,
+        params: dict | None = None,
+        headers: dict | None = None,
+    ) -> object:
+        if self.settings.offline:
+            raise SourceUnavailable(
+                "offline mode (SISTERCITIES_OFFLINE=1): not fetched"
+            )
+        timeout = (min(5.0, self.settings.timeout), self.settings.timeout)
+        try:
+            response = self.session.get(
+                url, params=params, headers=headers, timeout=timeout
+            )
+        except requests.exceptions.RetryError as error:
+            raise self._unavailable(f"gave up after retries: {error}") from None
+        except requests.exceptions.Timeout:
+            raise self._unavailable(
+                f"timed out after {self.settings.timeout:g} s"
+            ) from None
+        except requests.exceptions.ConnectionError as error:
+            if "timed out" in str(error):  # a read timeout that outlived the retries
+                raise self._unavailable(
+                    f"timed out after {self.settings.timeout:g} s"
+                ) from None
+            host = urlsplit(url).netloc
+            raise self._unavailable(
+                f"cannot connect to {host}: {_cause(error)}"
+            ) from None
+        except requests.exceptions.RequestException as error:
+            raise self._unavailable(f"request failed: {_short(error)}") from None
+        try:
+            return parse_response(response)
+        except (SourceUnavailable, SourceError) as error:
+            raise type(error)(self._redact(str(error))) from None
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self.settings.api_keys.values())
+
+    def _unavailable(self, message: str) -> SourceUnavailable:
+        # `from None` above: the original exception's text holds the URL, key included.
+        return SourceUnavailable(self._redact(message))
+
+
+def parse_response(response: requests.Response) -> object:
+    status = response.status_code
+    if status == 429 or status >= 500:
+        raise SourceUnavailable(f"HTTP {status}: {upstream_message(response)}")
+    if status >= 400:
+        raise SourceError(f"HTTP {status}: {upstream_message(response)}")
+    if len(response.content) > MAX_BODY_BYTES:
+        raise SourceError(f"response too large ({len(response.content)} bytes)")
+    content_type = response.headers.get("Content-Type", "")
+    if "html" in content_type.lower():
+        raise SourceError(
+            f"expected JSON, got an HTML page: {upstream_message(response)[:120]}"
+        )
+    try:
+        return json.loads(response.content)
+    except ValueError as error:
+        raise SourceError(f"malformed JSON: {error}") from error
+
+
+def _cause(error: Exception) -> str:
+    """The root cause of a connection error ('[Errno 111] Connection refused'), briefly."""
+    match = re.search(r"\[Errno [^\]]+\][^'\")]*", str(error))
+    return match.group(0).strip() if match else _short(error)
+
+
+def _short(error: Exception) -> str:
+    text = str(error)
+    return text if len(text) < 200 else text[:200] + "…"

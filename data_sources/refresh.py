@@ -1,0 +1,193 @@
+"""Refresh: fetch every live source in parallel, validate, and write the store atomically.
+
+A failing source never takes the others down, and never touches the last good data it
+left in the store: it is reported (summary, log, /api/sources) and its data go stale.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+import pandas as pd
+from tqdm import tqdm
+
+from . import eia, gbfs, odre, open_meteo_air, openaq, paris_opendata, sf_opendata
+from .http import Client, SourceError, SourceUnavailable, make_session
+from .registries import INDICATORS_BY_ID, SOURCES, SOURCES_BY_ID
+from .schema import KEY, SchemaError, validate
+from .settings import Settings
+from .store import SeriesStore
+
+log = logging.getLogger(__name__)
+
+Fetch = Callable[[Client, str], pd.DataFrame]
+ADAPTERS: dict[str, Fetch] = {
+    "open_meteo_air": open_meteo_air.fetch,
+    "gbfs_paris": gbfs.fetch,
+    "gbfs_sf": gbfs.fetch,
+    "paris_opendata": paris_opendata.fetch,
+    "odre": odre.fetch,
+    "sf_opendata": sf_opendata.fetch,
+    "eia": eia.fetch,
+    "openaq": openaq.fetch,
+}
+MAX_WORKERS = 4
+
+
+@dataclass
+class Outcome:
+    """What one source's refresh did, for the summary, the log and /api/sources."""
+
+    source: str
+    status: str  # ok | unavailable | error | disabled
+    rows: int = 0
+    rejected: int = 0
+    first: str = ""
+    last: str = ""
+    message: str = ""
+    seconds: float = 0.0
+    series: list[str] = field(default_factory=list)
+
+
+def check_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Keep the plausible rows; say why the others were rejected."""
+    frame = validate(frame)
+    reasons = []
+    keep = pd.Series(True, index=frame.index)
+    for indicator_id, rows in frame.groupby("indicator"):
+        indicator = INDICATORS_BY_ID.get(indicator_id)
+        if indicator is None:
+            raise SchemaError(f"adapter produced unknown indicator '{indicator_id}'")
+        low, high = indicator.valid_range
+        bad = rows[(rows["value"] < low) | (rows["value"] > high)]
+        for row in bad.itertuples():
+            reasons.append(
+                f"{indicator_id} {row.city} {row.time:%Y-%m-%d %H:%M}: {row.value:g} "
+                f"outside [{low:g}, {high:g}] {indicator.unit}"
+            )
+        keep[bad.index] = False
+    return frame[keep], reasons
+
+
+def store_frame(
+    store: SeriesStore, frame: pd.DataFrame, source_id: str, fetched_at: str
+) -> list[str]:
+    """Merge the new rows into each live series (history accumulates) and write it."""
+    source = SOURCES_BY_ID[source_id]
+    written = []
+    for (indicator_id, city_id), rows in frame.groupby(["indicator", "city"]):
+        previous = store.live_rows(indicator_id, city_id, source_id)
+        merged = pd.concat([previous, rows], ignore_index=True)
+        merged = merged.drop_duplicates(list(KEY), keep="last")
+        store.write_live(
+            merged,
+            {
+                "publisher": source.publisher,
+                "dataset": source.dataset,
+                "url": source.url,
+                "licence": source.licence,
+                "licence_url": source.licence_url,
+                "fetched_at": fetched_at,
+                "status": "ok",
+                "derivation": f"Live refresh from {source.id}; rows accumulate across refreshes.",
+                "inputs": [source.base_url or ""],
+            },
+        )
+        written.append(f"{indicator_id}/{city_id}")
+    return written
+
+
+def refresh_source(store: SeriesStore, client: Client, source_id: str) -> Outcome:
+    source = SOURCES_BY_ID[source_id]
+    started = time.monotonic()
+    attempted_at = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+    if source.api_key_env and source_id not in client.settings.api_keys:
+        outcome = Outcome(
+            source_id, "disabled", message=f"{source.api_key_env} is not set"
+        )
+    else:
+        try:
+            frame, reasons = check_rows(ADAPTERS[source_id](client, source_id))
+            for reason in reasons:
+                log.warning("%s: rejected %s", source_id, reason)
+            if frame.empty:
+                raise SourceError("no usable rows in the response")
+            written = store_frame(store, frame, source_id, attempted_at)
+            outcome = Outcome(
+                source_id,
+                "ok",
+                rows=len(frame),
+                rejected=len(reasons),
+                first=f"{frame['time'].min():%Y-%m-%d %H:%M}",
+                last=f"{frame['time'].max():%Y-%m-%d %H:%M}",
+                message=f"{len(reasons)} rows rejected" if reasons else "",
+                series=written,
+            )
+        except SourceUnavailable as error:
+            outcome = Outcome(source_id, "unavailable", message=str(error))
+        except (SourceError, SchemaError) as error:
+            outcome = Outcome(source_id, "error", message=str(error))
+        except Exception as error:  # an adapter bug must not stop the other sources
+            log.exception("%s: unexpected failure", source_id)
+            outcome = Outcome(source_id, "error", message=f"unexpected: {error!r}")
+    outcome.seconds = time.monotonic() - started
+    if outcome.status != "ok":
+        log.warning("%s: %s — %s", source_id, outcome.status, outcome.message)
+    if outcome.status != "disabled":
+        store.write_status(
+            source_id,
+            {
+                "status": outcome.status,
+                "message": outcome.message,
+                "rows": outcome.rows,
+                "attempted_at": attempted_at,
+            },
+        )
+    return outcome
+
+
+def refresh(
+    source_ids: Iterable[str] | None = None,
+    settings: Settings | None = None,
+    progress: bool = True,
+) -> list[Outcome]:
+    """Refresh the given live sources (all by default) in parallel."""
+    settings = settings or Settings.from_env()
+    ids = list(source_ids or [s.id for s in SOURCES if s.live])
+    store = SeriesStore(settings.data_dir)
+    client = Client(make_session(settings), settings)
+    outcomes = []
+    with (
+        ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool,
+        tqdm(
+            total=len(ids),
+            desc="refresh",
+            unit="source",
+            file=sys.stderr,
+            disable=not progress,
+        ) as bar,
+    ):
+        futures = {pool.submit(refresh_source, store, client, i): i for i in ids}
+        for future in as_completed(futures):
+            outcome = future.result()
+            bar.set_postfix_str(f"{outcome.source}: {outcome.status}")
+            bar.update()
+            outcomes.append(outcome)
+    order = {source_id: n for n, source_id in enumerate(ids)}
+    return sorted(outcomes, key=lambda o: order[o.source])
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """A plain table: one line per source."""
+    lines = [f"{'source':<16} {'status':<12} {'rows':>7} {'span (UTC)':<35} message"]
+    for o in outcomes:
+        span = f"{o.first} → {o.last}" if o.rows else ""
+        lines.append(
+            f"{o.source:<16} {o.status:<12} {o.rows:>7} {span:<35} {o.message}"
+        )
+    return "\n".join(lines)

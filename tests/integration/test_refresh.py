@@ -1,0 +1,574 @@
+"""Adapters through real requests to the local replay server, the refresh, and staleness."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+import data_sources
+from app import server as web
+from data_sources import sf_opendata
+from data_sources.http import Client, make_session
+from data_sources.refresh import refresh
+from data_sources.settings import Settings
+from data_sources.store import SeriesStore, read_rows, read_sidecars
+from tests.integration.conftest import TEST_KEYS
+from tests.replay import Reply
+
+LIVE = [
+    "gbfs_paris",
+    "gbfs_sf",
+    "open_meteo_air",
+    "paris_opendata",
+    "odre",
+    "sf_opendata",
+    "eia",
+    "openaq",
+]
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def outcome_by_source(outcomes):
+    return {o.source: o for o in outcomes}
+
+
+def api_rows(path):
+    response = web.test_client().get(path)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def live_frame(settings, indicator, city):
+    return data_sources.load_series(indicator, (city,), settings=settings).frame.query(
+        "origin == 'live'"
+    )
+
+
+# ------------------------------------------------------------------ the whole refresh
+
+
+def test_one_refresh_fills_the_store_for_both_cities(live_settings):
+    outcomes = outcome_by_source(refresh(settings=live_settings, progress=False))
+    assert {s: o.status for s, o in outcomes.items()} == dict.fromkeys(LIVE, "ok")
+
+    bikes = [
+        r for r in api_rows("/api/series/bikes_available.csv") if r["origin"] == "live"
+    ]
+    assert sorted((r["city"], r["value"]) for r in bikes) == [
+        ("paris", "18066.0"),
+        ("sf", "5472.0"),
+    ]
+    assert {r["stale"] for r in bikes} == {"False"}
+
+    pm25 = [
+        r
+        for r in api_rows("/api/series/pm25.csv?start=2026-11-01")
+        if r["origin"] == "live"
+    ]
+    assert {(r["city"], r["period"], r["value"]) for r in pm25} == {
+        (
+            "paris",
+            "2026-11-20",
+            "13.935",
+        ),  # 23 hours (one null) of the hand-made response
+        ("paris", "2026-11-21", "13.87"),
+        ("sf", "2026-11-20", "6.875"),  # the only Pacific day with ≥ 18 of its hours
+    }
+    sources = {s["id"]: s for s in web.test_client().get("/api/sources").get_json()}
+    assert {sources[s]["status"] for s in LIVE} == {"ok"}
+
+
+def test_with_the_server_stopped_everything_is_still_served_and_marked_stale(live_env):
+    settings = Settings.from_env()
+    refresh(settings=settings, progress=False)
+    live_env.stop()
+    outcomes = outcome_by_source(refresh(settings=settings, progress=False))
+    assert {o.status for o in outcomes.values()} == {"unavailable"}
+    assert "cannot connect to 127.0.0.1" in outcomes["gbfs_sf"].message
+
+    bikes = [
+        r for r in api_rows("/api/series/bikes_available.csv") if r["origin"] == "live"
+    ]
+    assert len(bikes) == 2 and {r["stale"] for r in bikes} == {"True"}
+    sources = {s["id"]: s for s in web.test_client().get("/api/sources").get_json()}
+    assert sources["gbfs_sf"]["status"] == "stale"
+    assert "cannot connect" in sources["gbfs_sf"]["message"]
+    assert sources["airparif"]["status"] == "ok"  # historical data never go stale
+    assert web.test_client().get("/").status_code == 200
+
+
+def test_snapshot_data_of_a_live_source_count_as_stale(empty_live_store):
+    rows = api_rows("/api/series/bikes_available.csv")
+    assert {(r["origin"], r["stale"]) for r in rows} == {("snapshot", "True")}
+
+
+def test_without_keys_eia_and_openaq_are_disabled_and_never_called(
+    live_env, monkeypatch
+):
+    for name in TEST_KEYS:
+        monkeypatch.delenv(name)
+    outcomes = outcome_by_source(
+        refresh(["eia", "openaq"], settings=Settings.from_env(), progress=False)
+    )
+    assert {s: o.status for s, o in outcomes.items()} == {
+        "eia": "disabled",
+        "openaq": "disabled",
+    }
+    assert not [r for r in live_env.requests if r.path.startswith(("/eia", "/openaq"))]
+    sources = {s["id"]: s for s in web.test_client().get("/api/sources").get_json()}
+    assert sources["eia"]["status"] == sources["openaq"]["status"] == "disabled"
+
+
+# ------------------------------------------------------------------ each adapter, exact values
+
+
+def test_gbfs_discovery_v1_and_v2_and_real_feeds(live_settings, live_env):
+    refresh(["gbfs_paris", "gbfs_sf"], settings=live_settings, progress=False)
+    paris = live_frame(live_settings, "docks_available", "paris")
+    assert paris["value"].tolist() == [27659.0] and paris["period"].tolist() == [
+        "2025-10-18T11:09"
+    ]
+    assert live_frame(live_settings, "stations_in_service", "sf")["value"].tolist() == [
+        501.0
+    ]
+    paths = [r.path for r in live_env.requests]
+    assert (
+        "/baywheels/en/station_status" in paths
+    )  # the English feed list, not the French
+    assert all(
+        r.headers["User-Agent"].startswith("SisterCities/") for r in live_env.requests
+    )
+
+
+def test_gbfs_v3_discovery_is_understood(shared_data):
+    from data_sources.gbfs import feed_urls
+
+    v3 = json.loads((shared_data.parent / "api/gbfs/v3.0_gbfs.json").read_text())
+    assert (
+        feed_urls(v3)["station_information"]
+        == "https://www.example.com/gbfs/1/station_information"
+    )
+
+
+def test_open_meteo_times_become_utc_with_the_reported_offset(live_settings):
+    refresh(["open_meteo_air"], settings=live_settings, progress=False)
+    store = SeriesStore(live_settings.data_dir)
+    paris = store.read("pm25_hourly", ["paris"])
+    # Reported as Europe/Paris, offset 3600: local 2026-11-20T00:00 is 23:00 UTC the day before.
+    assert paris["time"].min() == pd.Timestamp("2026-11-19T23:00Z")
+    assert len(paris) == 46  # 48 hours, two nulls dropped (not zeros)
+    sf = store.read("us_aqi", ["sf"])
+    assert sf["time"].min() == pd.Timestamp("2026-11-20T00:00Z") and len(sf) == 48
+
+
+def test_paris_opendata_pages_through_group_by_results(live_settings, live_env):
+    refresh(["paris_opendata"], settings=live_settings, progress=False)
+    offsets = [r.arg("offset") for r in live_env.requests if "comptage-velo" in r.path]
+    assert offsets == ["0", "100"]
+    query = next(r for r in live_env.requests if "comptage-velo" in r.path)
+    assert query.arg("group_by") == "day" and "sum(sum_counts)" in query.arg("select")
+    bikes = live_frame(live_settings, "bike_counter_passages", "paris")
+    assert len(bikes) == 150 and bikes["value"].iloc[-1] == 40_000 + 10 * 149
+    flow = live_frame(live_settings, "road_traffic_flow", "paris")
+    assert flow["value"].iloc[0] == 800.5 and flow["period"].iloc[0] == "2026-11-01"
+
+
+def test_odre_keeps_complete_months_only(live_settings):
+    refresh(["odre"], settings=live_settings, progress=False)
+    monthly = live_frame(live_settings, "electricity_monthly", "paris")
+    assert dict(zip(monthly["period"], monthly["value"], strict=True)) == {
+        "2025-01": 1488 * 8000 * 0.5 / 1000,  # 5,952 GWh
+        "2025-03": 1486 * 7000 * 0.5 / 1000,
+    }
+
+
+def test_sf_opendata_counts_real_records_per_year_and_pages(live_settings, live_env):
+    refresh(["sf_opendata"], settings=live_settings, progress=False)
+    deaths = live_frame(live_settings, "road_deaths", "sf")
+    assert dict(zip(deaths["period"], deaths["value"].astype(int), strict=True)) == {
+        "2014": 30,
+        "2015": 31,
+        "2016": 29,
+        "2017": 20,
+        "2018": 23,
+        "2019": 29,
+        "2020": 30,
+        "2021": 27,
+        "2022": 39,
+        "2023": 26,
+        "2024": 42,
+        "2025": 25,
+    }
+    client = Client(make_session(live_settings), live_settings)
+    assert len(list(sf_opendata.rows(client, "sf_opendata", page_size=100))) == 351
+    offsets = [
+        r.arg("$offset") for r in live_env.requests if r.path.endswith("dau3-4s8f.json")
+    ]
+    assert offsets[-4:] == ["0", "100", "200", "300"]
+
+
+def test_sf_app_token_is_sent_when_configured(live_env, monkeypatch):
+    monkeypatch.setenv("SISTERCITIES_SF_APP_TOKEN", "token-123")
+    refresh(["sf_opendata"], settings=Settings.from_env(), progress=False)
+    assert {r.headers.get("X-App-Token") for r in live_env.requests} == {"token-123"}
+
+
+def test_eia_and_openaq_with_keys(live_settings, live_env):
+    refresh(["eia", "openaq"], settings=live_settings, progress=False)
+    demand = live_frame(live_settings, "grid_demand", "sf")
+    assert demand["value"].tolist() == [
+        24545.0,
+        23010.0,
+    ]  # the null hour is missing, not 0
+    measured = live_frame(live_settings, "pm25_measured", "paris")
+    assert measured["value"].tolist() == [6.75] and measured["period"].tolist() == [
+        "2023-10-16"
+    ]
+    assert {
+        r.headers.get("X-API-Key")
+        for r in live_env.requests
+        if r.path.startswith("/openaq")
+    } == {TEST_KEYS["OPENAQ_API_KEY"]}
+
+
+# ------------------------------------------------------------------ faults
+
+FAULTS = {
+    "timeout": "unavailable",
+    "500": "unavailable",
+    "429": "unavailable",
+    "malformed_json": "error",
+    "html_page": "error",
+    "huge": "error",
+}
+MESSAGES = {
+    "timeout": "timed out",
+    "500": "Internal Server Error (replayed)",
+    "429": "Too many requests (replayed)",
+    "malformed_json": "malformed JSON",
+    "html_page": "HTML page",
+    "huge": "too large",
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+@pytest.mark.parametrize(
+    "source_id",
+    [
+        "gbfs_sf",
+        "open_meteo_air",
+        "paris_opendata",
+        "odre",
+        "sf_opendata",
+        "eia",
+        "openaq",
+    ],
+)
+def test_a_failing_upstream_keeps_the_last_good_data_marked_stale(
+    live_env, source_id, fault
+):
+    settings = Settings.from_env()
+    [first] = refresh([source_id], settings=settings, progress=False)
+    assert first.status == "ok"
+    before = SeriesStore(settings.data_dir).series()
+    live_env.fault = fault
+    [outcome] = refresh([source_id], settings=settings, progress=False)
+    assert outcome.status == FAULTS[fault]
+    assert MESSAGES[fault] in outcome.message
+    after = SeriesStore(settings.data_dir).series()
+    assert [s.provenance["sha256"] for s in after] == [
+        s.provenance["sha256"] for s in before
+    ]
+    indicator = first.series[0].split("/")[0]
+    frame = data_sources.load_series(indicator, settings=settings).frame
+    assert frame.query("origin == 'live'")["stale"].all()
+    assert web.test_client().get(f"/api/series/{indicator}.json").status_code == 200
+
+
+def test_connection_refused(live_env, monkeypatch):
+    monkeypatch.setenv("SISTERCITIES_GBFS_SF_URL", "http://127.0.0.1:9/gbfs.json")
+    [outcome] = refresh(["gbfs_sf"], settings=Settings.from_env(), progress=False)
+    assert outcome.status == "unavailable"
+    assert (
+        "cannot connect to 127.0.0.1:9" in outcome.message
+        and "Connection refused" in outcome.message
+    )
+
+
+def test_503_then_200_is_retried(live_env):
+    live_env.fault, live_env.fault_times = "503", 1
+    [outcome] = refresh(["sf_opendata"], settings=Settings.from_env(), progress=False)
+    assert outcome.status == "ok"
+
+
+def test_429_with_retry_after_is_honoured_then_succeeds(live_env):
+    live_env.fault, live_env.fault_times = "429", 1
+    started = time.monotonic()
+    [outcome] = refresh(["eia"], settings=Settings.from_env(), progress=False)
+    assert outcome.status == "ok"
+    assert time.monotonic() - started >= 1.0  # waited for Retry-After: 1
+
+
+def negative_first(variable, text):
+    """The same response with the first hour of one variable made negative (absurd)."""
+    payload = json.loads(text)
+    payload["hourly"][variable][0] = -50
+    return json.dumps(payload)
+
+
+def drift(route_path, mutate):
+    def install(replay):
+        original = replay.routes[route_path]
+
+        def handler(request):
+            reply = original(request) if callable(original) else original
+            body = reply.encoded(replay.url)
+            return Reply(reply.status, mutate(body.decode()), reply.headers)
+
+        replay.routes[route_path] = handler
+
+    return install
+
+
+PAYLOAD_FAULTS = {
+    # source: {case: (route, mutation of the body text, expected status, message)}
+    "open_meteo_air": {
+        "schema drift": (
+            "/v1/air-quality",
+            lambda b: b.replace('"pm2_5": [', '"pm25": ['),
+            "error",
+            "'pm2_5' missing",
+        ),
+        "unit drift": (
+            "/v1/air-quality",
+            lambda b: b.replace('"pm2_5": "\\u03bcg/m\\u00b3"', '"pm2_5": "ppm"'),
+            "error",
+            "expected 'µg/m³'",
+        ),
+        "empty": (
+            "/v1/air-quality",
+            lambda b: (
+                '{"utc_offset_seconds": 0, "hourly_units": {}, "hourly": {"time": []}}'
+            ),
+            "error",
+            "missing",
+        ),
+        "absurd": (
+            "/v1/air-quality",
+            lambda b: negative_first("pm2_5", b),
+            "ok",
+            "rows rejected",
+        ),
+    },
+    "gbfs_sf": {
+        "schema drift": (
+            "/baywheels/en/station_status",
+            lambda b: b.replace('"stations"', '"docks"'),
+            "error",
+            "no data.stations",
+        ),
+        "empty": (
+            "/baywheels/en/station_status",
+            lambda b: '{"last_updated": 1, "data": {"stations": []}}',
+            "error",
+            "no stations",
+        ),
+        "absurd": (
+            "/baywheels/en/station_status",
+            lambda b: b.replace(
+                '"num_bikes_available": 15', '"num_bikes_available": 99999'
+            ),
+            "error",
+            "exceed",
+        ),
+    },
+    "paris_opendata": {
+        "schema drift": (
+            "/paris/catalog/datasets/comptage-velo-donnees-compteurs/records",
+            lambda b: b.replace('"total"', '"sum"'),
+            "error",
+            "unexpected row shape",
+        ),
+        "empty": (
+            "/paris/catalog/datasets/comptage-velo-donnees-compteurs/records",
+            lambda b: '{"results": []}',
+            "error",
+            "no rows",
+        ),
+        "absurd": (
+            "/paris/catalog/datasets/comptages-routiers-permanents/records",
+            lambda b: b.replace('"mean_flow": 800.5', '"mean_flow": -3'),
+            "ok",
+            "1 rows rejected",
+        ),
+    },
+    "sf_opendata": {
+        "schema drift": (
+            "/sf/resource/dau3-4s8f.json",
+            lambda b: b.replace('"collision_year"', '"year"'),
+            "error",
+            "unexpected record shape",
+        ),
+        "empty": (
+            "/sf/resource/dau3-4s8f.json",
+            lambda b: "[]",
+            "error",
+            "no fatality records",
+        ),
+    },
+    "odre": {
+        "schema drift": (
+            "/odre/catalog/datasets/eco2mix-regional-cons-def/records",
+            lambda b: b.replace('"mw_sum"', '"conso"'),
+            "error",
+            "unexpected row shape",
+        ),
+        "empty": (
+            "/odre/catalog/datasets/eco2mix-regional-cons-def/records",
+            lambda b: '{"results": []}',
+            "error",
+            "no rows",
+        ),
+    },
+    "eia": {
+        "schema drift": (
+            "/eia/electricity/rto/region-data/data/",
+            lambda b: b.replace('"response"', '"resp"'),
+            "error",
+            "no response.data",
+        ),
+        "absurd": (
+            "/eia/electricity/rto/region-data/data/",
+            lambda b: b.replace('"24545"', '"-24545"'),
+            "ok",
+            "1 rows rejected",
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("source_id", "case"),
+    [(s, c) for s, cases in PAYLOAD_FAULTS.items() for c in cases],
+)
+def test_bad_payloads_are_refused_with_a_clear_message(
+    live_env, source_id, case, caplog
+):
+    settings = Settings.from_env()
+    refresh([source_id], settings=settings, progress=False)
+    route, mutate, status, message = PAYLOAD_FAULTS[source_id][case]
+    drift(route, mutate)(live_env)
+    with caplog.at_level(logging.WARNING):
+        [outcome] = refresh([source_id], settings=settings, progress=False)
+    assert outcome.status == status
+    assert message in outcome.message
+    if status == "ok":  # absurd rows dropped and logged, the rest stored
+        assert "outside [0" in caplog.text
+        for stored in SeriesStore(settings.data_dir).series():
+            if stored.provenance["origin"] == "live":
+                assert (read_rows(stored)["value"] >= 0).all()
+
+
+# ------------------------------------------------------------------ secrets, caching, CLI
+
+
+def test_api_keys_never_reach_logs_status_or_api(live_env, monkeypatch, caplog):
+    monkeypatch.setenv("SISTERCITIES_EIA_URL", "http://127.0.0.1:9/v2")
+    with caplog.at_level(logging.DEBUG):
+        [outcome] = refresh(["eia"], settings=Settings.from_env(), progress=False)
+    secret = TEST_KEYS["EIA_API_KEY"]
+    assert outcome.status == "unavailable"
+    assert secret not in outcome.message and secret not in caplog.text
+    assert secret not in web.test_client().get("/api/sources").get_data(as_text=True)
+    assert secret not in repr(Settings.from_env())
+
+
+def test_conditional_requests_revalidate_with_etag(live_env, monkeypatch):
+    monkeypatch.setenv("SISTERCITIES_HTTP_CACHE_SECONDS", "3600")
+    body = live_env.routes["/eia/electricity/rto/region-data/data/"].body
+
+    def with_etag(request):
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Reply(304, b"", {"ETag": '"v1"'})
+        return Reply(200, body, {"ETag": '"v1"'})
+
+    live_env.routes["/eia/electricity/rto/region-data/data/"] = with_etag
+    settings = Settings.from_env()
+    assert refresh(["eia"], settings=settings, progress=False)[0].status == "ok"
+    assert refresh(["eia"], settings=settings, progress=False)[0].status == "ok"
+    sent = [
+        r.headers.get("If-None-Match")
+        for r in live_env.requests
+        if r.path.startswith("/eia")
+    ]
+    assert sent == [None, '"v1"']
+
+
+def run_cli(*args, env_extra=None, **kwargs):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "data_sources", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kwargs,
+    )
+
+
+def test_refresh_command_prints_a_summary_and_exits_0_even_when_a_source_fails(
+    live_env, monkeypatch
+):
+    monkeypatch.setenv("SISTERCITIES_ODRE_URL", "http://127.0.0.1:9/odre")
+    result = run_cli(
+        "refresh", "--source", "gbfs_sf", "--source", "odre", "--no-progress"
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["source", "status", "rows"]
+    assert lines[1].split()[:3] == ["gbfs_sf", "ok", "6"]
+    assert lines[2].split()[:2] == ["odre", "unavailable"]
+
+
+def test_refresh_command_refuses_bad_arguments(live_env):
+    result = run_cli("refresh", "--source", "nope")
+    assert result.returncode == 2 and "invalid choice: 'nope'" in result.stderr
+    result = run_cli("refresh", "--every", "soon")
+    assert result.returncode == 2 and "not a duration" in result.stderr
+
+
+def test_a_refresh_killed_mid_write_leaves_a_readable_store(live_env):
+    """kill -9 during refreshes: every series reads back whole (old or new version)."""
+    run_cli("refresh", "--no-progress")
+    rng = random.Random(7)
+    for _trial in range(3):
+        child = subprocess.Popen(
+            [sys.executable, "-m", "data_sources", "refresh", "--no-progress"],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.5, 2.5))
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=10)
+        settings = Settings.from_env()
+        for stored in read_sidecars(settings.data_dir):
+            read_rows(stored)  # raises on a partial or mismatched file
+        assert (
+            data_sources.load_series("bikes_available", settings=settings)
+            .frame["origin"]
+            .eq("live")
+            .any()
+        )
