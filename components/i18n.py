@@ -42,6 +42,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "single": {"en": "{period} only", "fr": "{period} seulement"},
     "local_time": {"en": "{time} local time", "fr": "{time} heure locale"},
     "latest": {"en": "latest", "fr": "dernière valeur"},
+    "stale": {
+        "en": "stale: not confirmed by the latest refresh",
+        "fr": "périmé : non confirmé par la dernière actualisation",
+    },
     "language": {"en": "Langue : français", "fr": "Language: English"},
     "footer": {
         "en": "Real data only: every number traces to its publisher. Contains "
@@ -66,6 +70,8 @@ UNIT_LABELS: dict[str, dict[str, str]] = {
     "index": {"en": "index", "fr": "indice"},
     "t": {"en": "tonnes", "fr": "tonnes"},
     "short ton": {"en": "short tons", "fr": "tonnes courtes"},
+    "stations": {"en": "stations", "fr": "stations"},
+    "vehicles per hour": {"en": "vehicles per hour", "fr": "véhicules par heure"},
 }
 
 

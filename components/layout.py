@@ -70,6 +70,8 @@ def city_span(
         summary = (
             f"{coverage} · {t('latest', lang)} {fmt_number(last['value'], lang)} {unit}"
         )
+        if bool(last["stale"]):
+            summary += f" ({t('stale', lang)})"
     return html.Li(
         [
             swatch,

@@ -136,7 +136,7 @@ def refresh_source(store: SeriesStore, client: Client, source_id: str) -> Outcom
             log.exception("%s: unexpected failure", source_id)
             outcome = Outcome(source_id, "error", message=f"unexpected: {error!r}")
     outcome.seconds = time.monotonic() - started
-    if outcome.status != "ok":
+    if outcome.status not in ("ok", "disabled"):
         log.warning("%s: %s — %s", source_id, outcome.status, outcome.message)
     if outcome.status != "disabled":
         store.write_status(
@@ -169,7 +169,7 @@ def refresh(
             desc="refresh",
             unit="source",
             file=sys.stderr,
-            disable=not progress,
+            disable=not (progress and sys.stderr.isatty()),
         ) as bar,
     ):
         futures = {pool.submit(refresh_source, store, client, i): i for i in ids}

@@ -130,3 +130,12 @@ def test_a_damaged_live_store_does_not_break_the_page(empty_live_store):
     )
     graphs = [c for c in walk(home(lang="en")) if type(c).__name__ == "Graph"]
     assert [trace.name for trace in graphs[0].figure.data] == ["Paris", "San Francisco"]
+
+
+def test_stale_data_are_labelled_on_the_page():
+    # The shipped GBFS points are years old: a live source's old data are stale.
+    text = texts(home(lang="en"))
+    assert "(stale: not confirmed by the latest refresh)" in text
+    assert "(périmé : non confirmé par la dernière actualisation)" in texts(
+        home(lang="fr")
+    )
