@@ -106,6 +106,14 @@ def source_line(provenance: list[dict], lang: str) -> html.P:
     return html.P(parts, className="source-line")
 
 
+def section_heading(indicator: Indicator, lang: str) -> list:
+    """The domain (small caps) and the indicator's name."""
+    return [
+        html.H2(t(f"domain.{indicator.domain}", lang)),
+        html.H3(indicator.label(lang)),
+    ]
+
+
 def indicator_section(
     indicator: Indicator,
     frame: pd.DataFrame,
@@ -121,8 +129,7 @@ def indicator_section(
         id=ids.section(indicator.domain),
         className="domain",
         children=[
-            html.H2(t(f"domain.{indicator.domain}", lang)),
-            html.H3(indicator.label(lang)),
+            *section_heading(indicator, lang),
             html.P(indicator.descriptions[lang], className="description"),
             dcc.Graph(
                 id=ids.chart(indicator.id),
@@ -157,8 +164,7 @@ def unavailable_section(indicator: Indicator, lang: str) -> html.Section:
         id=ids.section(indicator.domain),
         className="domain",
         children=[
-            html.H2(t(f"domain.{indicator.domain}", lang)),
-            html.H3(indicator.label(lang)),
+            *section_heading(indicator, lang),
             dcc.Graph(
                 id=ids.chart(indicator.id),
                 className="chart",

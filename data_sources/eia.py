@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .http import Client, SourceError
+from .schema import tidy
 
 SOURCE_ID = "eia"
 ROUTE = "electricity/rto/region-data/data/"
@@ -35,12 +36,14 @@ def parse(payload: dict) -> pd.DataFrame:
             rows.append({"time": time, "value": float(row["value"])})
         except (KeyError, ValueError, TypeError) as error:
             raise SourceError(f"unexpected EIA row ({error!r})") from error
-    frame = pd.DataFrame(rows, columns=["time", "value"])
-    frame["city"] = "sf"
-    frame["indicator"] = "grid_demand"
-    frame["freq"] = "hourly"
-    frame["source"] = SOURCE_ID
-    return frame
+    return tidy(
+        [r["time"] for r in rows],
+        [r["value"] for r in rows],
+        city="sf",
+        indicator="grid_demand",
+        freq="hourly",
+        source=SOURCE_ID,
+    )
 
 
 def fetch(client: Client, source_id: str = SOURCE_ID) -> pd.DataFrame:

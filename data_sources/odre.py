@@ -11,6 +11,7 @@ import pandas as pd
 
 from .http import Client, SourceError
 from .opendatasoft import records
+from .schema import tidy
 
 SOURCE_ID = "odre"
 DATASET = "eco2mix-regional-cons-def"
@@ -44,12 +45,14 @@ def parse(rows: list[dict]) -> pd.DataFrame:
                 "value": mw_sum * 0.5 / 1000,
             }
         )
-    frame = pd.DataFrame(out, columns=["time", "value"])
-    frame["city"] = "paris"
-    frame["indicator"] = "electricity_monthly"
-    frame["freq"] = "monthly"
-    frame["source"] = SOURCE_ID
-    return frame
+    return tidy(
+        [r["time"] for r in out],
+        [r["value"] for r in out],
+        city="paris",
+        indicator="electricity_monthly",
+        freq="monthly",
+        source=SOURCE_ID,
+    )
 
 
 def fetch(client: Client, source_id: str = SOURCE_ID) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .http import Client, SourceError
 from .registries import CITIES_BY_ID, PAIR
+from .schema import tidy
 
 SOURCE_ID = "open_meteo_air"
 
@@ -57,15 +58,13 @@ def parse(payload: dict, city_id: str, now: pd.Timestamp) -> pd.DataFrame:
                 f"{variable} has {len(values)} values for {len(times)} times"
             )
         frames.append(
-            pd.DataFrame(
-                {
-                    "city": city_id,
-                    "indicator": indicator,
-                    "time": times,
-                    "freq": "hourly",
-                    "value": values,
-                    "source": SOURCE_ID,
-                }
+            tidy(
+                times,
+                values,
+                city=city_id,
+                indicator=indicator,
+                freq="hourly",
+                source=SOURCE_ID,
             )
         )
     rows = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
@@ -84,17 +83,14 @@ def daily_means(hourly: pd.DataFrame, city_id: str) -> pd.DataFrame:
         days = rows["time"].dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
         grouped = rows.groupby(days)["value"].agg(["mean", "count"])
         complete = grouped[grouped["count"] >= MIN_HOURS_PER_DAY]
-        starts = complete.index.tz_localize(tz).tz_convert("UTC")
         out.append(
-            pd.DataFrame(
-                {
-                    "city": city_id,
-                    "indicator": daily_id,
-                    "time": starts,
-                    "freq": "daily",
-                    "value": complete["mean"].round(3).to_numpy(),
-                    "source": SOURCE_ID,
-                }
+            tidy(
+                complete.index.tz_localize(tz),
+                complete["mean"].round(3),
+                city=city_id,
+                indicator=daily_id,
+                freq="daily",
+                source=SOURCE_ID,
             )
         )
     return pd.concat(out, ignore_index=True) if out else hourly.iloc[0:0]

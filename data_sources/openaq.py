@@ -9,6 +9,7 @@ import pandas as pd
 
 from .http import Client, SourceError
 from .registries import CITIES_BY_ID, PAIR
+from .schema import tidy
 
 SOURCE_ID = "openaq"
 RADIUS_M = 10_000
@@ -57,15 +58,13 @@ def parse_days(payloads: list[dict], city_id: str) -> pd.DataFrame:
     if not rows:
         raise SourceError(f"no PM2.5 measurements near {city_id}")
     daily = pd.DataFrame(rows).groupby("day")["value"].mean()
-    return pd.DataFrame(
-        {
-            "city": city_id,
-            "indicator": "pm25_measured",
-            "time": daily.index.tz_localize(tz).tz_convert("UTC"),
-            "freq": "daily",
-            "value": daily.round(3).to_numpy(),
-            "source": SOURCE_ID,
-        }
+    return tidy(
+        daily.index.tz_localize(tz),
+        daily.round(3),
+        city=city_id,
+        indicator="pm25_measured",
+        freq="daily",
+        source=SOURCE_ID,
     )
 
 

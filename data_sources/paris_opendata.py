@@ -11,6 +11,7 @@ import pandas as pd
 
 from .http import Client, SourceError
 from .opendatasoft import records
+from .schema import tidy
 
 SOURCE_ID = "paris_opendata"
 TZ = "Europe/Paris"
@@ -37,15 +38,13 @@ def parse_daily(
         raise SourceError(f"{indicator}: unexpected row shape ({error!r})") from error
     frame = pd.DataFrame({"day": days, "value": values.to_numpy()}).dropna()
     frame = frame[frame["day"] <= _last_complete_day(now)]
-    return pd.DataFrame(
-        {
-            "city": "paris",
-            "indicator": indicator,
-            "time": frame["day"].dt.tz_localize(TZ).dt.tz_convert("UTC").to_numpy(),
-            "freq": "daily",
-            "value": frame["value"].to_numpy(dtype=float),
-            "source": SOURCE_ID,
-        }
+    return tidy(
+        frame["day"].dt.tz_localize(TZ),
+        frame["value"],
+        city="paris",
+        indicator=indicator,
+        freq="daily",
+        source=SOURCE_ID,
     )
 
 

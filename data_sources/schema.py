@@ -40,5 +40,22 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(list(KEY), ignore_index=True)
 
 
+def tidy(
+    times, values, *, city: str, indicator: str, freq: str, source: str
+) -> pd.DataFrame:
+    """Rows of one (city, indicator, source) series from parallel times and values."""
+    return pd.DataFrame(
+        {
+            "city": city,
+            "indicator": indicator,
+            "time": pd.to_datetime(pd.Series(times), utc=True).to_numpy(),
+            "freq": freq,
+            "value": pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(float),
+            "source": source,
+        },
+        columns=list(COLUMNS),
+    )
+
+
 def empty_frame() -> pd.DataFrame:
     return validate(pd.DataFrame({c: [] for c in COLUMNS}))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from .http import Client, SourceError
+from .schema import tidy
 
 SOURCE_ID = "sf_opendata"
 DATASET = "dau3-4s8f"
@@ -57,18 +58,13 @@ def parse(records: list[dict], now: pd.Timestamp) -> pd.DataFrame:
             "duplicate unique_id across pages (the data moved while paging)"
         )
     counts = years[years < now.tz_convert(TZ).year].value_counts().sort_index()
-    return pd.DataFrame(
-        {
-            "city": "sf",
-            "indicator": "road_deaths",
-            "time": [
-                pd.Timestamp(f"{y}-01-01", tz=TZ).tz_convert("UTC")
-                for y in counts.index
-            ],
-            "freq": "annual",
-            "value": counts.to_numpy(dtype=float),
-            "source": SOURCE_ID,
-        }
+    return tidy(
+        [pd.Timestamp(f"{year}-01-01", tz=TZ) for year in counts.index],
+        counts,
+        city="sf",
+        indicator="road_deaths",
+        freq="annual",
+        source=SOURCE_ID,
     )
 
 

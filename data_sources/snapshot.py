@@ -85,6 +85,11 @@ def frame_of(times: pd.Series, values: pd.Series) -> pd.DataFrame:
     return out.dropna(subset=["value"]).reset_index(drop=True)
 
 
+def points(labels: list[str], values: list[float], tz: str) -> pd.DataFrame:
+    """A few figures, each for a local period label ('2018', '2024-09')."""
+    return frame_of(local_start(pd.Series(labels), tz), pd.Series(values, dtype=float))
+
+
 def _read(data_dir: Path, relative: str, **kwargs) -> pd.DataFrame:
     return pd.read_csv(Path(data_dir) / relative, **kwargs)
 
@@ -309,10 +314,10 @@ def build_mobility(data_dir: Path) -> Iterator[Series]:
                 Path(data_dir) / pattern.format(feed), encoding="utf-8"
             ) as handle:
                 feeds[feed] = json.load(handle)
-        points = parse_station_status(
+        gbfs_points = parse_station_status(
             feeds["status"], city_id, source_id, capacities(feeds["information"])
         )
-        for point in points.itertuples():
+        for point in gbfs_points.itertuples():
             yield Series(
                 point.indicator,
                 city_id,
@@ -351,12 +356,7 @@ def build_mobility(data_dir: Path) -> Iterator[Series]:
     sources_2020[0]["period"] = "2020-09"
     row_2024 = page_fact_row(data_dir, "Paris", "Velib trips per month")
     assert row_2024["period"] == "2024-09", row_2024["period"]
-    sept_2024 = pd.DataFrame(
-        {
-            "time": local_start(pd.Series(["2024-09"]), PARIS_TZ),
-            "value": [float(row_2024["value"])],
-        }
-    )
+    sept_2024 = points(["2024-09"], [float(row_2024["value"])], PARIS_TZ)
     yield Series(
         "bikeshare_trips",
         "paris",
@@ -556,12 +556,7 @@ def build_waste(data_dir: Path) -> Iterator[Series]:
         "paris",
         "page_figures",
         "annual",
-        pd.DataFrame(
-            {
-                "time": local_start(pd.Series([year]), PARIS_TZ),
-                "value": [float(collected["value"])],
-            }
-        ),
+        points([year], [float(collected["value"])], PARIS_TZ),
         "Household and assimilated waste collected in Paris in 2018 (tonnes), from the "
         "Ville de Paris annual report on waste services.",
         [FACTS_INPUT.format(FACTS_1)],
@@ -594,12 +589,7 @@ def build_waste(data_dir: Path) -> Iterator[Series]:
     share = RECYCLED_SHARE.search(collected["caveat"])
     if share is None:
         raise ValueError("the 2018 Paris waste row no longer gives a recycled share")
-    rate_2018 = pd.DataFrame(
-        {
-            "time": local_start(pd.Series([year]), PARIS_TZ),
-            "value": [float(share.group(1))],
-        }
-    )
+    rate_2018 = points([year], [float(share.group(1))], PARIS_TZ)
     yield Series(
         "recycling_rate",
         "paris",
@@ -731,9 +721,7 @@ def build_traffic(data_dir: Path) -> Iterator[Series]:
             city_id,
             "inrix_scorecard",
             "annual",
-            pd.DataFrame(
-                {"time": local_start(pd.Series(["2018"]), tz), "value": [hours]}
-            ),
+            points(["2018"], [hours], tz),
             "INRIX 2018 scorecard 'hours_congestion' (the number before the rank).",
             [
                 f"../shared/data/{INRIX_FILE} ← ruathudo/network-analysis-uoh "
@@ -820,11 +808,10 @@ def build_population(data_dir: Path) -> Iterator[Series]:
     estimate_2024, sources_2024 = page_figures(
         data_dir, "San Francisco", "population estimate (city and county)", SF_TZ
     )
-    later = pd.DataFrame(
-        {
-            "time": local_start(pd.Series(["2020", "2022"]), SF_TZ),
-            "value": [float(census_2020["value"]), float(estimate_2022["value"])],
-        }
+    later = points(
+        ["2020", "2022"],
+        [float(census_2020["value"]), float(estimate_2022["value"])],
+        SF_TZ,
     )
     yield Series(
         "population",
