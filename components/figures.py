@@ -1,14 +1,21 @@
-"""DataFrame → go.Figure builders (pure: no I/O, no globals mutated)."""
+"""DataFrame → go.Figure builders (pure: no I/O, no globals mutated).
+
+Frames are the data façade's API frames (city, time, value, unit, …, period). Dates on
+axes and in tooltips are formatted here with babel, so both languages read naturally
+without loading plotly locale bundles.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from data_sources.registries import CITIES_BY_ID, Indicator
 
-from .i18n import t
-from .theme import CITY_COLOURS, INK, MUTED, TEMPLATE
+from .i18n import fmt_number, fmt_period, t
+from .theme import CITY_COLOURS, palette, template
 
 # Largest step between two consecutive values that still counts as "no gap".
 MAX_STEP = {
@@ -17,6 +24,8 @@ MAX_STEP = {
     "daily": pd.Timedelta(days=1),
     "hourly": pd.Timedelta(hours=1),
 }
+SUB_DAILY = ("hourly", "instant")
+DENSE = 60  # more points than this: lines without markers
 
 
 def period_x(periods: pd.Series) -> pd.Series:
@@ -25,6 +34,13 @@ def period_x(periods: pd.Series) -> pd.Series:
     text = text.where(text.str.len() != 4, text + "-01-01")
     text = text.where(text.str.len() != 7, text + "-01")
     return pd.to_datetime(text, format="ISO8601")
+
+
+def x_values(rows: pd.DataFrame, clock: str) -> pd.Series:
+    """Each city's own clock (8 a.m. lines up with 8 a.m.) or UTC for everyone."""
+    if clock == "utc":
+        return pd.to_datetime(rows["time"]).dt.tz_localize(None)
+    return period_x(rows["period"])
 
 
 def with_gaps(x: pd.Series, y: pd.Series, freq: str) -> tuple[list, list]:
@@ -42,8 +58,31 @@ def with_gaps(x: pd.Series, y: pd.Series, freq: str) -> tuple[list, list]:
     return xs, ys
 
 
-def empty_figure(message: str) -> go.Figure:
-    figure = go.Figure(layout={"template": TEMPLATE})
+def date_ticks(xs: list, freq: str, lang: str) -> tuple[list, list]:
+    """About six tick positions across the data, labelled in the page's language."""
+    points = [x for x in xs if x is not None]
+    if not points:
+        return [], []
+    first, last = min(points), max(points)
+    span_days = (last - first).days
+    if freq == "annual" or span_days > 3 * 365:
+        years = range(first.year, last.year + 1)
+        step = max(1, len(years) // 6)
+        ticks = [pd.Timestamp(year=y, month=1, day=1) for y in years[::step]]
+        return ticks, [str(tick.year) for tick in ticks]
+    if span_days > 60:
+        months = pd.date_range(first.normalize().replace(day=1), last, freq="MS")
+        step = max(1, len(months) // 6)
+        ticks = list(months[::step])
+        return ticks, [fmt_period(tick, "monthly", lang) for tick in ticks]
+    days = pd.date_range(first.normalize(), last, freq="D")
+    step = max(1, len(days) // 6)
+    ticks = list(days[::step])
+    return ticks, [fmt_period(tick, "daily", lang) for tick in ticks]
+
+
+def empty_figure(message: str, theme: str = "light") -> go.Figure:
+    figure = go.Figure(layout={"template": template(theme)})
     figure.add_annotation(
         text=message,
         showarrow=False,
@@ -51,61 +90,272 @@ def empty_figure(message: str) -> go.Figure:
         y=0.5,
         xref="paper",
         yref="paper",
-        font={"size": 16, "color": MUTED},
+        font={"size": 16, "color": palette(theme)["muted"]},
     )
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
+    figure.update_layout(height=360)
     return figure
 
 
-def comparison_figure(
+def city_trace(
+    rows: pd.DataFrame,
+    city_id: str,
+    indicator: Indicator,
+    unit: str,
+    lang: str,
+    clock: str,
+    **extra,
+) -> go.Scatter:
+    """One city's line, in its colour, dash and marker, with a localised tooltip."""
+    city = CITIES_BY_ID[city_id]
+    xs, ys = with_gaps(x_values(rows, clock), rows["value"], indicator.freq)
+    labels = [
+        None
+        if y is None
+        else f"{fmt_period(x, indicator.freq, lang)}: {fmt_number(y, lang)} {unit}"
+        for x, y in zip(xs, ys, strict=True)
+    ]
+    sparse = indicator.freq == "instant" or len(rows) <= DENSE
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        name=city.name(lang),
+        customdata=labels,
+        mode="markers"
+        if indicator.freq == "instant"
+        else ("lines+markers" if sparse else "lines"),
+        line={"color": CITY_COLOURS[city_id], "width": 2, "dash": city.line_dash},
+        marker={
+            "color": CITY_COLOURS[city_id],
+            "size": 9 if sparse else 4,
+            "symbol": city.marker_symbol,
+        },
+        connectgaps=False,
+        hovertemplate="%{customdata}<extra>%{fullData.name}</extra>",
+        **extra,
+    )
+
+
+def add_reference_lines(
+    figure: go.Figure, indicator: Indicator, lang: str, theme: str, **where
+) -> None:
+    ink = palette(theme)["ink"]
+    for line in indicator.reference_lines:
+        # Above the traces, on a backing: dense daily data would hide it otherwise.
+        figure.add_hline(
+            y=line.value,
+            layer="above",
+            line={"dash": "dot", "color": ink, "width": 1},
+            annotation={
+                "text": line.labels[lang],
+                "font": {"color": ink, "size": 11},
+                "bgcolor": palette(theme)["backing"],
+            },
+            annotation_position="top right",
+            **where,
+        )
+
+
+def finish(
+    figure: go.Figure,
+    xs: list,
+    indicator: Indicator,
+    unit: str,
+    lang: str,
+    theme: str,
+    clock: str,
+) -> go.Figure:
+    ticks, labels = date_ticks(xs, indicator.freq, lang)
+    figure.update_xaxes(tickvals=ticks, ticktext=labels)
+    if indicator.freq in SUB_DAILY:
+        figure.update_xaxes(title_text=t(f"clock.{clock}", lang))
+    figure.update_layout(
+        template=template(theme),
+        separators=", " if lang == "fr" else ".,",
+        height=380,
+        hovermode="closest",
+    )
+    return figure
+
+
+def overlay_figure(
     frame: pd.DataFrame,
     indicator: Indicator,
     unit: str,
     lang: str,
     city_ids: tuple[str, ...],
+    theme: str = "light",
+    clock: str = "local",
 ) -> go.Figure:
-    """One trace per city on a shared axis, in the cities' colours, gaps kept as gaps."""
+    """Both cities on one axis, in their two colours."""
     if frame.empty:
-        return empty_figure(t("no_data_chart", lang))
-    figure = go.Figure(layout={"template": TEMPLATE})
-    lone_points = indicator.freq == "instant"
+        return empty_figure(t("no_data_chart", lang), theme)
+    figure = go.Figure()
+    xs_all: list = []
     for city_id in city_ids:
         rows = frame[frame["city"] == city_id]
         if rows.empty:
             continue
-        xs, ys = with_gaps(period_x(rows["period"]), rows["value"], indicator.freq)
-        sparse = lone_points or len(rows) < 40
+        trace = city_trace(rows, city_id, indicator, unit, lang, clock)
+        xs_all += list(trace.x)
+        figure.add_trace(trace)
+    add_reference_lines(figure, indicator, lang, theme)
+    figure.update_yaxes(title_text=unit, rangemode="tozero")
+    return finish(figure, xs_all, indicator, unit, lang, theme, clock)
+
+
+def side_by_side_figure(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    unit: str,
+    lang: str,
+    city_ids: tuple[str, ...],
+    theme: str = "light",
+    clock: str = "local",
+    shared_y: bool = True,
+) -> go.Figure:
+    """One panel per city; a shared y-axis unless asked otherwise."""
+    if frame.empty:
+        return empty_figure(t("no_data_chart", lang), theme)
+    figure = make_subplots(
+        rows=1,
+        cols=len(city_ids),
+        shared_yaxes=shared_y,
+        shared_xaxes=True,
+        horizontal_spacing=0.06,
+        subplot_titles=[CITIES_BY_ID[c].name(lang) for c in city_ids],
+    )
+    xs_all: list = []
+    for column, city_id in enumerate(city_ids, start=1):
+        rows = frame[frame["city"] == city_id]
+        if rows.empty:
+            figure.add_annotation(
+                text=t("no_data", lang),
+                showarrow=False,
+                xref=f"x{column} domain",
+                yref=f"y{column} domain",
+                x=0.5,
+                y=0.5,
+            )
+            continue
+        trace = city_trace(
+            rows, city_id, indicator, unit, lang, clock, showlegend=False
+        )
+        xs_all += list(trace.x)
+        figure.add_trace(trace, row=1, col=column)
+        add_reference_lines(figure, indicator, lang, theme, row=1, col=column)
+    figure.update_yaxes(rangemode="tozero")
+    figure.update_yaxes(title_text=unit, row=1, col=1)
+    figure.update_xaxes(matches="x")  # the same years under both panels
+    if shared_y:
+        values = frame["value"]
+        figure.update_yaxes(
+            range=[min(0, float(values.min())), float(values.max()) * 1.08]
+        )
+    return finish(figure, xs_all, indicator, unit, lang, theme, clock)
+
+
+def paired(frame: pd.DataFrame, city_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Periods where both cities have a value: columns period, a, b (in city order)."""
+    wide = frame.pivot_table(
+        index="period", columns="city", values="value", aggfunc="first"
+    )
+    if not all(c in wide.columns for c in city_ids[:2]):
+        return pd.DataFrame(columns=["period", "a", "b"])
+    both = wide[list(city_ids[:2])].dropna()
+    both.columns = ["a", "b"]
+    return both.reset_index()
+
+
+def crossovers(x: list, y: np.ndarray, pivot: float) -> list:
+    """Positions where the line crosses `pivot` (the cities swap places)."""
+    sign = np.sign(np.asarray(y, dtype=float) - pivot)
+    return [
+        x[i]
+        for i in range(1, len(sign))
+        if sign[i] != 0 and sign[i - 1] != 0 and sign[i] != sign[i - 1]
+    ]
+
+
+def gap_figure(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    unit: str,
+    lang: str,
+    city_ids: tuple[str, ...],
+    theme: str = "light",
+    mode: str = "difference",
+) -> go.Figure:
+    """Paris − SF (or Paris ÷ SF) over the periods both share, crossovers marked."""
+    both = paired(frame, city_ids)
+    if both.empty:
+        return empty_figure(t("no_common_period", lang), theme)
+    a_name, b_name = (CITIES_BY_ID[c].name(lang) for c in city_ids[:2])
+    if mode == "ratio":
+        both = both[both["b"] != 0]
+        values, pivot = both["a"] / both["b"], 1.0
+        title = t("ratio_title", lang, a=a_name, b=b_name)
+        value_unit = "×"
+    else:
+        values, pivot = both["a"] - both["b"], 0.0
+        title = t("gap_title", lang, a=a_name, b=b_name)
+        value_unit = unit
+    xs, ys = with_gaps(period_x(both["period"]), values, indicator.freq)
+    ink = palette(theme)["ink"]
+    labels = [
+        None
+        if y is None
+        else f"{fmt_period(x, indicator.freq, lang)}: "
+        f"{fmt_number(y, lang, 2)} {value_unit}"
+        for x, y in zip(xs, ys, strict=True)
+    ]
+    figure = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            name=title,
+            customdata=labels,
+            mode="lines+markers" if len(both) <= DENSE else "lines",
+            line={"color": ink, "width": 2},
+            marker={"color": ink, "size": 7},
+            connectgaps=False,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    figure.add_hline(y=pivot, line={"color": palette(theme)["muted"], "width": 1})
+    points = crossovers(list(period_x(both["period"])), values.to_numpy(), pivot)
+    if points:
         figure.add_trace(
             go.Scatter(
-                x=xs,
-                y=ys,
-                name=CITIES_BY_ID[city_id].name(lang),
-                mode="markers"
-                if lone_points
-                else ("lines+markers" if sparse else "lines"),
-                line={"color": CITY_COLOURS[city_id], "width": 2},
-                marker={"color": CITY_COLOURS[city_id], "size": 9 if sparse else 4},
-                connectgaps=False,
-                hovertemplate="%{y:,.4~g} " + unit + "<extra>%{fullData.name}</extra>",
+                x=points,
+                y=[pivot] * len(points),
+                mode="markers",
+                name=t("crossover", lang),
+                marker={"symbol": "x", "size": 12, "color": ink},
+                hovertemplate=t("crossover", lang) + "<extra></extra>",
             )
         )
-    for line in indicator.reference_lines:
-        # Above the traces, on a light backing: dense daily data would hide it otherwise.
-        figure.add_hline(
-            y=line.value,
-            layer="above",
-            line={"dash": "dash", "color": INK, "width": 1},
-            annotation={
-                "text": line.labels[lang],
-                "font": {"color": INK, "size": 11},
-                "bgcolor": "rgba(255,255,255,0.85)",
-            },
-            annotation_position="top right",
-        )
-    figure.update_layout(
-        yaxis_title=unit,
-        separators=", " if lang == "fr" else ".,",
-        height=340,
+    figure.update_yaxes(title_text=title if mode == "ratio" else f"{title} ({unit})")
+    return finish(figure, xs, indicator, unit, lang, theme, "local")
+
+
+def figure_for(
+    view: str,
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    unit: str,
+    lang: str,
+    city_ids: tuple[str, ...],
+    theme: str,
+    clock: str,
+    shared_y: bool,
+) -> go.Figure:
+    if view == "overlay":
+        return overlay_figure(frame, indicator, unit, lang, city_ids, theme, clock)
+    if view in ("gap", "ratio"):
+        mode = "ratio" if view == "ratio" else "difference"
+        return gap_figure(frame, indicator, unit, lang, city_ids, theme, mode)
+    return side_by_side_figure(
+        frame, indicator, unit, lang, city_ids, theme, clock, shared_y
     )
-    return figure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from data_sources.registries import LANGUAGES
@@ -56,6 +56,127 @@ STRINGS: dict[str, dict[str, str]] = {
         "Database License (ODbL).",
     },
     "api_link": {"en": "Data API", "fr": "API de données"},
+    "ratio": {
+        "en": "{city}: {ratio}× {other} ({period})",
+        "fr": "{city} : {ratio} × {other} ({period})",
+    },
+    "change": {
+        "en": "{sign}{change}% since {since}",
+        "fr": "{sign}{change} % depuis {since}",
+    },
+    "no_data_period": {
+        "en": "no data in this period",
+        "fr": "pas de données sur cette période",
+    },
+    "as_of": {"en": "latest data", "fr": "dernière donnée"},
+    "freshness": {
+        "en": "{city}: latest data {when}",
+        "fr": "{city} : dernière donnée {when}",
+    },
+    "local_time_short": {"en": "local time", "fr": "heure locale"},
+    "stale_short": {"en": "stale", "fr": "périmé"},
+    "table_label": {"en": "Data table", "fr": "Tableau de données"},
+    "period": {"en": "Period", "fr": "Période"},
+    "table_truncated": {
+        "en": "The latest {shown} of {total} periods; the CSV has them all.",
+        "fr": "Les {shown} dernières périodes sur {total} ; le CSV les contient toutes.",
+    },
+    "summary_none": {
+        "en": "No data for {label} in the selected period.",
+        "fr": "Aucune donnée pour « {label} » sur la période choisie.",
+    },
+    "summary_one": {
+        "en": "Only {city} has data for {label} here ({span}).",
+        "fr": "Seules les données de {city} existent ici pour « {label} » ({span}).",
+    },
+    "summary_no_overlap": {
+        "en": "{label}: the periods do not overlap ({a} {a_span}, {b} {b_span}).",
+        "fr": "{label} : les périodes ne se recouvrent pas ({a} {a_span}, {b} {b_span}).",
+    },
+    "summary_latest": {
+        "en": "{label}, latest values: {a} {a_value} {unit} ({a_when}), {b} {b_value} {unit} ({b_when}).",
+        "fr": "{label}, dernières valeurs : {a} {a_value} {unit} ({a_when}), {b} {b_value} {unit} ({b_when}).",
+    },
+    "summary_ratio": {
+        "en": "{when}, {label} in {a} was {a_value} {unit}, {ratio} times {b}'s ({b_value} {unit}).",
+        "fr": "{when}, {label} à {a} : {a_value} {unit}, soit {ratio} fois la valeur de {b} ({b_value} {unit}).",
+    },
+    "summary_pair": {
+        "en": "{when}, {label}: {a} {a_value} {unit}, {b} {b_value} {unit}.",
+        "fr": "{when}, {label} : {a} {a_value} {unit}, {b} {b_value} {unit}.",
+    },
+    "when.annual": {"en": "In {period}", "fr": "En {period}"},
+    "when.monthly": {"en": "In {period}", "fr": "En {period}"},
+    "when.daily": {"en": "On {period}", "fr": "Le {period}"},
+    "when.hourly": {"en": "On {period}", "fr": "Le {period}"},
+    "themes": {"en": "Themes", "fr": "Thèmes"},
+    "theme.light": {"en": "Light", "fr": "Clair"},
+    "theme.dark": {"en": "Dark", "fr": "Sombre"},
+    "share": {"en": "Share", "fr": "Partager"},
+    "share_link": {"en": "Link to this view", "fr": "Lien vers cette vue"},
+    "copy": {"en": "Copy the link", "fr": "Copier le lien"},
+    "page_tools": {"en": "Page tools", "fr": "Outils de la page"},
+    "skip": {"en": "Skip to the charts", "fr": "Aller aux graphiques"},
+    "now": {"en": "Now", "fr": "En ce moment"},
+    "tile_when": {"en": "{time} · {age} ago", "fr": "{time} · il y a {age}"},
+    "sources_all": {
+        "en": "All sources and their status",
+        "fr": "Toutes les sources et leur état",
+    },
+    "download_svg": {"en": "Download SVG", "fr": "Télécharger en SVG"},
+    "export_hint": {
+        "en": "PNG: the camera in the chart's toolbar.",
+        "fr": "PNG : l'appareil photo dans la barre d'outils du graphique.",
+    },
+    "control.indicator": {"en": "Indicator", "fr": "Indicateur"},
+    "control.view": {"en": "View", "fr": "Vue"},
+    "control.axis": {"en": "Vertical axis", "fr": "Axe vertical"},
+    "control.range": {"en": "Years", "fr": "Années"},
+    "control.norm": {"en": "Values", "fr": "Valeurs"},
+    "control.unit": {"en": "Unit", "fr": "Unité"},
+    "control.clock": {"en": "Clock", "fr": "Horloge"},
+    "control.table": {
+        "en": "Show the data table",
+        "fr": "Afficher le tableau de données",
+    },
+    "view.side": {"en": "Side by side", "fr": "Côte à côte"},
+    "view.overlay": {"en": "Overlay", "fr": "Superposées"},
+    "view.gap": {"en": "Gap (Paris − SF)", "fr": "Écart (Paris − SF)"},
+    "view.ratio": {"en": "Ratio (Paris ÷ SF)", "fr": "Rapport (Paris ÷ SF)"},
+    "axis.shared": {"en": "Shared", "fr": "Commun"},
+    "axis.free": {"en": "Free", "fr": "Libre"},
+    "range.all": {"en": "All", "fr": "Tout"},
+    "range.10y": {"en": "Last 10 years", "fr": "10 dernières années"},
+    "range.5y": {"en": "Last 5 years", "fr": "5 dernières années"},
+    "range.1y": {"en": "Last year", "fr": "Dernière année"},
+    "range.custom": {"en": "Custom", "fr": "Personnalisé"},
+    "norm.absolute": {"en": "Absolute", "fr": "Valeurs brutes"},
+    "norm.per_capita": {"en": "Per inhabitant", "fr": "Par habitant"},
+    "norm.per_km2": {"en": "Per km²", "fr": "Par km²"},
+    "norm.index": {
+        "en": "Index (first common year = 100)",
+        "fr": "Indice (première année commune = 100)",
+    },
+    "clockopt.local": {
+        "en": "Each city's local time",
+        "fr": "Heure locale de chaque ville",
+    },
+    "clockopt.utc": {"en": "UTC", "fr": "UTC"},
+    "clock.local": {
+        "en": "each city's local time",
+        "fr": "heure locale de chaque ville",
+    },
+    "clock.utc": {"en": "UTC", "fr": "UTC"},
+    "no_common_period": {
+        "en": "The two cities have no period in common here",
+        "fr": "Les deux villes n'ont ici aucune période en commun",
+    },
+    "gap_title": {"en": "{a} − {b}", "fr": "{a} − {b}"},
+    "ratio_title": {"en": "{a} ÷ {b}", "fr": "{a} ÷ {b}"},
+    "crossover": {
+        "en": "crossover: the cities swap places",
+        "fr": "croisement : les villes échangent leur place",
+    },
 }
 
 # Display names of units; symbols (µg/m³, GWh, %) read the same in both languages.
@@ -95,10 +216,33 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def mid_sentence(label: str) -> str:
+    """'Electricity consumption' → 'electricity consumption'; 'PM2.5', 'NO₂' unchanged."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def fmt_number(value: float, lang: str, digits: int = 1) -> str:
     """1234.5 → '1,234.5' (en) or '1 234,5' (fr)."""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def fmt_period(moment: dt.datetime, freq: str, lang: str) -> str:
+    """A period on the city's calendar: '2016', 'Nov 2016' / 'nov. 2016', 'Nov 25, 2016'…"""
+    locale = LOCALES[lang]
+    if freq == "annual":
+        return str(moment.year)
+    if freq == "monthly":
+        return format_date(moment, format="MMM y", locale=locale)
+    if freq == "daily":
+        return format_date(moment, format="medium", locale=locale)
+    return format_datetime(
+        moment,
+        format="d MMM y HH:mm" if lang == "fr" else "MMM d, y h:mm a",
+        locale=locale,
+    )
 
 
 def fmt_date(day: dt.date, lang: str) -> str:

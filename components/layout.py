@@ -1,4 +1,4 @@
-"""Pure builders of the page's pieces: they take registry records and data, return components."""
+"""Pure builders of the dashboard's pieces: registry records and data in, components out."""
 
 from __future__ import annotations
 
@@ -7,21 +7,79 @@ import datetime as dt
 import pandas as pd
 from dash import dcc, html
 
-from data_sources.registries import CITIES_BY_ID, Indicator
+from data_sources.registries import CITIES_BY_ID, DOMAINS, INDICATORS, Indicator
 
 from . import ids
-from .figures import comparison_figure, empty_figure
-from .i18n import fmt_date, fmt_number, t, unit_label
+from .cards import data_table, freshness, kpi_card, summary_sentence
+from .i18n import fmt_date, t
+from .state import NORMS, PRESETS, VIEWS, ViewState, to_query
+from .tiles import tiles_placeholder
 
 
-def header(lang: str) -> html.Header:
+def options(
+    values: tuple[str, ...] | list[str],
+    prefix: str,
+    lang: str,
+    disabled: set[str] = frozenset(),
+) -> list[dict]:
+    return [
+        {"label": t(f"{prefix}.{v}", lang), "value": v, "disabled": v in disabled}
+        for v in values
+    ]
+
+
+def indicator_options(domain: str, lang: str, available: set[str]) -> list[dict]:
+    """The domain's indicators that have data (live-only ones appear after a refresh)."""
+    return [
+        {"label": i.label(lang), "value": i.id}
+        for i in INDICATORS
+        if i.domain == domain and i.id in available
+    ]
+
+
+def norm_options(indicator: Indicator, lang: str) -> list[dict]:
+    refused = {
+        n
+        for n, ok in (
+            ("per_capita", indicator.per_capita),
+            ("per_km2", indicator.per_km2),
+        )
+        if ok is None
+    }
+    return options(NORMS, "norm", lang, refused)
+
+
+def unit_options(indicator: Indicator) -> list[dict]:
+    return [{"label": unit, "value": unit} for unit in indicator.units]
+
+
+def field(
+    label: str, control, field_id: str | None = None, hidden: bool = False
+) -> html.Fieldset:
+    """A labelled group (fieldset + legend) so screen readers name every control."""
+    return html.Fieldset(
+        [html.Legend(label), control],
+        className="field",
+        id=field_id or f"field-{label}",
+        hidden=hidden,
+    )
+
+
+def header(state: ViewState) -> html.Header:
+    lang = state.lang
     other = "fr" if lang == "en" else "en"
     return html.Header(
         className="site-header",
         children=[
             html.Div(
                 [
-                    html.H1(t("title", lang)),
+                    html.H1(
+                        [
+                            html.Span("Paris", className="city-paris-text"),
+                            " ↔ ",
+                            html.Span("San Francisco", className="city-sf-text"),
+                        ]
+                    ),
                     html.P(t("tagline", lang), className="tagline"),
                 ]
             ),
@@ -29,57 +87,169 @@ def header(lang: str) -> html.Header:
                 [
                     html.A(
                         t("language", lang),
-                        href=f"/?lang={other}",
+                        id=ids.LANG_LINK,
                         lang=other,
+                        href=to_query(ViewState(**{**state.__dict__, "lang": other})),
                         className="lang-switch",
                     ),
+                    dcc.RadioItems(
+                        id=ids.THEME,
+                        value=state.theme,
+                        inline=True,
+                        options=options(("light", "dark"), "theme", lang),
+                        className="theme-switch",
+                        inputClassName="radio-input",
+                        labelClassName="radio-label",
+                    ),
+                    html.Details(
+                        [
+                            html.Summary(t("share", lang), className="share-button"),
+                            html.Div(
+                                [
+                                    html.Label(
+                                        t("share_link", lang), htmlFor=ids.SHARE_URL
+                                    ),
+                                    dcc.Input(
+                                        id=ids.SHARE_URL,
+                                        readOnly=True,
+                                        type="text",
+                                        className="share-url",
+                                    ),
+                                    dcc.Clipboard(
+                                        target_id=ids.SHARE_URL,
+                                        title=t("copy", lang),
+                                        className="copy",
+                                    ),
+                                ],
+                                className="share-panel",
+                            ),
+                        ],
+                        className="share",
+                    ),
                     html.A(t("api_link", lang), href="/api/indicators"),
-                ]
+                ],
+                **{"aria-label": t("page_tools", lang)},
             ),
         ],
     )
 
 
-def city_span(
-    frame: pd.DataFrame, city_id: str, indicator: Indicator, unit: str, lang: str
-) -> html.Li:
-    """One line per city: its name, coverage and latest value, or 'no data'."""
-    city = CITIES_BY_ID[city_id]
-    rows = frame[frame["city"] == city_id]
-    swatch = html.Span(className=f"swatch city-{city_id}", **{"aria-hidden": "true"})
-    definition = indicator.cities.get(city_id)
-    text = definition.definitions[lang] if definition else t("no_data", lang)
-    if rows.empty:
-        summary = t("no_data", lang)
-    else:
-        periods = rows["period"].str.replace("T", " ")
-        if indicator.freq == "instant":
-            periods = periods.map(lambda time: t("local_time", lang, time=time))
-        last = rows.iloc[-1]
-        coverage = (
-            t("single", lang, period=periods.iloc[0])
-            if len(rows) == 1
-            else t(
-                "span",
-                lang,
-                first=periods.iloc[0],
-                last=periods.iloc[-1],
-                count=fmt_number(len(rows), lang, 0),
-            )
-        )
-        summary = (
-            f"{coverage} · {t('latest', lang)} {fmt_number(last['value'], lang)} {unit}"
-        )
-        if bool(last["stale"]):
-            summary += f" ({t('stale', lang)})"
-    return html.Li(
-        [
-            swatch,
-            html.Strong(city.name(lang)),
-            f" — {summary}. ",
-            html.Span(text, className="definition"),
+def radio(control_id: str, value: str, opts: list[dict]) -> dcc.RadioItems:
+    return dcc.RadioItems(
+        id=control_id,
+        value=value,
+        options=opts,
+        inline=True,
+        inputClassName="radio-input",
+        labelClassName="radio-label",
+    )
+
+
+def controls(
+    state: ViewState,
+    indicator: Indicator,
+    years: tuple[int, int],
+    window: tuple[int, int],
+    available: set[str],
+) -> html.Div:
+    """Every control, initialised from the state (the URL)."""
+    lang = state.lang
+    first, last = years
+    return html.Div(
+        className="controls",
+        children=[
+            field(
+                t("control.indicator", lang),
+                radio(
+                    ids.INDICATOR,
+                    indicator.id,
+                    indicator_options(indicator.domain, lang, available),
+                ),
+            ),
+            field(
+                t("control.view", lang),
+                radio(ids.VIEW, state.view, options(VIEWS, "view", lang)),
+            ),
+            field(
+                t("control.axis", lang),
+                radio(ids.AXIS, state.axis, options(("shared", "free"), "axis", lang)),
+                field_id=ids.AXIS_FIELD,
+                hidden=state.view != "side",
+            ),
+            field(
+                t("control.range", lang),
+                html.Div(
+                    [
+                        radio(ids.PRESET, state.range, options(PRESETS, "range", lang)),
+                        dcc.RangeSlider(
+                            id=ids.YEARS,
+                            min=first,
+                            max=last,
+                            step=1,
+                            value=list(window),
+                            marks=year_marks(first, last),
+                            allowCross=False,
+                            tooltip={"placement": "bottom", "always_visible": False},
+                        ),
+                    ]
+                ),
+            ),
+            field(
+                t("control.norm", lang),
+                radio(ids.NORM, state.norm, norm_options(indicator, lang)),
+            ),
+            field(
+                t("control.unit", lang),
+                radio(ids.UNIT, state.unit or indicator.unit, unit_options(indicator)),
+                field_id=ids.UNIT_FIELD,
+                hidden=len(indicator.units) < 2,
+            ),
+            field(
+                t("control.clock", lang),
+                radio(
+                    ids.CLOCK, state.clock, options(("local", "utc"), "clockopt", lang)
+                ),
+                field_id=ids.CLOCK_FIELD,
+                hidden=indicator.freq not in ("hourly", "instant"),
+            ),
+            dcc.Checklist(
+                id=ids.TABLE,
+                value=["table"] if state.table else [],
+                options=[{"label": t("control.table", lang), "value": "table"}],
+                inputClassName="radio-input",
+                labelClassName="radio-label",
+            ),
         ],
-        className="city-line",
+    )
+
+
+def year_marks(first: int, last: int) -> dict:
+    step = max(1, (last - first) // 4)
+    marks = {year: str(year) for year in range(first, last + 1, step)}
+    marks[last] = str(last)
+    return marks
+
+
+def domain_class(domain: str, selected: str) -> str:
+    return "domain-tab selected" if domain == selected else "domain-tab"
+
+
+def tabs(state: ViewState) -> html.Div:
+    """One button per theme: plain buttons, so Tab and Enter work as everywhere else."""
+    return html.Div(
+        [
+            html.Button(
+                t(f"domain.{d}", state.lang),
+                id=ids.domain_button(d),
+                className=domain_class(d, state.domain),
+                **{"aria-pressed": "true" if d == state.domain else "false"},
+            )
+            for d in DOMAINS
+        ],
+        id=ids.TABS,
+        className="domain-tabs",
+        role="group",
+        **{"aria-label": t("themes", state.lang)},
     )
 
 
@@ -106,92 +276,159 @@ def source_line(provenance: list[dict], lang: str) -> html.P:
     return html.P(parts, className="source-line")
 
 
-def section_heading(indicator: Indicator, lang: str) -> list:
-    """The domain (small caps) and the indicator's name."""
-    return [
-        html.H2(t(f"domain.{indicator.domain}", lang)),
-        html.H3(indicator.label(lang)),
-    ]
+def definitions(indicator: Indicator, lang: str, city_ids: tuple[str, ...]) -> html.Ul:
+    return html.Ul(
+        [
+            html.Li(
+                [
+                    html.Span(className=f"swatch city-{c}", **{"aria-hidden": "true"}),
+                    html.Strong(CITIES_BY_ID[c].name(lang) + ": "),
+                    indicator.cities[c].definitions[lang]
+                    if c in indicator.cities
+                    else t("no_data", lang),
+                ]
+            )
+            for c in city_ids
+        ],
+        className="definitions",
+    )
 
 
-def indicator_section(
+def view_content(
+    state: ViewState,
     indicator: Indicator,
     frame: pd.DataFrame,
     unit: str,
+    figure,
     provenance: list[dict],
+    notes: tuple[str, ...],
+    csv_href: str,
     city_ids: tuple[str, ...],
-    lang: str,
-) -> html.Section:
-    """One domain's headline indicator: chart, per-city coverage, note, sources."""
-    unit = unit_label(unit, lang)
-    figure = comparison_figure(frame, indicator, unit, lang, city_ids)
-    return html.Section(
-        id=ids.section(indicator.domain),
-        className="domain",
-        children=[
-            *section_heading(indicator, lang),
-            html.P(indicator.descriptions[lang], className="description"),
-            dcc.Graph(
-                id=ids.chart(indicator.id),
-                figure=figure,
-                config={"displaylogo": False, "responsive": True},
-                className="chart",
-            ),
-            html.Ul(
-                [city_span(frame, c, indicator, unit, lang) for c in city_ids],
-                className="city-lines",
-            ),
-            html.P(
-                [
-                    html.Strong(t("comparability_label", lang)),
-                    indicator.comparability[lang],
-                ],
-                className="comparability",
-            ),
-            source_line(provenance, lang),
-            html.A(
-                t("download_csv", lang),
-                href=f"/api/series/{indicator.id}.csv",
-                className="download",
-            ),
-        ],
-    )
-
-
-def unavailable_section(indicator: Indicator, lang: str) -> html.Section:
-    """Stands in for a section whose data could not be read."""
-    return html.Section(
-        id=ids.section(indicator.domain),
-        className="domain",
-        children=[
-            *section_heading(indicator, lang),
-            dcc.Graph(
-                id=ids.chart(indicator.id),
-                className="chart",
-                figure=empty_figure(t("data_unavailable", lang)),
-            ),
-        ],
-    )
+) -> list:
+    """The indicator's view: freshness, cards, chart with its summary, notes, sources."""
+    lang = state.lang
+    summary = summary_sentence(frame, indicator, unit, lang, city_ids)
+    a, b = city_ids[:2]
+    return [
+        html.H2(indicator.label(lang), id="indicator-title"),
+        html.P(indicator.descriptions[lang], className="description"),
+        html.P(
+            [freshness(frame, c, indicator, lang) for c in city_ids],
+            className="freshness",
+        ),
+        html.Div(
+            [
+                kpi_card(frame, a, b, indicator, unit, lang),
+                kpi_card(frame, b, a, indicator, unit, lang),
+            ],
+            className="kpis",
+        ),
+        html.Figure(
+            [
+                dcc.Graph(
+                    id=ids.CHART,
+                    figure=figure,
+                    className="chart",
+                    config={
+                        "displaylogo": False,
+                        "responsive": True,
+                        "toImageButtonOptions": {
+                            "filename": f"sistercities-{indicator.id}-{state.view}",
+                            "format": "png",
+                            "scale": 2,
+                        },
+                        "modeBarButtonsToAdd": ["toImage"],
+                    },
+                ),
+                html.Figcaption(summary, id=ids.SUMMARY, className="summary"),
+            ],
+            **{"aria-labelledby": "indicator-title", "aria-describedby": ids.SUMMARY},
+        ),
+        html.P(
+            [
+                html.Strong(t("comparability_label", lang)),
+                indicator.comparability[lang],
+            ],
+            className="comparability",
+        ),
+        definitions(indicator, lang, city_ids),
+        html.Ul([html.Li(note) for note in notes], className="notes")
+        if notes
+        else None,
+        source_line(provenance, lang),
+        html.P(
+            [
+                html.A(t("download_csv", lang), href=csv_href, className="download"),
+                html.Button(
+                    t("download_svg", lang),
+                    id=ids.SVG_BUTTON,
+                    className="link-button",
+                    **{"data-filename": f"sistercities-{indicator.id}-{state.view}"},
+                ),
+                html.Span(t("export_hint", lang), className="hint"),
+            ],
+            className="exports",
+        ),
+        data_table(frame, indicator, unit, lang, city_ids) if state.table else None,
+    ]
 
 
 def footer(lang: str) -> html.Footer:
     return html.Footer(
         [
             html.P(t("footer", lang)),
-            html.P(html.A("/api/sources", href="/api/sources")),
+            html.P(
+                [
+                    html.A(t("sources_all", lang), href="/api/sources"),
+                    " · ",
+                    html.A(t("api_link", lang), href="/api/indicators"),
+                ]
+            ),
         ],
         className="site-footer",
     )
 
 
-def page(lang: str, sections: list[html.Section]) -> html.Div:
+def page(
+    state: ViewState,
+    indicator: Indicator,
+    years: tuple[int, int],
+    window: tuple[int, int],
+    available: set[str],
+) -> html.Div:
+    """The whole dashboard, initialised from the state; the view fills in by callback."""
+    lang = state.lang
     return html.Div(
-        [
-            dcc.Store(id=ids.LANG_STORE, data=lang),
-            header(lang),
-            html.Main(sections),
-            footer(lang),
-        ],
         id=ids.PAGE,
         lang=lang,
+        className=f"page theme-{state.theme}",
+        children=[
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.STATE, data=state.__dict__),
+            dcc.Store(id=ids.NOOP),
+            html.A(t("skip", lang), href="#workspace", className="skip-link"),
+            header(state),
+            tiles_placeholder(lang),
+            html.Main(
+                [
+                    tabs(state),
+                    controls(state, indicator, years, window, available),
+                    dcc.Loading(
+                        html.Section(
+                            id=ids.CONTENT,
+                            className="view",
+                            **{
+                                "aria-live": "polite",
+                                "aria-labelledby": "indicator-title",
+                            },
+                        ),
+                        type="dot",
+                        delay_show=300,
+                    ),
+                ],
+                className="workspace",
+                id="workspace",
+            ),
+            footer(lang),
+        ],
     )

@@ -1,54 +1,53 @@
-"""The pages: thin shells that ask the data façade and hand the result to builders."""
+"""The page shell: works out the initial state of a request, then hands it to builders."""
 
 from __future__ import annotations
 
-import logging
+from urllib.parse import urlsplit
 
-import dash
 import flask
+import pandas as pd
 from dash import html
 
 import data_sources
-from data_sources.registries import DOMAINS, PAIR, headline_indicator
+from data_sources.registries import INDICATORS_BY_ID, PAIR
 
 from .i18n import pick_lang
-from .layout import indicator_section, page, unavailable_section
-
-log = logging.getLogger(__name__)
-
-
-def _request_language(lang: str | None) -> str:
-    accept = (
-        flask.request.headers.get("Accept-Language")
-        if flask.has_request_context()
-        else None
-    )
-    return pick_lang(lang, accept)
+from .layout import page
+from .state import ViewState, parse_query, year_window
 
 
-def home(lang: str | None = None, **_unknown_query: object) -> html.Div:
-    """`/`: one section per domain with its headline indicator for the pair."""
-    lang = _request_language(lang if isinstance(lang, str) else None)
-    sections = []
-    for domain in DOMAINS:
-        indicator = headline_indicator(domain)
-        try:
-            result = data_sources.load_series(indicator.id, PAIR, lang=lang)
-            provenance = data_sources.series_provenance(indicator.id)
-        except Exception:
-            # One unreadable series must not take the whole page down with a traceback.
-            log.exception("section %s could not be loaded", indicator.id)
-            sections.append(unavailable_section(indicator, lang))
-            continue
-        sections.append(
-            indicator_section(
-                indicator, result.frame, result.unit, provenance, PAIR, lang
-            )
-        )
-    return page(lang, sections)
+def data_years(indicator_id: str) -> tuple[int, int]:
+    """First and last year with data for the pair (the range slider's bounds)."""
+    frame = data_sources.load_series(indicator_id, PAIR).frame
+    if frame.empty:
+        year = pd.Timestamp.now().year
+        return year, year
+    years = frame["period"].str[:4].astype(int)
+    return int(years.min()), int(years.max())
 
 
-def register() -> None:
-    dash.register_page(
-        "home", path="/", layout=home, title="Sister Cities — Paris ↔ San Francisco"
+def request_state() -> ViewState:
+    """The view asked for by the page's URL, in the browser's language by default.
+
+    Dash fetches the layout in a second request (/_dash-layout) whose own URL carries no
+    query string; the page's URL arrives as its Referer. Should a proxy strip it, the
+    page renders the defaults and `sync_state` applies the URL on its first call.
+    """
+    if not flask.has_request_context():
+        return parse_query("")
+    request = flask.request
+    query = request.query_string.decode() or urlsplit(request.referrer or "").query
+    return parse_query(query, pick_lang(None, request.headers.get("Accept-Language")))
+
+
+def dashboard() -> html.Div:
+    """`/`: the comparison dashboard."""
+    state = request_state()
+    years = data_years(state.indicator)
+    return page(
+        state,
+        INDICATORS_BY_ID[state.indicator],
+        years,
+        year_window(state, *years),
+        data_sources.available_indicators(),
     )

@@ -1,4 +1,4 @@
-"""One theme: the city colours (from the city registry), a neutral palette, a plotly template."""
+"""One theme: the city colours (from the city registry), two palettes, plotly templates."""
 
 from __future__ import annotations
 
@@ -8,21 +8,49 @@ import plotly.io as pio
 from data_sources.registries import CITIES
 
 CITY_COLOURS = {city.id: city.colour for city in CITIES}
-INK = "#1f2933"
-MUTED = "#52606d"
-GRID = "#e4e7eb"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Liberation Sans', sans-serif"
 
-pio.templates["sistercities"] = go.layout.Template(
-    layout=go.Layout(
-        font={"family": FONT, "color": INK, "size": 13},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        xaxis={"gridcolor": GRID, "linecolor": MUTED, "ticks": "outside"},
-        yaxis={"gridcolor": GRID, "zerolinecolor": GRID, "rangemode": "tozero"},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        margin={"l": 60, "r": 16, "t": 40, "b": 40},
-        hovermode="x unified",
+# assets/style.css repeats these as CSS custom properties (tests/test_docs.py checks).
+PALETTES = {
+    "light": {
+        "ink": "#1f2933",
+        "muted": "#52606d",
+        "grid": "#e4e7eb",
+        "paper": "#ffffff",
+        "backing": "rgba(255,255,255,0.85)",
+    },
+    "dark": {
+        "ink": "#e4e7eb",
+        "muted": "#9aa5b1",
+        "grid": "#3e4c59",
+        "paper": "#1f2933",
+        "backing": "rgba(31,41,51,0.85)",
+    },
+}
+
+
+def palette(theme: str) -> dict[str, str]:
+    return PALETTES.get(theme, PALETTES["light"])
+
+
+for _name, _colours in PALETTES.items():
+    pio.templates[f"sistercities_{_name}"] = go.layout.Template(
+        layout=go.Layout(
+            font={"family": FONT, "color": _colours["ink"], "size": 13},
+            paper_bgcolor=_colours["paper"],
+            plot_bgcolor=_colours["paper"],
+            xaxis={
+                "gridcolor": _colours["grid"],
+                "linecolor": _colours["muted"],
+                "ticks": "outside",
+            },
+            yaxis={"gridcolor": _colours["grid"], "zerolinecolor": _colours["grid"]},
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+            margin={"l": 64, "r": 16, "t": 48, "b": 48},
+        )
     )
-)
-TEMPLATE = "plotly_white+sistercities"
+
+
+def template(theme: str) -> str:
+    base = "plotly_dark" if theme == "dark" else "plotly_white"
+    return f"{base}+sistercities_{'dark' if theme == 'dark' else 'light'}"

@@ -285,6 +285,11 @@ def source_status(settings: Settings | None = None) -> list[dict]:
     return rows
 
 
+def available_indicators(settings: Settings | None = None) -> set[str]:
+    """Ids of the indicators with at least one stored series (snapshot or live)."""
+    return {s.provenance["indicator"] for s in get_store(settings).series()}
+
+
 def series_provenance(
     indicator_id: str, settings: Settings | None = None
 ) -> list[dict]:

@@ -31,6 +31,8 @@ class City:
     country: str
     timezone: str
     colour: str
+    line_dash: str
+    marker_symbol: str
     lat: float
     lon: float
     population: Figure
@@ -133,6 +135,8 @@ def load_cities() -> tuple[City, ...]:
             country=entry["country"],
             timezone=entry["timezone"],
             colour=entry["colour"],
+            line_dash=entry["line_dash"],
+            marker_symbol=entry["marker_symbol"],
             lat=entry["lat"],
             lon=entry["lon"],
             population=Figure(**entry["population"]),

@@ -31,3 +31,14 @@ def test_css_city_colours_equal_the_registry():
     css = (REPO / "assets" / "style.css").read_text(encoding="utf-8")
     declared = dict(re.findall(r"--city-([a-z]+):\s*(#[0-9A-Fa-f]{6})", css))
     assert declared == {city.id: city.colour for city in CITIES}
+
+
+def test_css_palettes_equal_theme_py():
+    from components.theme import PALETTES
+
+    css = (REPO / "assets" / "style.css").read_text(encoding="utf-8")
+    light, dark = css.split(".theme-dark", 1)
+    for name, block in (("light", light), ("dark", dark.split("}", 1)[0])):
+        declared = dict(re.findall(r"--(ink|muted|paper):\s*(#[0-9a-fA-F]{6})", block))
+        expected = {k: v for k, v in PALETTES[name].items() if k in ("ink", "muted", "paper")}
+        assert declared == expected, name

@@ -1,0 +1,313 @@
+"""Every callback, registered on import. Each one unpacks, asks the façade, calls builders.
+
+`sync_state` is the one callback that reads `ctx.triggered_id`: the URL and the controls
+must update each other (back/forward moves the controls, a control moves the URL), and
+Dash only allows such a cycle inside a single callback. Its decisions live in the pure
+`next_state`, which the tests call directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import (
+    ALL,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    no_update,
+)
+
+import data_sources
+from data_sources.registries import DOMAINS, INDICATORS_BY_ID, PAIR, headline_indicator
+
+from . import ids
+from .figures import empty_figure, figure_for
+from .i18n import t, unit_label
+from .layout import (
+    domain_class,
+    indicator_options,
+    norm_options,
+    unit_options,
+    view_content,
+    year_marks,
+)
+from .pages import data_years
+from .state import (
+    ViewState,
+    as_dict,
+    from_dict,
+    normalise,
+    parse_query,
+    to_query,
+    year_window,
+)
+from .tiles import TILES, latest_point, tile
+
+log = logging.getLogger(__name__)
+
+CONTROLS = (
+    (ids.INDICATOR, "indicator"),
+    (ids.VIEW, "view"),
+    (ids.AXIS, "axis"),
+    (ids.PRESET, "range"),
+    (ids.YEARS, "years"),
+    (ids.NORM, "norm"),
+    (ids.UNIT, "unit"),
+    (ids.CLOCK, "clock"),
+    (ids.TABLE, "table"),
+    (ids.THEME, "theme"),
+)
+
+
+def next_state(
+    current: ViewState, trigger: str | None, values: dict, search: str | None
+) -> ViewState:
+    """The state after a URL change (trigger = URL) or a control change."""
+    if trigger in (None, ids.URL):
+        return parse_query(search, default_lang=current.lang)
+    state = replace(
+        current,
+        domain=values["domain"],
+        indicator=values["indicator"],
+        view=values["view"],
+        axis=values["axis"],
+        range=values["range"],
+        norm=values["norm"],
+        unit=values["unit"] or "",
+        clock=values["clock"],
+        table=bool(values["table"]),
+        theme=values["theme"],
+    )
+    if trigger == ids.DOMAIN_BUTTON:
+        state = replace(
+            state,
+            indicator=headline_indicator(state.domain).id,
+            unit="",
+            norm="absolute",
+            range="all",
+            start=None,
+            end=None,
+        )
+    elif trigger == ids.INDICATOR:
+        state = replace(state, unit="", range="all", start=None, end=None)
+    elif trigger == ids.YEARS and values["years"]:
+        start, end = values["years"]
+        state = replace(state, range="custom", start=int(start), end=int(end))
+    elif trigger == ids.PRESET and state.range != "custom":
+        state = replace(state, start=None, end=None)
+    return normalise(state)
+
+
+@callback(
+    Output(ids.URL, "search"),
+    Output(ids.STATE, "data"),
+    *(Output(control, "value", allow_duplicate=False) for control, _ in CONTROLS),
+    Output(ids.INDICATOR, "options"),
+    Output(ids.NORM, "options"),
+    Output(ids.UNIT, "options"),
+    Output(ids.YEARS, "min"),
+    Output(ids.YEARS, "max"),
+    Output(ids.YEARS, "marks"),
+    Output(ids.AXIS_FIELD, "hidden"),
+    Output(ids.UNIT_FIELD, "hidden"),
+    Output(ids.CLOCK_FIELD, "hidden"),
+    Output(ids.LANG_LINK, "href"),
+    Output(ids.PAGE, "className"),
+    Output(ids.domain_button(ALL), "className"),
+    Output(ids.domain_button(ALL), "aria-pressed"),
+    Input(ids.URL, "search"),
+    Input(ids.domain_button(ALL), "n_clicks"),
+    *(Input(control, "value") for control, _ in CONTROLS),
+    State(ids.STATE, "data"),
+)
+def sync_state(search, _domain_clicks, *args):
+    """Keep URL, controls and the stored state in step."""
+    *control_values, stored = args
+    values = {
+        name: value for (_, name), value in zip(CONTROLS, control_values, strict=True)
+    }
+    current = from_dict(stored)
+    values["domain"] = current.domain
+    trigger = ctx.triggered_id
+    if isinstance(trigger, dict) and trigger.get("type") == ids.DOMAIN_BUTTON:
+        values["domain"], trigger = trigger["domain"], ids.DOMAIN_BUTTON
+    elif trigger not in {c for c, _ in CONTROLS} | {ids.URL}:
+        trigger = None
+    state = next_state(current, trigger, values, search)
+    indicator = INDICATORS_BY_ID[state.indicator]
+    first, last = data_years(indicator.id)
+    window = year_window(state, first, last)
+    query = to_query(state)
+    controls = {
+        "indicator": state.indicator,
+        "view": state.view,
+        "axis": state.axis,
+        "range": state.range,
+        "years": list(window),
+        "norm": state.norm,
+        "unit": state.unit or indicator.unit,
+        "clock": state.clock,
+        "table": ["table"] if state.table else [],
+        "theme": state.theme,
+    }
+    other = "fr" if state.lang == "en" else "en"
+    return (
+        query if trigger not in (None, ids.URL) and query != search else no_update,
+        as_dict(state),
+        *(controls[name] for _, name in CONTROLS),
+        indicator_options(
+            indicator.domain, state.lang, data_sources.available_indicators()
+        ),
+        norm_options(indicator, state.lang),
+        unit_options(indicator),
+        first,
+        last,
+        year_marks(first, last),
+        state.view != "side",
+        len(indicator.units) < 2 or state.norm != "absolute",
+        indicator.freq not in ("hourly", "instant"),
+        to_query(replace(state, lang=other)),
+        f"page theme-{state.theme}",
+        [domain_class(d, state.domain) for d in DOMAINS],
+        ["true" if d == state.domain else "false" for d in DOMAINS],
+    )
+
+
+def csv_link(indicator_id: str, params: dict) -> str:
+    query = {"cities": ",".join(PAIR), **{k: v for k, v in params.items() if v}}
+    return f"/api/series/{indicator_id}.csv?{urlencode(query)}"
+
+
+@callback(Output(ids.CONTENT, "children"), Input(ids.STATE, "data"))
+def render_view(stored):
+    """The indicator view for the current state."""
+    state = from_dict(stored)
+    indicator = INDICATORS_BY_ID[state.indicator]
+    lang = state.lang
+    try:
+        first, last = data_years(indicator.id)
+        start_year, end_year = year_window(state, first, last)
+        params = {
+            "start": f"{start_year}-01-01",
+            "end": f"{end_year}-12-31",
+            "norm": state.norm,
+            "unit": state.unit,
+            "lang": lang,
+        }
+        result = data_sources.load_series(indicator.id, PAIR, **params)
+        provenance = data_sources.series_provenance(indicator.id)
+    except data_sources.BadRequest as error:
+        return [empty_graph_message(str(error), state)]
+    except Exception:
+        log.exception("view %s could not be built", indicator.id)
+        return [empty_graph_message(t("data_unavailable", lang), state)]
+    unit = unit_label(result.unit, lang)
+    figure = figure_for(
+        state.view,
+        result.frame,
+        indicator,
+        unit,
+        lang,
+        PAIR,
+        state.theme,
+        state.clock,
+        state.axis == "shared",
+    )
+    return view_content(
+        state,
+        indicator,
+        result.frame,
+        unit,
+        figure,
+        provenance,
+        result.notes,
+        csv_link(indicator.id, params),
+        PAIR,
+    )
+
+
+def empty_graph_message(message: str, state: ViewState) -> dcc.Graph:
+    return dcc.Graph(id=ids.CHART, figure=empty_figure(message, state.theme))
+
+
+@callback(
+    Output(ids.TILES, "children"),
+    Input(ids.TICK, "n_intervals"),
+    Input(ids.STATE, "data"),
+)
+def refresh_tiles(_tick, stored):
+    """Live tiles, re-read from the store on an interval (never from an upstream)."""
+    lang = from_dict(stored).lang
+    now = pd.Timestamp.now(tz="UTC")
+    tiles = []
+    for kind, candidates in TILES.items():
+        for indicator_id in candidates:
+            frame = data_sources.load_series(indicator_id, PAIR).frame
+            if not frame.empty:
+                break
+        indicator = INDICATORS_BY_ID[indicator_id]
+        for city_id in PAIR:
+            point = latest_point(frame, city_id)
+            unit = point["unit"] if point is not None else ""
+            tiles.append(
+                tile(
+                    kind,
+                    indicator.label(lang),
+                    point,
+                    unit,
+                    city_id,
+                    lang,
+                    now,
+                    indicator.freq,
+                )
+            )
+    return tiles
+
+
+clientside_callback(
+    """
+    function(search) {
+        return window.location.origin + window.location.pathname + (search || "");
+    }
+    """,
+    Output(ids.SHARE_URL, "value"),
+    Input(ids.URL, "search"),
+)
+
+# The page language lives in <html lang>; the theme class is on the page container.
+clientside_callback(
+    """
+    function(state) {
+        if (state && state.lang) { document.documentElement.lang = state.lang; }
+        if (state && state.theme) { document.documentElement.dataset.theme = state.theme; }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(ids.NOOP, "data"),
+    Input(ids.STATE, "data"),
+)
+
+# SVG export through plotly.js itself (the modebar camera gives PNG).
+clientside_callback(
+    """
+    function(clicks) {
+        var graph = document.querySelector("#chart .js-plotly-plot");
+        if (clicks && graph && window.Plotly) {
+            var button = document.getElementById("svg-button");
+            window.Plotly.downloadImage(graph, {format: "svg", filename: button.dataset.filename});
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(ids.SVG_BUTTON, "title"),
+    Input(ids.SVG_BUTTON, "n_clicks"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,149 @@
+"""The dashboard's view state, and its round trip through the query string.
+
+Every control lives here, so a URL restores the exact view. Parsing never fails: an
+unknown or malformed parameter falls back to its default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from urllib.parse import parse_qs, urlencode
+
+from data_sources.registries import (
+    DOMAINS,
+    INDICATORS_BY_ID,
+    LANGUAGES,
+    headline_indicator,
+)
+
+VIEWS = ("side", "overlay", "gap", "ratio")
+AXES = ("shared", "free")
+PRESETS = ("all", "10y", "5y", "1y", "custom")
+CLOCKS = ("local", "utc")
+THEMES = ("light", "dark")
+NORMS = ("absolute", "per_capita", "per_km2", "index")
+SUB_DAILY = ("hourly", "instant")
+YEAR_BOUNDS = (1900, 2100)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    lang: str = "en"
+    theme: str = "light"
+    domain: str = "air"
+    indicator: str = "pm25"
+    view: str = "side"
+    axis: str = "shared"
+    range: str = "all"
+    start: int | None = None  # first year shown (with range=custom)
+    end: int | None = None  # last year shown (with range=custom)
+    norm: str = "absolute"
+    unit: str = ""  # empty: the indicator's canonical unit
+    clock: str = "local"
+    table: bool = False
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
+    return value if value in allowed else default
+
+
+def _year(value: str | None) -> int | None:
+    if value and value.isdigit() and YEAR_BOUNDS[0] <= int(value) <= YEAR_BOUNDS[1]:
+        return int(value)
+    return None
+
+
+def normalise(state: ViewState) -> ViewState:
+    """Make a state consistent: indicator in its domain, allowed unit and normalisation."""
+    indicator = INDICATORS_BY_ID.get(state.indicator)
+    if indicator is None or indicator.domain not in DOMAINS:
+        indicator = headline_indicator(
+            state.domain if state.domain in DOMAINS else "air"
+        )
+    domain = indicator.domain
+    unit = (
+        state.unit
+        if state.unit in indicator.units and state.unit != indicator.unit
+        else ""
+    )
+    norm = state.norm
+    if (norm == "per_capita" and indicator.per_capita is None) or (
+        norm == "per_km2" and indicator.per_km2 is None
+    ):
+        norm = "absolute"
+    if norm != "absolute":
+        unit = ""
+    start, end = state.start, state.end
+    if start is not None and end is not None and start > end:
+        start, end = end, start
+    return replace(
+        state,
+        domain=domain,
+        indicator=indicator.id,
+        unit=unit,
+        norm=norm,
+        start=start,
+        end=end,
+    )
+
+
+def parse_query(query: str | None, default_lang: str = "en") -> ViewState:
+    """'?lang=fr&indicator=no2…' → a consistent ViewState (garbage → defaults)."""
+    params = {k: v[-1] for k, v in parse_qs((query or "").lstrip("?")).items()}
+    domain = _choice(params.get("domain"), DOMAINS, "air")
+    indicator = params.get("indicator") or headline_indicator(domain).id
+    if indicator in INDICATORS_BY_ID and "domain" not in params:
+        domain = INDICATORS_BY_ID[indicator].domain
+    state = ViewState(
+        lang=_choice(params.get("lang"), LANGUAGES, default_lang),
+        theme=_choice(params.get("theme"), THEMES, "light"),
+        domain=domain,
+        indicator=indicator,
+        view=_choice(params.get("view"), VIEWS, "side"),
+        axis=_choice(params.get("axis"), AXES, "shared"),
+        range=_choice(params.get("range"), PRESETS, "all"),
+        start=_year(params.get("from")),
+        end=_year(params.get("to")),
+        norm=_choice(params.get("norm"), NORMS, "absolute"),
+        unit=params.get("unit", ""),
+        clock=_choice(params.get("clock"), CLOCKS, "local"),
+        table=params.get("table") == "1",
+    )
+    return normalise(state)
+
+
+def to_query(state: ViewState) -> str:
+    """A ViewState → '?…' with only the parameters that differ from the defaults."""
+    defaults = ViewState()
+    params = {}
+    for field in fields(ViewState):
+        value = getattr(state, field.name)
+        if value == getattr(defaults, field.name) and field.name not in ("lang",):
+            continue
+        if value is None or value == "":
+            continue
+        name = {"start": "from", "end": "to"}.get(field.name, field.name)
+        params[name] = "1" if value is True else str(value)
+    if state.range != "custom":
+        params.pop("from", None)
+        params.pop("to", None)
+    return "?" + urlencode(params)
+
+
+def as_dict(state: ViewState) -> dict:
+    return asdict(state)
+
+
+def from_dict(data: dict | None) -> ViewState:
+    known = {f.name for f in fields(ViewState)}
+    return normalise(ViewState(**{k: v for k, v in (data or {}).items() if k in known}))
+
+
+def year_window(state: ViewState, first: int, last: int) -> tuple[int, int]:
+    """The years a preset or a custom range selects, within the data's span."""
+    if state.range == "custom":
+        start = state.start if state.start is not None else first
+        end = state.end if state.end is not None else last
+        return max(first, min(start, last)), min(last, max(end, first))
+    span = {"10y": 10, "5y": 5, "1y": 1}.get(state.range)
+    return (first, last) if span is None else (max(first, last - span + 1), last)

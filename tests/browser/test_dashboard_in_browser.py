@@ -1,0 +1,259 @@
+"""The dashboard in headless Chromium on a real server: what a user sees and can do."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# Violations inside Dash's own components, which the app cannot fix (TESTING.md §4),
+# allowed only on those components' own markup (a CSS class or id Dash renders):
+ALLOWED_AXE = {
+    # dcc.RadioItems and dcc.Checklist (Dash 4) put role="option" on the <label> wrapping
+    # each <input>, and give their role="radiogroup"/"listbox" root no name; our
+    # <fieldset><legend> names every group.
+    "aria-allowed-role": (
+        "dash-radioitems",
+        "dash-options-list-option",
+        "label[data-option-index",
+    ),
+    "nested-interactive": (
+        "dash-radioitems",
+        "dash-options-list-option",
+        "label[data-option-index",
+    ),
+    "aria-input-field-name": (
+        "#indicator",
+        "#view",
+        "#axis",
+        "#range-preset",
+        "#norm",
+        "#unit",
+        "#clock",
+        "#theme",
+        "#table-toggle",
+    ),
+    # dcc.RangeSlider's two number inputs have no label; the fieldset legend "Years" names
+    # the slider, and the same values are set with the handles.
+    "label": "dash-range-slider",
+}
+
+
+def allowed(rule: str, target: str) -> bool:
+    patterns = ALLOWED_AXE.get(rule, ())
+    patterns = (patterns,) if isinstance(patterns, str) else patterns
+    return any(p in target for p in patterns)
+
+
+@pytest.fixture
+def dashboard(dash_duo):
+    # The app object itself, not dash's import_app: re-running app.py would make a new
+    # app while components.callbacks, already imported, registers nothing on it.
+    from app import app
+
+    dash_duo.start_server(app)
+    return dash_duo
+
+
+def open_view(duo, query: str):
+    duo.driver.get(duo.server_url + "/" + query)
+    duo.wait_for_element("#chart .main-svg", timeout=20)
+
+
+def until(predicate, timeout: float = 10.0):
+    """Poll until predicate() is truthy (what a user waits for), else fail."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            if predicate():
+                return
+        except Exception:  # the element may be re-rendering
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
+
+
+def click_option(duo, control_id: str, value: str):
+    duo.find_element(f"#{control_id} input[value='{value}']").click()
+
+
+def summary(duo) -> str:
+    return duo.find_element("#chart-summary").text
+
+
+def query_of(duo) -> str:
+    return duo.driver.execute_script("return window.location.search")
+
+
+def test_first_view_draws_both_cities_and_a_summary(dashboard):
+    open_view(dashboard, "?indicator=no2")
+    dashboard.wait_for_text_to_equal(
+        "#chart-summary",
+        "In 2016, NO₂, annual mean in Paris was 37.5 µg/m³, 1.8 times San Francisco's (20.7 µg/m³).",
+        timeout=20,
+    )
+    assert len(dashboard.find_elements("#chart .scatterlayer .trace")) == 2
+    assert (
+        dashboard.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    )
+    tiles = dashboard.find_elements(".tile")
+    assert len(tiles) == 4 and "18,066" in tiles[0].text
+    assert dashboard.get_logs() == []
+
+
+def test_switching_tab_view_and_normalisation_changes_what_is_shown(dashboard):
+    open_view(dashboard, "?indicator=no2")
+    dashboard.find_element("#domain-tabs button:nth-child(5)").click()  # Traffic
+    dashboard.wait_for_text_to_equal(
+        "#indicator-title", "Road traffic deaths per year", timeout=20
+    )
+    assert "domain=traffic" in query_of(dashboard)
+
+    click_option(dashboard, "view", "overlay")
+    dashboard.wait_for_contains_text("#chart-summary", "In 2021", timeout=20)
+    dashboard.wait_for_element("#chart .legendtext", timeout=20)
+    assert len(dashboard.find_elements("#chart .cartesianlayer .subplot")) == 1
+    assert "view=overlay" in query_of(dashboard)
+
+    click_option(dashboard, "norm", "per_capita")
+    dashboard.wait_for_contains_text(
+        ".kpi-card.city-paris", "deaths per 100,000 inhabitants", timeout=20
+    )
+    assert "norm=per_capita" in query_of(dashboard)
+
+    click_option(dashboard, "view", "gap")
+    dashboard.wait_for_contains_text(
+        "#chart .ytitle", "Paris − San Francisco", timeout=20
+    )
+    assert dashboard.get_logs() == []
+
+
+def test_a_shared_url_reproduces_the_view_in_french(dashboard):
+    open_view(
+        dashboard,
+        "?lang=fr&domain=traffic&indicator=road_deaths&view=overlay&norm=per_capita&theme=dark",
+    )
+    dashboard.wait_for_contains_text(
+        "#chart-summary", "fois la valeur de San Francisco", timeout=20
+    )
+    assert (
+        dashboard.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    )
+    assert dashboard.find_element("#view input[value='overlay']").is_selected()
+    assert dashboard.find_element("#norm input[value='per_capita']").is_selected()
+    assert "tués pour 100 000 habitants" in dashboard.find_element(
+        ".kpi-card.city-paris"
+    ).text.replace("\u202f", " ")
+    assert "theme-dark" in dashboard.find_element("#page").get_attribute("class")
+    assert dashboard.find_element("#domain-tabs .selected").text == "Circulation"
+    assert dashboard.get_logs() == []
+
+
+def test_numbers_and_dates_follow_the_language(dashboard):
+    open_view(dashboard, "?lang=fr&indicator=no2")
+    dashboard.wait_for_text_to_equal(
+        "#chart-summary",
+        "En 2016, NO₂, moyenne annuelle à Paris : 37,5 µg/m³, soit 1,8 fois la valeur de San Francisco (20,7 µg/m³).",
+        timeout=20,
+    )
+    tile = dashboard.find_elements(".tile")[0].text.replace("\u202f", " ")
+    assert "18 066 vélos" in tile and "18 oct. 2025" in tile
+    dashboard.find_element("#lang-link").click()
+    dashboard.wait_for_text_to_equal("#indicator-title", "NO₂, annual mean", timeout=20)
+    assert (
+        dashboard.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    )
+    assert "indicator=no2" in query_of(dashboard)
+
+
+def test_back_and_forward_restore_the_controls(dashboard):
+    open_view(dashboard, "?indicator=no2")
+    click_option(dashboard, "view", "overlay")
+    dashboard.wait_for_contains_text("#page", "Overlay", timeout=5)
+    until(lambda: "view=overlay" in query_of(dashboard), timeout=10)
+    click_option(dashboard, "view", "ratio")
+    until(lambda: "view=ratio" in query_of(dashboard), timeout=10)
+    dashboard.driver.back()
+    until(
+        lambda: dashboard.find_element("#view input[value='overlay']").is_selected(),
+        timeout=10,
+    )
+    dashboard.driver.forward()
+    until(
+        lambda: dashboard.find_element("#view input[value='ratio']").is_selected(),
+        timeout=10,
+    )
+    assert dashboard.get_logs() == []
+
+
+def test_every_control_is_reachable_by_keyboard(dashboard):
+    open_view(dashboard, "?indicator=no2")
+    dashboard.driver.execute_script(
+        "document.activeElement && document.activeElement.blur()"
+    )
+    reached = []
+    for _ in range(120):
+        ActionChains(dashboard.driver).send_keys(Keys.TAB).perform()
+        reached.append(
+            dashboard.driver.execute_script(
+                "var e = document.activeElement;"
+                "return [e.id, e.name || '', e.type || '', e.className || '', "
+                "e.closest('[id]') ? e.closest('[id]').id : ''].join('|');"
+            )
+        )
+    joined = "\n".join(reached)
+    for needle in (
+        "lang-link",
+        "|theme|",
+        "domain-button",
+        "|indicator",
+        "|view",
+        "|axis",
+        "|range-preset",
+        "dash-slider-thumb",
+        "|norm",
+        "|unit",
+        "table-toggle",
+        "svg-button",
+    ):
+        assert needle in joined, f"{needle} not reached by Tab"
+    # Keyboard operation: arrow keys move within a radio group and change the view.
+    dashboard.find_element("#view input[value='side']").send_keys(Keys.ARROW_RIGHT)
+    until(lambda: "view=overlay" in query_of(dashboard), timeout=10)
+
+
+def test_axe_finds_no_violations_beyond_dash_internals(dashboard):
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("node_modules/axe-core missing: .ci/run runs npm install")
+        pytest.skip("run `npm install` for axe-core")
+    for query in ("?indicator=no2", "?lang=fr&theme=dark&domain=traffic&table=1"):
+        open_view(dashboard, query)
+        dashboard.wait_for_element(".kpi-card", timeout=20)
+        dashboard.driver.execute_script(AXE.read_text(encoding="utf-8"))
+        result = dashboard.driver.execute_async_script(
+            "var done = arguments[0];"
+            "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));"
+        )
+        violations = json.loads(result)
+        found = {
+            v["id"]: targets
+            for v in violations
+            if (
+                targets := [
+                    " ".join(n["target"])
+                    for n in v["nodes"]
+                    if not allowed(v["id"], " ".join(n["target"]))
+                ]
+            )
+        }
+        assert found == {}, json.dumps(found, indent=1)

@@ -1,0 +1,364 @@
+"""The dashboard's pure parts: URL state, summaries, cards, figures, and callbacks called directly."""
+
+import pandas as pd
+import pytest
+
+import data_sources
+from components import ids
+from components.callbacks import next_state, refresh_tiles, render_view
+from components.cards import data_table, kpi_card, summary_sentence
+from components.figures import crossovers, figure_for, period_x, with_gaps
+from components.pages import dashboard
+from components.state import ViewState, as_dict, parse_query, to_query
+from data_sources.registries import INDICATORS_BY_ID, PAIR
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if children is None:
+        return
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from walk(child)
+        else:
+            yield child
+
+
+def texts(component) -> str:
+    parts = component if isinstance(component, list) else [component]
+    words = (
+        str(c)
+        for part in parts
+        if part is not None
+        for c in walk(part)
+        if isinstance(c, str)
+    )
+    return " ".join(" ".join(words).split())
+
+
+def find(component, component_id):
+    parts = component if isinstance(component, list) else [component]
+    for part in parts:
+        for node in walk(part) if part is not None else []:
+            if getattr(node, "id", None) == component_id:
+                return node
+    raise LookupError(component_id)
+
+
+# ------------------------------------------------------------------ URL state
+
+
+def test_a_url_round_trips_to_the_same_view():
+    state = ViewState(
+        lang="fr",
+        theme="dark",
+        domain="traffic",
+        indicator="road_deaths",
+        view="ratio",
+        axis="free",
+        range="custom",
+        start=2012,
+        end=2020,
+        norm="per_capita",
+        clock="utc",
+        table=True,
+    )
+    assert parse_query(to_query(state)) == state
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?lang=xx&theme=neon&view=pie&norm=per_parsec&from=abc&to=99999&table=maybe",
+        "?indicator=<script>alert(1)</script>&domain=%00",
+        "?" + "a=1&" * 500,
+        "not a query at all",
+        "",
+    ],
+)
+def test_garbage_parameters_fall_back_to_defaults(query):
+    state = parse_query(query)
+    assert state.lang == "en" and state.view == "side" and state.indicator == "pm25"
+    assert state.start is None and state.norm == "absolute"
+
+
+def test_a_meaningless_normalisation_in_the_url_is_dropped():
+    assert parse_query("?indicator=pm25&norm=per_capita").norm == "absolute"
+    assert parse_query("?indicator=no2&unit=ppb").unit == "ppb"
+    assert parse_query("?indicator=no2&unit=furlongs").unit == ""
+    assert parse_query("?indicator=road_deaths").domain == "traffic"
+
+
+def test_changing_tab_picks_the_domains_headline_indicator():
+    current = parse_query("?indicator=no2&norm=index&range=custom&from=2000&to=2010")
+    values = {
+        **as_dict(current),
+        "domain": "energy",
+        "years": [2000, 2010],
+        "table": [],
+    }
+    values["range"] = current.range
+    state = next_state(current, ids.DOMAIN_BUTTON, values, None)
+    assert (state.indicator, state.norm, state.range) == (
+        "electricity_consumption",
+        "absolute",
+        "all",
+    )
+
+
+def test_moving_the_year_slider_makes_a_custom_range():
+    current = parse_query("?indicator=no2")
+    values = {**as_dict(current), "years": [2005, 2010], "table": []}
+    state = next_state(current, ids.YEARS, values, None)
+    assert (state.range, state.start, state.end) == ("custom", 2005, 2010)
+    assert "from=2005&to=2010" in to_query(state)
+
+
+def test_the_url_wins_when_it_changes():
+    current = parse_query("?indicator=no2&view=overlay")
+    state = next_state(current, ids.URL, {}, "?indicator=no2&view=gap")
+    assert state.view == "gap"
+
+
+# ------------------------------------------------------------------ facts and cards
+
+
+def series(indicator, **kwargs):
+    return data_sources.load_series(indicator, PAIR, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "In 2016, NO₂, annual mean in Paris was 37.5 µg/m³, 1.8 times San Francisco's (20.7 µg/m³).",
+        ),
+        (
+            "fr",
+            "En 2016, NO₂, moyenne annuelle à Paris : 37,5 µg/m³, soit 1,8 fois la valeur de San Francisco (20,7 µg/m³).",
+        ),
+    ],
+)
+def test_summary_of_the_latest_common_year(lang, expected):
+    result = series("no2")
+    assert (
+        summary_sentence(result.frame, INDICATORS_BY_ID["no2"], "µg/m³", lang, PAIR)
+        == expected
+    )
+
+
+def test_summary_says_plainly_when_periods_do_not_overlap():
+    result = series("recycling_rate")
+    text = summary_sentence(
+        result.frame, INDICATORS_BY_ID["recycling_rate"], "%", "en", PAIR
+    )
+    assert text == (
+        "Recycling rate (Paris) / diversion rate (SF): the periods do not overlap "
+        "(Paris 2014–2018, San Francisco 2017)."
+    )
+
+
+def test_summary_when_only_one_city_has_data():
+    result = series("o3")
+    text = summary_sentence(result.frame, INDICATORS_BY_ID["o3"], "µg/m³", "fr", PAIR)
+    assert text == (
+        "Seules les données de Paris existent ici pour « O₃, moyenne journalière » "
+        "(17 déc. 2011–13 août 2017)."
+    )
+
+
+def test_kpi_card_gives_latest_value_change_and_ratio():
+    result = series("road_deaths", start="2017-01-01", end="2021-12-31")
+    card = kpi_card(
+        result.frame, "paris", "sf", INDICATORS_BY_ID["road_deaths"], "deaths", "en"
+    )
+    assert texts(card) == (
+        "Paris 45 deaths 2021 +45% since 2017 Paris: 1.7× San Francisco (2021)"
+    )
+
+
+def test_data_table_has_one_row_per_period_and_a_column_per_city():
+    result = series("road_deaths", start="2017-01-01", end="2018-12-31")
+    table = data_table(
+        result.frame, INDICATORS_BY_ID["road_deaths"], "deaths", "fr", PAIR
+    )
+    assert (
+        texts(table)
+        == "Période Paris (deaths) San Francisco (deaths) 2017 31 20 2018 36 23"
+    )
+
+
+# ------------------------------------------------------------------ figures
+
+
+def test_gap_view_marks_the_years_where_the_cities_swap_places():
+    result = series("road_deaths")
+    figure = figure_for(
+        "gap",
+        result.frame,
+        INDICATORS_BY_ID["road_deaths"],
+        "deaths",
+        "en",
+        PAIR,
+        "light",
+        "local",
+        True,
+    )
+    gap, marks = figure.data
+    assert [x.year for x in marks.x] == [2013, 2017]  # Paris below SF in 2013 only
+    assert [y for y in gap.y if y is not None][:4] == [19.0, 22.0, 10.0, -5.0]
+
+
+def test_ratio_view_divides_paris_by_sf():
+    result = series("no2", start="2016-01-01", end="2016-12-31")
+    figure = figure_for(
+        "ratio",
+        result.frame,
+        INDICATORS_BY_ID["no2"],
+        "µg/m³",
+        "en",
+        PAIR,
+        "light",
+        "local",
+        True,
+    )
+    assert figure.data[0].y[0] == pytest.approx(37.53 / (11.0 * 1.88))
+
+
+def test_side_by_side_shares_y_by_default_and_frees_it_on_demand():
+    result = series("no2")
+    shared = figure_for(
+        "side",
+        result.frame,
+        INDICATORS_BY_ID["no2"],
+        "µg/m³",
+        "en",
+        PAIR,
+        "light",
+        "local",
+        True,
+    )
+    free = figure_for(
+        "side",
+        result.frame,
+        INDICATORS_BY_ID["no2"],
+        "µg/m³",
+        "en",
+        PAIR,
+        "light",
+        "local",
+        False,
+    )
+    assert shared.layout.yaxis2.matches == "y" and free.layout.yaxis2.matches is None
+    assert [t.name for t in shared.data] == ["Paris", "San Francisco"]
+    assert [t.line.dash for t in shared.data] == [
+        "solid",
+        "dash",
+    ]  # readable in greyscale
+
+
+def test_french_axis_ticks_and_tooltips_use_french_dates():
+    result = series("electricity_monthly", start="2020-01-01", end="2020-12-31")
+    figure = figure_for(
+        "overlay",
+        result.frame,
+        INDICATORS_BY_ID["electricity_monthly"],
+        "GWh",
+        "fr",
+        PAIR,
+        "light",
+        "local",
+        True,
+    )
+    assert figure.layout.xaxis.ticktext[0] == "janv. 2020"
+    assert figure.data[0].customdata[0].startswith("janv. 2020: ")
+    assert figure.layout.separators == ", "
+
+
+def test_no_line_crosses_missing_years():
+    result = series("road_deaths")
+    figure = figure_for(
+        "overlay",
+        result.frame,
+        INDICATORS_BY_ID["road_deaths"],
+        "deaths",
+        "en",
+        ("paris",),
+        "light",
+        "local",
+        True,
+    )
+    years = [
+        None if y is None else x.year
+        for x, y in zip(figure.data[0].x, figure.data[0].y, strict=True)
+    ]
+    assert years == [
+        2005,
+        None,
+        2010,
+        2011,
+        2012,
+        2013,
+        None,
+        2017,
+        2018,
+        2019,
+        2020,
+        2021,
+    ]
+
+
+def test_with_gaps_and_crossovers_helpers():
+    days = pd.Series(pd.date_range("2016-01-01", periods=3, freq="D"))
+    assert with_gaps(days, pd.Series([1, 2, 3]), "daily")[1] == [1, 2, 3]
+    x = list(period_x(pd.Series(["2010", "2011", "2012"])))
+    assert crossovers(x, [1.0, -1.0, 2.0], 0.0) == [x[1], x[2]]
+
+
+# ------------------------------------------------------------------ callbacks as plain functions
+
+
+def test_render_view_builds_the_chart_summary_and_csv_link():
+    state = parse_query(
+        "?lang=fr&indicator=no2&view=overlay&range=custom&from=2012&to=2016"
+    )
+    content = render_view(as_dict(state))
+    graph = find(content, ids.CHART)
+    assert [trace.name for trace in graph.figure.data] == ["Paris", "San Francisco"]
+    assert "soit 1,8 fois la valeur de San Francisco" in texts(content)
+    csv = next(
+        c
+        for part in content
+        if part is not None
+        for c in walk(part)
+        if getattr(c, "className", "") == "download"
+    )
+    assert csv.href == (
+        "/api/series/no2.csv?cities=paris%2Csf&start=2012-01-01&end=2016-12-31"
+        "&norm=absolute&lang=fr"
+    )
+
+
+def test_render_view_shows_the_table_only_when_asked():
+    without = render_view(as_dict(parse_query("?indicator=road_deaths")))
+    with_table = render_view(as_dict(parse_query("?indicator=road_deaths&table=1")))
+    assert "Period" not in texts(without) and "Period" in texts(with_table)
+
+
+def test_live_tiles_show_both_cities_with_local_time():
+    tiles = refresh_tiles(0, as_dict(parse_query("?lang=en")))
+    assert [t.id["city"] for t in tiles] == ["paris", "sf", "paris", "sf"]
+    assert "18,066 bikes" in texts(tiles[0]) and "+0200" in texts(tiles[0])
+    assert "stale" in texts(tiles[1])
+
+
+def test_the_layout_follows_the_query_and_ignores_unknown_parameters():
+    from app import server
+
+    with server.test_request_context("/?lang=fr&domain=waste&bogus=<b>"):
+        layout = dashboard()
+    assert layout.lang == "fr"
+    buttons = find(layout, ids.TABS).children
+    assert [b.children for b in buttons if "selected" in b.className] == ["Déchets"]
