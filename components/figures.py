@@ -268,14 +268,24 @@ def paired(frame: pd.DataFrame, city_ids: tuple[str, ...]) -> pd.DataFrame:
     return both.reset_index()
 
 
-def crossovers(x: list, y: np.ndarray, pivot: float) -> list:
-    """Positions where the line crosses `pivot` (the cities swap places)."""
-    sign = np.sign(np.asarray(y, dtype=float) - pivot)
-    return [
-        x[i]
-        for i in range(1, len(sign))
-        if sign[i] != 0 and sign[i - 1] != 0 and sign[i] != sign[i - 1]
-    ]
+def crossovers(x: list, y: np.ndarray, pivot: float, freq: str) -> list:
+    """Where the line crosses `pivot` (the cities swap places).
+
+    Between consecutive periods the crossing is interpolated; across missing periods
+    nothing is known about when it happened, so the first period after it is marked.
+    """
+    values = np.asarray(y, dtype=float) - pivot
+    step = MAX_STEP.get(freq)
+    points = []
+    for i in range(1, len(values)):
+        before, after = values[i - 1], values[i]
+        if before == 0 or after == 0 or (before > 0) == (after > 0):
+            continue
+        if step is not None and x[i] - x[i - 1] > step:
+            points.append(x[i])
+        else:
+            points.append(x[i - 1] + (x[i] - x[i - 1]) * (before / (before - after)))
+    return points
 
 
 def gap_figure(
@@ -324,7 +334,9 @@ def gap_figure(
         )
     )
     figure.add_hline(y=pivot, line={"color": palette(theme)["muted"], "width": 1})
-    points = crossovers(list(period_x(both["period"])), values.to_numpy(), pivot)
+    points = crossovers(
+        list(period_x(both["period"])), values.to_numpy(), pivot, indicator.freq
+    )
     if points:
         figure.add_trace(
             go.Scatter(

@@ -76,6 +76,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "local_time_short": {"en": "local time", "fr": "heure locale"},
     "stale_short": {"en": "stale", "fr": "périmé"},
     "table_label": {"en": "Data table", "fr": "Tableau de données"},
+    "city_label": {"en": "{city}: ", "fr": "{city} : "},
     "period": {"en": "Period", "fr": "Période"},
     "table_truncated": {
         "en": "The latest {shown} of {total} periods; the CSV has them all.",

@@ -282,7 +282,7 @@ def definitions(indicator: Indicator, lang: str, city_ids: tuple[str, ...]) -> h
             html.Li(
                 [
                     html.Span(className=f"swatch city-{c}", **{"aria-hidden": "true"}),
-                    html.Strong(CITIES_BY_ID[c].name(lang) + ": "),
+                    html.Strong(t("city_label", lang, city=CITIES_BY_ID[c].name(lang))),
                     indicator.cities[c].definitions[lang]
                     if c in indicator.cities
                     else t("no_data", lang),

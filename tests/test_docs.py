@@ -40,5 +40,7 @@ def test_css_palettes_equal_theme_py():
     light, dark = css.split(".theme-dark", 1)
     for name, block in (("light", light), ("dark", dark.split("}", 1)[0])):
         declared = dict(re.findall(r"--(ink|muted|paper):\s*(#[0-9a-fA-F]{6})", block))
-        expected = {k: v for k, v in PALETTES[name].items() if k in ("ink", "muted", "paper")}
+        expected = {
+            k: v for k, v in PALETTES[name].items() if k in ("ink", "muted", "paper")
+        }
         assert declared == expected, name

@@ -207,7 +207,9 @@ def test_gap_view_marks_the_years_where_the_cities_swap_places():
         True,
     )
     gap, marks = figure.data
-    assert [x.year for x in marks.x] == [2013, 2017]  # Paris below SF in 2013 only
+    # Paris below SF in 2013 only: crossed between 2012 (+10) and 2013 (−5), two thirds of
+    # the way; back above by 2017, after years with no Paris data.
+    assert [f"{x:%Y-%m}" for x in marks.x] == ["2012-09", "2017-01"]
     assert [y for y in gap.y if y is not None][:4] == [19.0, 22.0, 10.0, -5.0]
 
 
@@ -314,7 +316,10 @@ def test_with_gaps_and_crossovers_helpers():
     days = pd.Series(pd.date_range("2016-01-01", periods=3, freq="D"))
     assert with_gaps(days, pd.Series([1, 2, 3]), "daily")[1] == [1, 2, 3]
     x = list(period_x(pd.Series(["2010", "2011", "2012"])))
-    assert crossovers(x, [1.0, -1.0, 2.0], 0.0) == [x[1], x[2]]
+    assert crossovers(x, [1.0, -1.0, 2.0], 0.0, "annual") == [
+        x[0] + (x[1] - x[0]) / 2,
+        x[1] + (x[2] - x[1]) / 3,
+    ]
 
 
 # ------------------------------------------------------------------ callbacks as plain functions
