@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -52,6 +53,9 @@ from .state import (
 from .tiles import TILES, latest_point, tile
 
 log = logging.getLogger(__name__)
+
+# Views kept per worker; a view is a few hundred kB at most (daily series).
+VIEW_CACHE_SIZE = 128
 
 CONTROLS = (
     (ids.INDICATOR, "indicator"),
@@ -188,8 +192,14 @@ def csv_link(indicator_id: str, params: dict) -> str:
 
 @callback(Output(ids.CONTENT, "children"), Input(ids.STATE, "data"))
 def render_view(stored):
-    """The indicator view for the current state."""
+    """The indicator view for the current state (built once per state and data version)."""
     state = from_dict(stored)
+    return view_for(state, data_sources.data_version(state.indicator))
+
+
+@lru_cache(maxsize=VIEW_CACHE_SIZE)
+def view_for(state: ViewState, _data_version: str) -> list:
+    """Everything below the controls; the components are never mutated once built."""
     indicator = INDICATORS_BY_ID[state.indicator]
     lang = state.lang
     try:

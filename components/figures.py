@@ -110,18 +110,29 @@ def city_trace(
     """One city's line, in its colour, dash and marker, with a localised tooltip."""
     city = CITIES_BY_ID[city_id]
     xs, ys = with_gaps(x_values(rows, clock), rows["value"], indicator.freq)
-    labels = [
-        None
-        if y is None
-        else f"{fmt_period(x, indicator.freq, lang)}: {fmt_number(y, lang)} {unit}"
-        for x, y in zip(xs, ys, strict=True)
-    ]
     sparse = indicator.freq == "instant" or len(rows) <= DENSE
+    if sparse:
+        # Few points: a fully localised label per point ('nov. 2016 : 1 234,5 GWh').
+        hover = {
+            "customdata": [
+                None
+                if y is None
+                else f"{fmt_period(x, indicator.freq, lang)}: {fmt_number(y, lang)} {unit}"
+                for x, y in zip(xs, ys, strict=True)
+            ],
+            "hovertemplate": "%{customdata}<extra>%{fullData.name}</extra>",
+        }
+    else:
+        # Thousands of points: an ISO date reads the same in both languages, and plotly
+        # formats the number with the figure's separators; the payload stays small.
+        date = "%{x|%Y-%m-%d}" if indicator.freq == "daily" else "%{x|%Y-%m-%d %H:%M}"
+        hover = {
+            "hovertemplate": f"{date}: %{{y:,.1f}} {unit}<extra>%{{fullData.name}}</extra>"
+        }
     return go.Scatter(
         x=xs,
         y=ys,
         name=city.name(lang),
-        customdata=labels,
         mode="markers"
         if indicator.freq == "instant"
         else ("lines+markers" if sparse else "lines"),
@@ -132,7 +143,7 @@ def city_trace(
             "symbol": city.marker_symbol,
         },
         connectgaps=False,
-        hovertemplate="%{customdata}<extra>%{fullData.name}</extra>",
+        **hover,
         **extra,
     )
 
@@ -230,11 +241,13 @@ def side_by_side_figure(
     for column, city_id in enumerate(city_ids, start=1):
         rows = frame[frame["city"] == city_id]
         if rows.empty:
+            # plotly names the first subplot's axes "x"/"y", then "x2"/"y2"…
+            suffix = "" if column == 1 else str(column)
             figure.add_annotation(
                 text=t("no_data", lang),
                 showarrow=False,
-                xref=f"x{column} domain",
-                yref=f"y{column} domain",
+                xref=f"x{suffix} domain",
+                yref=f"y{suffix} domain",
                 x=0.5,
                 y=0.5,
             )

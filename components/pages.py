@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import flask
@@ -18,6 +19,11 @@ from .state import ViewState, parse_query, year_window
 
 def data_years(indicator_id: str) -> tuple[int, int]:
     """First and last year with data for the pair (the range slider's bounds)."""
+    return _data_years(indicator_id, data_sources.data_version(indicator_id))
+
+
+@lru_cache(maxsize=128)
+def _data_years(indicator_id: str, _data_version: str) -> tuple[int, int]:
     frame = data_sources.load_series(indicator_id, PAIR).frame
     if frame.empty:
         year = pd.Timestamp.now().year

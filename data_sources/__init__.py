@@ -8,6 +8,7 @@ city's local calendar, converts units and normalises. Bad requests raise `BadReq
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ from .settings import Settings
 from .store import SeriesStore
 from .units import NORMALISATIONS, UnitError, convert, normalise
 
+STALENESS_GRAIN_SECONDS = 300
 API_COLUMNS = ("city", "time", "value", "unit", "source", "origin", "stale", "period")
 
 
@@ -283,6 +285,15 @@ def source_status(settings: Settings | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def data_version(*indicator_ids: str, settings: Settings | None = None) -> str:
+    """A key that changes when these indicators' data (or their staleness) may have.
+
+    Staleness also moves with the clock, so the key changes every 5 minutes as well.
+    """
+    stamp = get_store(settings).version((*indicator_ids, "population"))
+    return f"{stamp}:{int(time.time() // STALENESS_GRAIN_SECONDS)}"
 
 
 def available_indicators(settings: Settings | None = None) -> set[str]:

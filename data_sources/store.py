@@ -20,6 +20,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -152,15 +153,34 @@ def read_sidecars(root: Path, indicator_id: str | None = None) -> list[StoredSer
 def read_rows(series: StoredSeries) -> pd.DataFrame:
     """The rows a sidecar points at, checked against its checksum."""
     try:
-        payload = series.data_path.read_bytes()
+        stat = series.data_path.stat()
     except FileNotFoundError as error:
         raise StoreError(f"{series.sidecar_path.name}: data file missing") from error
-    if hashlib.sha256(payload).hexdigest() != series.provenance["sha256"]:
-        raise StoreError(f"{series.sidecar_path.name}: checksum mismatch")
+    # Keyed on the file's identity: a file changed in place gets re-read and re-checked.
+    rows = _parse_rows(
+        str(series.data_path),
+        series.provenance["sha256"],
+        stat.st_mtime_ns,
+        stat.st_size,
+        series.sidecar_path.name,
+    )
+    return rows.copy()
+
+
+@lru_cache(maxsize=512)
+def _parse_rows(
+    path: str, sha256: str, _mtime: int, _size: int, name: str
+) -> pd.DataFrame:
+    try:
+        payload = Path(path).read_bytes()
+    except FileNotFoundError as error:
+        raise StoreError(f"{name}: data file missing") from error
+    if hashlib.sha256(payload).hexdigest() != sha256:
+        raise StoreError(f"{name}: checksum mismatch")
     try:
         return validate(pd.read_csv(BytesIO(payload), dtype={"value": "float64"}))
     except ValueError as error:  # includes SchemaError and pandas parse errors
-        raise StoreError(f"{series.sidecar_path.name}: {error}") from error
+        raise StoreError(f"{name}: {error}") from error
 
 
 class SeriesStore:
@@ -229,6 +249,19 @@ class SeriesStore:
                 except StoreError as error:
                     log.warning("replacing unreadable live series: %s", error)
         return empty_frame()
+
+    def version(self, indicator_ids: Iterable[str]) -> str:
+        """Changes whenever a series of these indicators or a refresh status changes."""
+        stamps = []
+        folders = [root / i for root in self.roots.values() for i in indicator_ids]
+        for folder in [*folders, self.live_dir / "_status"]:
+            with contextlib.suppress(FileNotFoundError):
+                stamps += [
+                    (e.path, e.stat().st_mtime_ns)
+                    for e in os.scandir(folder)
+                    if e.name.endswith(".json")
+                ]
+        return hashlib.sha1(repr(sorted(stamps)).encode()).hexdigest()
 
     # Per-source refresh outcome, kept beside the series: <live>/_status/<source>.json
 

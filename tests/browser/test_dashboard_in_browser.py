@@ -110,6 +110,28 @@ def test_first_view_draws_both_cities_and_a_summary(dashboard):
     assert dashboard.get_logs() == []
 
 
+def test_charts_draw_with_the_partial_plotly_bundle_only(dashboard):
+    open_view(dashboard, "?indicator=pm25&view=overlay")
+    scripts = dashboard.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    uses_partial = any("/vendor/plotly-basic." in s for s in scripts)
+    if os.environ.get("CI"):
+        assert uses_partial, (
+            "the partial bundle must be installed under CI (npm install)"
+        )
+    if uses_partial:
+        assert not [s for s in scripts if "plotly.min.js" in s], scripts
+    for query in (
+        "?indicator=road_deaths&view=gap",
+        "?indicator=bikes_available",
+        "?indicator=electricity_monthly&view=ratio",
+    ):
+        open_view(dashboard, query)
+        assert dashboard.find_elements("#chart .scatterlayer .trace")
+    assert dashboard.get_logs() == []
+
+
 def test_switching_tab_view_and_normalisation_changes_what_is_shown(dashboard):
     open_view(dashboard, "?indicator=no2")
     dashboard.find_element("#domain-tabs button:nth-child(5)").click()  # Traffic

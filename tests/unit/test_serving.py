@@ -1,0 +1,158 @@
+"""Production serving: the partial plotly bundle covers every figure, caches are faithful,
+responses are compressed and fingerprinted assets are cached for a year."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import plotly
+import pytest
+import requests
+
+import data_sources
+from app import server
+from components.callbacks import view_for
+from components.figures import figure_for
+from components.serving import BUNDLE_TRACE_TYPES, PLOTLY_BASIC, bundle_fingerprint
+from components.state import VIEWS, parse_query
+from data_sources.registries import INDICATORS, PAIR
+
+REPO = Path(__file__).resolve().parents[2]
+UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.mark.parametrize(
+    "indicator", [i for i in INDICATORS if i.domain != "context"], ids=lambda i: i.id
+)
+def test_every_figure_uses_only_trace_types_the_partial_bundle_has(indicator):
+    frame = data_sources.load_series(indicator.id, PAIR).frame
+    for view in VIEWS:
+        figure = figure_for(
+            view, frame, indicator, indicator.unit, "en", PAIR, "light", "local", True
+        )
+        assert {trace.type for trace in figure.data} <= BUNDLE_TRACE_TYPES, (
+            indicator.id,
+            view,
+        )
+
+
+def test_a_cached_view_is_identical_to_a_fresh_one():
+    state = parse_query(
+        "?lang=fr&indicator=road_deaths&view=gap&norm=per_capita&table=1"
+    )
+    version = data_sources.data_version(state.indicator)
+    cached = view_for(state, version)
+    again = view_for(state, version)
+    fresh = view_for.__wrapped__(state, version)
+
+    def encoded(children):
+        return json.dumps(
+            [c.to_plotly_json() if c is not None else None for c in children],
+            cls=plotly.utils.PlotlyJSONEncoder,
+            sort_keys=True,
+        )
+
+    assert again is cached
+    assert encoded(cached) == encoded(fresh)
+
+
+def test_the_data_version_changes_when_a_live_series_arrives(empty_live_store):
+    import pandas as pd
+
+    before = data_sources.data_version("pm25")
+    store = data_sources.get_store()
+    store.write_live(
+        pd.DataFrame(
+            {
+                "city": ["paris"],
+                "indicator": ["pm25"],
+                "time": [pd.Timestamp("2026-11-20", tz="UTC")],
+                "freq": ["daily"],
+                "value": [12.0],
+                "source": ["open_meteo_air"],
+            }
+        ),
+        {"fetched_at": "2026-11-25T00:00:00Z"},
+    )
+    assert data_sources.data_version("pm25") != before
+    assert (
+        data_sources.data_version("no2") != before
+    )  # other indicators keep their own key
+
+
+def test_responses_are_compressed_and_assets_cached_for_a_year():
+    client = server.test_client()
+    page = client.get("/", headers={"Accept-Encoding": "br"})
+    assert page.headers["Content-Encoding"] == "br"
+    css = client.get("/assets/style.css?m=1700000000")
+    assert css.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_the_partial_bundle_is_served_fingerprinted_before_dash_components():
+    if not PLOTLY_BASIC.is_file():
+        if UNDER_CI:
+            pytest.fail(
+                "node_modules/plotly.js-basic-dist-min missing: .ci/run runs npm install"
+            )
+        pytest.skip("run `npm install` for the partial plotly bundle")
+    client = server.test_client()
+    html = client.get("/").get_data(as_text=True)
+    src = f"/vendor/plotly-basic.{bundle_fingerprint()}.min.js"
+    assert html.index(src) < html.index('src="/_dash-component-suites/dash/dcc/')
+    bundle = client.get(src)
+    assert (
+        bundle.status_code == 200
+        and b"plotly.js (basic - minified) v4.1.1" in bundle.get_data()[:200]
+    )
+    assert "immutable" in bundle.headers["Cache-Control"]
+    assert client.get("/vendor/plotly-basic.000000000000.min.js").status_code == 404
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorn_serves_the_app_with_the_documented_config(tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "SISTERCITIES_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "SISTERCITIES_ACCESS_LOG": str(tmp_path / "access.log"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "app:server"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, (
+                    process.stderr.read1().decode() if process.poll() else "no answer"
+                )
+                time.sleep(0.1)
+        assert response.json() == {"status": "ok"}
+        page = requests.get(
+            f"http://127.0.0.1:{port}/", headers={"Accept-Encoding": "gzip"}, timeout=5
+        )
+        assert page.headers["Content-Encoding"] == "gzip"
+        time.sleep(0.3)
+        assert "GET /health" in (tmp_path / "access.log").read_text()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
