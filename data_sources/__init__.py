@@ -47,13 +47,18 @@ class SeriesResult:
 
 
 @lru_cache(maxsize=8)
-def _store_for(live_dir: str) -> SeriesStore:
+def _store_for(live_dir: str, redis_url: str | None) -> SeriesStore:
+    if redis_url:
+        from .redis_store import RedisSeriesStore  # only deployments with Redis need it
+
+        return RedisSeriesStore(redis_url)
     return SeriesStore(live_dir)
 
 
 def get_store(settings: Settings | None = None) -> SeriesStore:
+    """The live store in files, or in Redis when SISTERCITIES_REDIS_URL is set."""
     settings = settings or Settings.from_env()
-    return _store_for(str(settings.data_dir))
+    return _store_for(str(settings.data_dir), settings.redis_url)
 
 
 def get_indicator(indicator_id: str) -> Indicator:

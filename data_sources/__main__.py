@@ -12,7 +12,7 @@ from pathlib import Path
 from .registries import SOURCES
 from .settings import Settings
 from .snapshot import write_snapshot
-from .store import SNAPSHOT_DIR, SeriesStore
+from .store import SNAPSHOT_DIR
 
 LIVE_SOURCES = [s.id for s in SOURCES if s.live]
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -33,7 +33,9 @@ def duration(text: str) -> float:
 
 def store_is_readable() -> bool:
     """At least one series can be read (snapshot or live)."""
-    return any(SeriesStore(Settings.from_env().data_dir).series())
+    from . import get_store
+
+    return any(get_store(Settings.from_env()).series())
 
 
 def run_refresh(args: argparse.Namespace) -> int:

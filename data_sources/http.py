@@ -82,9 +82,17 @@ def make_session(settings: Settings) -> requests.Session:
         secret_filter = RedactSecrets(settings.api_keys.values())
         for name in ("urllib3.connectionpool", "urllib3.util.retry", "requests_cache"):
             logging.getLogger(name).addFilter(secret_filter)
+    if settings.redis_url:
+        import redis  # shared by every worker and host
+
+        backend = requests_cache.RedisCache(
+            namespace="sistercities:http",
+            connection=redis.Redis.from_url(settings.redis_url),
+        )
+    else:
+        backend = requests_cache.SQLiteCache(str(settings.data_dir / "http_cache"))
     session = requests_cache.CachedSession(
-        str(settings.data_dir / "http_cache"),
-        backend="sqlite",
+        backend=backend,
         expire_after=settings.http_cache_seconds,
         cache_control=True,
         always_revalidate=True,

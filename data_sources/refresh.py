@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 import pandas as pd
 from tqdm import tqdm
 
-from . import eia, gbfs, odre, open_meteo_air, openaq, paris_opendata, sf_opendata
+from . import (
+    eia,
+    gbfs,
+    get_store,
+    odre,
+    open_meteo_air,
+    openaq,
+    paris_opendata,
+    sf_opendata,
+)
 from .http import Client, SourceError, SourceUnavailable, make_session
 from .registries import INDICATORS_BY_ID, SOURCES, SOURCES_BY_ID
 from .schema import KEY, SchemaError, validate
@@ -159,7 +168,7 @@ def refresh(
     """Refresh the given live sources (all by default) in parallel."""
     settings = settings or Settings.from_env()
     ids = list(source_ids or [s.id for s in SOURCES if s.live])
-    store = SeriesStore(settings.data_dir)
+    store = get_store(settings)
     client = Client(make_session(settings), settings)
     outcomes = []
     with (

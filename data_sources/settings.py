@@ -28,6 +28,11 @@ SETTINGS_DOC = (
         "0",
         "1 forbids any network access: only the snapshot and the store are read.",
     ),
+    (
+        "SISTERCITIES_REDIS_URL",
+        "unset",
+        "redis://… : live series, refresh status, HTTP cache and views shared in Redis.",
+    ),
     ("SISTERCITIES_TIMEOUT", "10", "Seconds to wait for an upstream to answer."),
     ("SISTERCITIES_RETRIES", "3", "Retries on 429/5xx and connection errors."),
     (
@@ -71,6 +76,7 @@ class Settings:
     timeout: float = 10.0
     retries: int = 3
     http_cache_seconds: float = 60.0
+    redis_url: str | None = None
     base_urls: dict[str, str] = field(default_factory=dict)
     # Secrets: never printed (repr=False) and never written to the store or the cache key.
     api_keys: dict[str, str] = field(default_factory=dict, repr=False)
@@ -93,6 +99,7 @@ class Settings:
             "timeout": _number(f"{ENV_PREFIX}TIMEOUT", 10.0),
             "retries": int(_number(f"{ENV_PREFIX}RETRIES", 3)),
             "http_cache_seconds": _number(f"{ENV_PREFIX}HTTP_CACHE_SECONDS", 60.0),
+            "redis_url": env.get(f"{ENV_PREFIX}REDIS_URL") or None,
             "base_urls": {
                 s.id: env.get(s.url_env) or s.base_url for s in SOURCES if s.live
             },

@@ -18,8 +18,9 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -80,6 +81,8 @@ class StoredSeries:
     root: Path
     sidecar_path: Path
     provenance: dict
+    # Series kept in Redis rather than in files fetch their rows through this.
+    load_payload: Callable[[], bytes | None] | None = field(default=None, compare=False)
 
     @property
     def data_path(self) -> Path:
@@ -90,24 +93,22 @@ def series_stem(city_id: str, source_id: str) -> str:
     return f"{city_id}__{source_id}"
 
 
-def write_series(root: Path, frame: pd.DataFrame, provenance: dict) -> Path:
-    """Store one (indicator, city, source) series atomically; return the sidecar path.
+def prepare_series(
+    frame: pd.DataFrame, provenance: dict
+) -> tuple[str, str, bytes, dict]:
+    """Validated CSV bytes and the completed sidecar of one (indicator, city, source).
 
-    `provenance` is completed with row count, checksum and data file name.
+    Returns (indicator id, stem, payload, sidecar); the sidecar gains row count, span,
+    checksum and the content-addressed data name.
     """
     frame = validate(frame)
     keys = frame[["indicator", "city", "source"]].drop_duplicates()
     if len(keys) != 1:
         raise ValueError("a stored series holds exactly one indicator, city and source")
     indicator_id, city_id, source_id = keys.iloc[0]
-    folder = Path(root) / indicator_id
     stem = series_stem(city_id, source_id)
     payload = frame_to_csv_bytes(frame)
     digest = hashlib.sha256(payload).hexdigest()
-    data_name = f"{stem}.{digest[:12]}.csv"
-    data_path = folder / data_name
-    if not data_path.exists():
-        _atomic_write_bytes(data_path, payload)
     sidecar = {
         **provenance,
         "indicator": indicator_id,
@@ -116,15 +117,25 @@ def write_series(root: Path, frame: pd.DataFrame, provenance: dict) -> Path:
         "rows": len(frame),
         "first": frame["time"].min().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "last": frame["time"].max().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "file": data_name,
+        "file": f"{stem}.{digest[:12]}.csv",
         "sha256": digest,
     }
+    return indicator_id, stem, payload, sidecar
+
+
+def write_series(root: Path, frame: pd.DataFrame, provenance: dict) -> Path:
+    """Store one (indicator, city, source) series atomically; return the sidecar path."""
+    indicator_id, stem, payload, sidecar = prepare_series(frame, provenance)
+    folder = Path(root) / indicator_id
+    data_path = folder / sidecar["file"]
+    if not data_path.exists():
+        _atomic_write_bytes(data_path, payload)
     sidecar_path = folder / f"{stem}.json"
     text = json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     _atomic_write_bytes(sidecar_path, text.encode())
     # Older versions are now unreferenced; a crash before this only leaves litter.
     for old in folder.glob(f"{stem}.*.csv"):
-        if old.name != data_name:
+        if old.name != sidecar["file"]:
             with contextlib.suppress(FileNotFoundError):
                 old.unlink()
     return sidecar_path
@@ -152,6 +163,8 @@ def read_sidecars(root: Path, indicator_id: str | None = None) -> list[StoredSer
 
 def read_rows(series: StoredSeries) -> pd.DataFrame:
     """The rows a sidecar points at, checked against its checksum."""
+    if series.load_payload is not None:
+        return _rows_from_redis(series).copy()
     try:
         stat = series.data_path.stat()
     except FileNotFoundError as error:
@@ -167,6 +180,35 @@ def read_rows(series: StoredSeries) -> pd.DataFrame:
     return rows.copy()
 
 
+def _parse_payload(payload: bytes, sha256: str, name: str) -> pd.DataFrame:
+    if hashlib.sha256(payload).hexdigest() != sha256:
+        raise StoreError(f"{name}: checksum mismatch")
+    try:
+        return validate(pd.read_csv(BytesIO(payload), dtype={"value": "float64"}))
+    except ValueError as error:  # includes SchemaError and pandas parse errors
+        raise StoreError(f"{name}: {error}") from error
+
+
+# Content-addressed: a checksum names one content forever, so parsed rows can be kept.
+_REDIS_ROWS: OrderedDict[str, pd.DataFrame] = OrderedDict()
+_REDIS_ROWS_SIZE = 256
+
+
+def _rows_from_redis(series: StoredSeries) -> pd.DataFrame:
+    sha = series.provenance["sha256"]
+    if sha in _REDIS_ROWS:
+        _REDIS_ROWS.move_to_end(sha)
+        return _REDIS_ROWS[sha]
+    payload = series.load_payload()
+    if payload is None:
+        raise StoreError(f"{series.sidecar_path.name}: data missing in Redis")
+    rows = _parse_payload(payload, sha, series.sidecar_path.name)
+    _REDIS_ROWS[sha] = rows
+    if len(_REDIS_ROWS) > _REDIS_ROWS_SIZE:
+        _REDIS_ROWS.popitem(last=False)
+    return rows
+
+
 @lru_cache(maxsize=512)
 def _parse_rows(
     path: str, sha256: str, _mtime: int, _size: int, name: str
@@ -175,12 +217,7 @@ def _parse_rows(
         payload = Path(path).read_bytes()
     except FileNotFoundError as error:
         raise StoreError(f"{name}: data file missing") from error
-    if hashlib.sha256(payload).hexdigest() != sha256:
-        raise StoreError(f"{name}: checksum mismatch")
-    try:
-        return validate(pd.read_csv(BytesIO(payload), dtype={"value": "float64"}))
-    except ValueError as error:  # includes SchemaError and pandas parse errors
-        raise StoreError(f"{name}: {error}") from error
+    return _parse_payload(payload, sha256, name)
 
 
 class SeriesStore:

@@ -1,0 +1,140 @@
+"""The live side of the series store in Redis, shared by every worker and host.
+
+With SISTERCITIES_REDIS_URL set, one refresher writes here and every web worker reads
+here; the shipped snapshot stays in files. Keys (prefix `sistercities:`):
+
+    data:<sha256>                 the CSV rows of one series version (content-addressed)
+    series:<indicator>            hash: "<city>__<source>" → sidecar JSON (the pointer)
+    status                        hash: source id → last refresh outcome (JSON)
+    version:<indicator|_status>   counters bumped on every write (cache keys)
+
+A write stores the rows under their checksum first, then swaps the pointer with one HSET:
+a reader sees the previous complete version or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+import redis
+
+from .store import (
+    SNAPSHOT_DIR,
+    SeriesStore,
+    StoredSeries,
+    prepare_series,
+    read_sidecars,
+)
+
+log = logging.getLogger(__name__)
+
+PREFIX = "sistercities:"
+# Old versions linger a day after being replaced, for readers mid-request.
+OLD_VERSION_TTL = 86_400
+
+
+class RedisSeriesStore(SeriesStore):
+    """Snapshot from files, live series and refresh statuses from Redis."""
+
+    def __init__(self, redis_url: str, snapshot_dir: Path | str = SNAPSHOT_DIR):
+        super().__init__(
+            live_dir=Path("/nonexistent-live-dir"), snapshot_dir=snapshot_dir
+        )
+        self.redis = redis.Redis.from_url(redis_url, socket_timeout=5)
+        self.url = redis_url
+
+    def key(self, *parts: str) -> str:
+        return PREFIX + ":".join(parts)
+
+    def write_live(self, frame: pd.DataFrame, provenance: dict) -> Path:
+        indicator_id, stem, payload, sidecar = prepare_series(
+            frame, {**provenance, "origin": "live"}
+        )
+        series_key = self.key("series", indicator_id)
+        previous = self.redis.hget(series_key, stem)
+        self.redis.set(self.key("data", sidecar["sha256"]), payload)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(
+            series_key, stem, json.dumps(sidecar, ensure_ascii=False, sort_keys=True)
+        )
+        pipe.incr(self.key("version", indicator_id))
+        if previous:
+            old_sha = json.loads(previous).get("sha256")
+            if old_sha and old_sha != sidecar["sha256"]:
+                pipe.expire(self.key("data", old_sha), OLD_VERSION_TTL)
+        pipe.execute()
+        return Path(f"redis/{indicator_id}/{stem}.json")
+
+    def _live_series(self, indicator_id: str | None) -> list[StoredSeries]:
+        if indicator_id is None:
+            keys = [k.decode() for k in self.redis.scan_iter(self.key("series", "*"))]
+        else:
+            keys = [self.key("series", indicator_id)]
+        found = []
+        for series_key in sorted(keys):
+            for stem, raw in sorted(self.redis.hgetall(series_key).items()):
+                try:
+                    provenance = json.loads(raw)
+                except ValueError as error:
+                    log.warning(
+                        "skipping unreadable sidecar %s/%s: %s", series_key, stem, error
+                    )
+                    continue
+                provenance.setdefault("origin", "live")
+                data_key = self.key("data", provenance.get("sha256", ""))
+                found.append(
+                    StoredSeries(
+                        Path("redis"),
+                        Path(
+                            f"redis/{provenance.get('indicator')}/{stem.decode()}.json"
+                        ),
+                        provenance,
+                        load_payload=lambda data_key=data_key: self.redis.get(data_key),
+                    )
+                )
+        return found
+
+    def series(self, indicator_id: str | None = None) -> list[StoredSeries]:
+        found = []
+        for stored in read_sidecars(self.roots["snapshot"], indicator_id):
+            stored.provenance.setdefault("origin", "snapshot")
+            found.append(stored)
+        return found + self._live_series(indicator_id)
+
+    def live_rows(
+        self, indicator_id: str, city_id: str, source_id: str
+    ) -> pd.DataFrame:
+        from .store import StoreError, empty_frame, read_rows
+
+        for stored in self._live_series(indicator_id):
+            meta = stored.provenance
+            if meta["city"] == city_id and meta["source"] == source_id:
+                try:
+                    return read_rows(stored)
+                except StoreError as error:
+                    log.warning("replacing unreadable live series: %s", error)
+        return empty_frame()
+
+    def version(self, indicator_ids: Iterable[str]) -> str:
+        names = [*indicator_ids, "_status"]
+        counters = self.redis.mget([self.key("version", name) for name in names])
+        return "redis:" + ",".join((c or b"0").decode() for c in counters)
+
+    def write_status(self, source_id: str, status: dict) -> None:
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(self.key("status"), source_id, json.dumps(status, sort_keys=True))
+        pipe.incr(self.key("version", "_status"))
+        pipe.execute()
+
+    def statuses(self) -> dict[str, dict]:
+        found = {}
+        for source_id, raw in self.redis.hgetall(self.key("status")).items():
+            try:
+                found[source_id.decode()] = json.loads(raw)
+            except ValueError as error:
+                log.warning("skipping unreadable status %s: %s", source_id, error)
+        return found

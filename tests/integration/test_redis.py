@@ -1,0 +1,202 @@
+"""Scale-out: web processes and the refresher share one real redis-server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import redis
+import requests
+
+from data_sources.redis_store import RedisSeriesStore
+from data_sources.store import read_rows
+from tests.integration.conftest import BASE_PATHS
+
+REPO = Path(__file__).resolve().parents[2]
+UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server on a free loopback port, empty, stopped after the test."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if UNDER_CI:
+            pytest.fail("redis-server missing under CI (.ci/run installs it)")
+        pytest.skip("needs redis-server (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def tidy(values, start="2026-11-20"):
+    """A small hand-made frame in the store's schema (tests only)."""
+    return pd.DataFrame(
+        {
+            "city": "paris",
+            "indicator": "bikes_available",
+            "time": pd.date_range(start, periods=len(values), freq="h", tz="UTC"),
+            "freq": "instant",
+            "value": values,
+            "source": "gbfs_paris",
+        }
+    )
+
+
+def test_redis_store_serves_snapshot_and_live_rows_together(redis_url):
+    store = RedisSeriesStore(redis_url)
+    before = store.version(["bikes_available"])
+    store.write_live(tidy([100.0, 101.0]), {"fetched_at": "2026-11-25T10:00:00Z"})
+    rows = store.read("bikes_available", ["paris"])
+    assert rows["origin"].tolist() == ["snapshot", "live", "live"]
+    assert rows["value"].tolist() == [18066.0, 100.0, 101.0]
+    assert store.version(["bikes_available"]) != before
+    # Another process's store object (another worker) sees the same thing.
+    assert (
+        RedisSeriesStore(redis_url)
+        .read("bikes_available", ["paris"])["value"]
+        .tolist()[-1]
+        == 101.0
+    )
+
+
+def test_a_rewrite_swaps_the_pointer_and_old_rows_expire(redis_url):
+    store = RedisSeriesStore(redis_url)
+    store.write_live(tidy([1.0]), {})
+    store.write_live(tidy([2.0]), {})
+    [live] = [
+        s for s in store.series("bikes_available") if s.provenance["origin"] == "live"
+    ]
+    assert read_rows(live)["value"].tolist() == [2.0]
+    client = redis.Redis.from_url(redis_url)
+    ttls = [client.ttl(k) for k in client.scan_iter("sistercities:data:*")]
+    assert sorted(t > 0 for t in ttls) == [
+        False,
+        True,
+    ]  # the old version expires, the new stays
+
+
+def run(args, env, timeout=120):
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_two_web_processes_see_one_refreshers_data(redis_url, replay, tmp_path):
+    env = {
+        **os.environ,
+        "SISTERCITIES_REDIS_URL": redis_url,
+        "SISTERCITIES_OFFLINE": "0",
+        "SISTERCITIES_DATA_DIR": str(tmp_path / "unused"),
+        "SISTERCITIES_RETRIES": "1",
+        "SISTERCITIES_HTTP_CACHE_SECONDS": "600",
+    }
+    for source_id, path in BASE_PATHS.items():
+        env[f"SISTERCITIES_{source_id.upper()}_URL"] = replay.url + path
+    ports = [free_port(), free_port()]
+    webs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "app:server",
+                "-w",
+                "1",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--access-logfile",
+                "/dev/null",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                    break
+                except requests.ConnectionError:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.1)
+        result = run(
+            ["-m", "data_sources", "refresh", "--source", "gbfs_sf", "--no-progress"],
+            env,
+        )
+        assert result.returncode == 0, result.stderr
+        for port in ports:
+            body = requests.get(
+                f"http://127.0.0.1:{port}/api/series/bikes_available.csv?cities=sf",
+                timeout=5,
+            ).text
+            rows = list(csv.DictReader(io.StringIO(body)))
+            assert [r["origin"] for r in rows] == ["live"], port
+            sources = requests.get(
+                f"http://127.0.0.1:{port}/api/sources", timeout=5
+            ).json()
+            assert {s["id"]: s["status"] for s in sources}["gbfs_sf"] == "ok"
+        client = redis.Redis.from_url(redis_url)
+        assert list(
+            client.scan_iter("sistercities:http*")
+        )  # the HTTP cache is shared too
+        assert not list((tmp_path / "unused").glob("**/*.csv"))  # nothing went to files
+    finally:
+        for web in webs:
+            os.killpg(web.pid, signal.SIGTERM)
+            web.wait(timeout=20)
