@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from functools import lru_cache
-from urllib.parse import urlencode
 
-import pandas as pd
 from dash import (
     ALL,
     Input,
@@ -22,25 +19,22 @@ from dash import (
     callback,
     clientside_callback,
     ctx,
-    dcc,
     no_update,
 )
+from dash.exceptions import PreventUpdate
 
 import data_sources
-from data_sources.registries import DOMAINS, INDICATORS_BY_ID, PAIR, headline_indicator
+from data_sources.registries import DOMAINS, INDICATORS_BY_ID, headline_indicator
 
 from . import ids
-from .figures import empty_figure, figure_for
-from .i18n import t, unit_label
 from .layout import (
     domain_class,
     indicator_options,
     norm_options,
     unit_options,
-    view_content,
     year_marks,
 )
-from .pages import data_years
+from .pages import data_years, tiles_now, view_for
 from .state import (
     ViewState,
     as_dict,
@@ -50,12 +44,8 @@ from .state import (
     to_query,
     year_window,
 )
-from .tiles import TILES, latest_point, tile
 
 log = logging.getLogger(__name__)
-
-# Views kept per worker; a view is a few hundred kB at most (daily series).
-VIEW_CACHE_SIZE = 128
 
 CONTROLS = (
     (ids.INDICATOR, "indicator"),
@@ -146,6 +136,9 @@ def sync_state(search, _domain_clicks, *args):
     elif trigger not in {c for c, _ in CONTROLS} | {ids.URL}:
         trigger = None
     state = next_state(current, trigger, values, search)
+    if trigger is None and state == current:
+        # The page was drawn on the server for this very URL: nothing to redo.
+        raise PreventUpdate
     indicator = INDICATORS_BY_ID[state.indicator]
     first, last = data_years(indicator.id)
     window = year_window(state, first, last)
@@ -185,101 +178,26 @@ def sync_state(search, _domain_clicks, *args):
     )
 
 
-def csv_link(indicator_id: str, params: dict) -> str:
-    query = {"cities": ",".join(PAIR), **{k: v for k, v in params.items() if v}}
-    return f"/api/series/{indicator_id}.csv?{urlencode(query)}"
-
-
-@callback(Output(ids.CONTENT, "children"), Input(ids.STATE, "data"))
+@callback(
+    Output(ids.CONTENT, "children"),
+    Input(ids.STATE, "data"),
+    prevent_initial_call=True,  # the page arrives with its first view already drawn
+)
 def render_view(stored):
     """The indicator view for the current state (built once per state and data version)."""
     state = from_dict(stored)
     return view_for(state, data_sources.data_version(state.indicator))
 
 
-@lru_cache(maxsize=VIEW_CACHE_SIZE)
-def view_for(state: ViewState, _data_version: str) -> list:
-    """Everything below the controls; the components are never mutated once built."""
-    indicator = INDICATORS_BY_ID[state.indicator]
-    lang = state.lang
-    try:
-        first, last = data_years(indicator.id)
-        start_year, end_year = year_window(state, first, last)
-        params = {
-            "start": f"{start_year}-01-01",
-            "end": f"{end_year}-12-31",
-            "norm": state.norm,
-            "unit": state.unit,
-            "lang": lang,
-        }
-        result = data_sources.load_series(indicator.id, PAIR, **params)
-        provenance = data_sources.series_provenance(indicator.id)
-    except data_sources.BadRequest as error:
-        return [empty_graph_message(str(error), state)]
-    except Exception:
-        log.exception("view %s could not be built", indicator.id)
-        return [empty_graph_message(t("data_unavailable", lang), state)]
-    unit = unit_label(result.unit, lang)
-    figure = figure_for(
-        state.view,
-        result.frame,
-        indicator,
-        unit,
-        lang,
-        PAIR,
-        state.theme,
-        state.clock,
-        state.axis == "shared",
-    )
-    return view_content(
-        state,
-        indicator,
-        result.frame,
-        unit,
-        figure,
-        provenance,
-        result.notes,
-        csv_link(indicator.id, params),
-        PAIR,
-    )
-
-
-def empty_graph_message(message: str, state: ViewState) -> dcc.Graph:
-    return dcc.Graph(id=ids.CHART, figure=empty_figure(message, state.theme))
-
-
 @callback(
     Output(ids.TILES, "children"),
     Input(ids.TICK, "n_intervals"),
     Input(ids.STATE, "data"),
+    prevent_initial_call=True,
 )
 def refresh_tiles(_tick, stored):
     """Live tiles, re-read from the store on an interval (never from an upstream)."""
-    lang = from_dict(stored).lang
-    now = pd.Timestamp.now(tz="UTC")
-    tiles = []
-    for kind, candidates in TILES.items():
-        for indicator_id in candidates:
-            frame = data_sources.load_series(indicator_id, PAIR).frame
-            if not frame.empty:
-                break
-        indicator = INDICATORS_BY_ID[indicator_id]
-        for city_id in PAIR:
-            point = latest_point(frame, city_id)
-            unit = point["unit"] if point is not None else ""
-            tiles.append(
-                tile(
-                    kind,
-                    indicator.label(lang),
-                    point,
-                    unit,
-                    city_id,
-                    lang,
-                    now,
-                    indicator.freq,
-                )
-            )
-    return tiles
+    return tiles_now(from_dict(stored).lang)
 
 
 clientside_callback(

@@ -395,6 +395,8 @@ def page(
     years: tuple[int, int],
     window: tuple[int, int],
     available: set[str],
+    view: list | None = None,
+    tiles: list | None = None,
 ) -> html.Div:
     """The whole dashboard, initialised from the state; the view fills in by callback."""
     lang = state.lang
@@ -408,13 +410,14 @@ def page(
             dcc.Store(id=ids.NOOP),
             html.A(t("skip", lang), href="#workspace", className="skip-link"),
             header(state),
-            tiles_placeholder(lang),
+            tiles_placeholder(lang, tiles),
             html.Main(
                 [
                     tabs(state),
                     controls(state, indicator, years, window, available),
                     dcc.Loading(
                         html.Section(
+                            view,
                             id=ids.CONTENT,
                             className="view",
                             **{

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import flask
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 import data_sources
 from data_sources.registries import INDICATORS_BY_ID, PAIR
 
-from .i18n import pick_lang
-from .layout import page
+from . import ids
+from .figures import empty_figure, figure_for
+from .i18n import pick_lang, t, unit_label
+from .layout import page, view_content
 from .state import ViewState, parse_query, year_window
+from .tiles import TILES, latest_point, tile
+
+log = logging.getLogger(__name__)
+
+# Views kept per worker; a view is a few hundred kB at most (daily series).
+VIEW_CACHE_SIZE = 128
 
 
 def data_years(indicator_id: str) -> tuple[int, int]:
@@ -47,7 +56,8 @@ def request_state() -> ViewState:
 
 
 def dashboard() -> html.Div:
-    """`/`: the comparison dashboard."""
+    """`/`: the comparison dashboard, its first view and tiles drawn on the server (no
+    callback round trip before the chart appears)."""
     state = request_state()
     years = data_years(state.indicator)
     return page(
@@ -56,4 +66,90 @@ def dashboard() -> html.Div:
         years,
         year_window(state, *years),
         data_sources.available_indicators(),
+        view=view_for(state, data_sources.data_version(state.indicator)),
+        tiles=tiles_now(state.lang),
     )
+
+
+def csv_link(indicator_id: str, params: dict) -> str:
+    query = {"cities": ",".join(PAIR), **{k: v for k, v in params.items() if v}}
+    return f"/api/series/{indicator_id}.csv?{urlencode(query)}"
+
+
+@lru_cache(maxsize=VIEW_CACHE_SIZE)
+def view_for(state: ViewState, _data_version: str) -> list:
+    """Everything below the controls; the components are never mutated once built."""
+    indicator = INDICATORS_BY_ID[state.indicator]
+    lang = state.lang
+    try:
+        first, last = data_years(indicator.id)
+        start_year, end_year = year_window(state, first, last)
+        params = {
+            "start": f"{start_year}-01-01",
+            "end": f"{end_year}-12-31",
+            "norm": state.norm,
+            "unit": state.unit,
+            "lang": lang,
+        }
+        result = data_sources.load_series(indicator.id, PAIR, **params)
+        provenance = data_sources.series_provenance(indicator.id)
+    except data_sources.BadRequest as error:
+        return [empty_graph_message(str(error), state)]
+    except Exception:
+        log.exception("view %s could not be built", indicator.id)
+        return [empty_graph_message(t("data_unavailable", lang), state)]
+    unit = unit_label(result.unit, lang)
+    figure = figure_for(
+        state.view,
+        result.frame,
+        indicator,
+        unit,
+        lang,
+        PAIR,
+        state.theme,
+        state.clock,
+        state.axis == "shared",
+    )
+    return view_content(
+        state,
+        indicator,
+        result.frame,
+        unit,
+        figure,
+        provenance,
+        result.notes,
+        csv_link(indicator.id, params),
+        PAIR,
+    )
+
+
+def empty_graph_message(message: str, state: ViewState) -> dcc.Graph:
+    return dcc.Graph(id=ids.CHART, figure=empty_figure(message, state.theme))
+
+
+def tiles_now(lang: str) -> list:
+    """The live tiles as of now, from the store."""
+    now = pd.Timestamp.now(tz="UTC")
+    tiles = []
+    for kind, candidates in TILES.items():
+        for indicator_id in candidates:
+            frame = data_sources.load_series(indicator_id, PAIR).frame
+            if not frame.empty:
+                break
+        indicator = INDICATORS_BY_ID[indicator_id]
+        for city_id in PAIR:
+            point = latest_point(frame, city_id)
+            unit = point["unit"] if point is not None else ""
+            tiles.append(
+                tile(
+                    kind,
+                    indicator.label(lang),
+                    point,
+                    unit,
+                    city_id,
+                    lang,
+                    now,
+                    indicator.freq,
+                )
+            )
+    return tiles

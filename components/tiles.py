@@ -19,11 +19,11 @@ TILES = {
 REFRESH_MS = 60_000
 
 
-def tiles_placeholder(lang: str) -> html.Section:
+def tiles_placeholder(lang: str, tiles: list | None = None) -> html.Section:
     return html.Section(
         [
             html.H2(t("now", lang), className="visually-hidden"),
-            html.Div(id=ids.TILES, className="tiles"),
+            html.Div(tiles, id=ids.TILES, className="tiles"),
             dcc.Interval(id=ids.TICK, interval=REFRESH_MS),
         ],
         className="tiles-section",
