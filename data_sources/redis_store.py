@@ -27,7 +27,6 @@ from .store import (
     SeriesStore,
     StoredSeries,
     prepare_series,
-    read_sidecars,
 )
 
 log = logging.getLogger(__name__)
@@ -97,27 +96,6 @@ class RedisSeriesStore(SeriesStore):
                     )
                 )
         return found
-
-    def series(self, indicator_id: str | None = None) -> list[StoredSeries]:
-        found = []
-        for stored in read_sidecars(self.roots["snapshot"], indicator_id):
-            stored.provenance.setdefault("origin", "snapshot")
-            found.append(stored)
-        return found + self._live_series(indicator_id)
-
-    def live_rows(
-        self, indicator_id: str, city_id: str, source_id: str
-    ) -> pd.DataFrame:
-        from .store import StoreError, empty_frame, read_rows
-
-        for stored in self._live_series(indicator_id):
-            meta = stored.provenance
-            if meta["city"] == city_id and meta["source"] == source_id:
-                try:
-                    return read_rows(stored)
-                except StoreError as error:
-                    log.warning("replacing unreadable live series: %s", error)
-        return empty_frame()
 
     def version(self, indicator_ids: Iterable[str]) -> str:
         names = [*indicator_ids, "_status"]

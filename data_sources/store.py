@@ -233,14 +233,19 @@ class SeriesStore:
     def write_live(self, frame: pd.DataFrame, provenance: dict) -> Path:
         return write_series(self.live_dir, frame, {**provenance, "origin": "live"})
 
+    def _live_series(self, indicator_id: str | None) -> list[StoredSeries]:
+        """The live side's sidecars (a subclass keeps them elsewhere)."""
+        found = read_sidecars(self.live_dir, indicator_id)
+        for stored in found:
+            stored.provenance.setdefault("origin", "live")
+        return found
+
     def series(self, indicator_id: str | None = None) -> list[StoredSeries]:
         """Every stored series (snapshot first, then live), with its provenance."""
-        found = []
-        for origin, root in self.roots.items():
-            for stored in read_sidecars(root, indicator_id):
-                stored.provenance.setdefault("origin", origin)
-                found.append(stored)
-        return found
+        found = read_sidecars(self.roots["snapshot"], indicator_id)
+        for stored in found:
+            stored.provenance.setdefault("origin", "snapshot")
+        return found + self._live_series(indicator_id)
 
     def read(
         self, indicator_id: str, city_ids: Iterable[str] | None = None
@@ -278,7 +283,7 @@ class SeriesStore:
         self, indicator_id: str, city_id: str, source_id: str
     ) -> pd.DataFrame:
         """The rows one live series holds now (empty if none or unreadable)."""
-        for stored in read_sidecars(self.live_dir, indicator_id):
+        for stored in self._live_series(indicator_id):
             meta = stored.provenance
             if meta["city"] == city_id and meta["source"] == source_id:
                 try:
