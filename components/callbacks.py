@@ -34,7 +34,7 @@ from .layout import (
     unit_options,
     year_marks,
 )
-from .pages import data_years, tiles_now, view_for
+from .pages import data_years, shared_view, tiles_now
 from .state import (
     ViewState,
     as_dict,
@@ -186,7 +186,7 @@ def sync_state(search, _domain_clicks, *args):
 def render_view(stored):
     """The indicator view for the current state (built once per state and data version)."""
     state = from_dict(stored)
-    return view_for(state, data_sources.data_version(state.indicator))
+    return shared_view(state)
 
 
 @callback(

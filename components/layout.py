@@ -7,7 +7,13 @@ import datetime as dt
 import pandas as pd
 from dash import dcc, html
 
-from data_sources.registries import CITIES_BY_ID, DOMAINS, INDICATORS, Indicator
+from data_sources.registries import (
+    CITIES_BY_ID,
+    DOMAINS,
+    INDICATORS,
+    SOURCES_BY_ID,
+    Indicator,
+)
 
 from . import ids
 from .cards import data_table, freshness, kpi_card, summary_sentence
@@ -254,25 +260,34 @@ def tabs(state: ViewState) -> html.Div:
 
 
 def source_line(provenance: list[dict], lang: str) -> html.P:
-    """Publisher, licence and access date of every stored series behind a chart."""
-    seen: dict[str, dict] = {}
+    """Publisher, licence and latest access date of every source behind a chart.
+
+    Publisher, link and licence come from the source registry; the sidecars only say
+    which sources feed the chart and when each was fetched.
+    """
+    fetched: dict[str, str] = {}
     for meta in provenance:
-        seen.setdefault(meta["source"], meta)
+        source_id = meta.get("source")
+        fetched[source_id] = max(
+            fetched.get(source_id, ""), meta.get("fetched_at") or ""
+        )
     parts: list = [html.Strong(t("sources_label", lang))]
-    for index, meta in enumerate(seen.values()):
+    for index, (source_id, fetched_at) in enumerate(fetched.items()):
+        source = SOURCES_BY_ID.get(source_id)
+        if source is None:
+            continue
         if index:
             parts.append(" · ")
-        accessed = fmt_date(dt.date.fromisoformat(meta["fetched_at"][:10]), lang)
         link = (
-            html.A(meta["publisher"], href=meta["url"])
-            if meta.get("url")
-            else meta["publisher"]
+            html.A(source.publisher, href=source.url)
+            if source.url
+            else source.publisher
         )
-        parts += [
-            link,
-            f" ({t('licence', lang)}: {meta['licence']}; "
-            f"{t('accessed', lang)} {accessed})",
-        ]
+        details = f"{t('licence', lang)}: {source.licence}"
+        if fetched_at:
+            accessed = fmt_date(dt.date.fromisoformat(fetched_at[:10]), lang)
+            details += f"; {t('accessed', lang)} {accessed}"
+        parts += [link, f" ({details})"]
     return html.P(parts, className="source-line")
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 import flask
 import pandas as pd
+import redis
 from dash import dcc, html
+from plotly.utils import PlotlyJSONEncoder
 
 import data_sources
 from data_sources.registries import INDICATORS_BY_ID, PAIR
@@ -24,6 +28,7 @@ log = logging.getLogger(__name__)
 
 # Views kept per worker; a view is a few hundred kB at most (daily series).
 VIEW_CACHE_SIZE = 128
+VIEW_TTL_SECONDS = 3600
 
 
 def data_years(indicator_id: str) -> tuple[int, int]:
@@ -66,7 +71,7 @@ def dashboard() -> html.Div:
         years,
         year_window(state, *years),
         data_sources.available_indicators(),
-        view=view_for(state, data_sources.data_version(state.indicator)),
+        view=shared_view(state),
         tiles=tiles_now(state.lang),
     )
 
@@ -125,6 +130,28 @@ def view_for(state: ViewState, _data_version: str) -> list:
 
 def empty_graph_message(message: str, state: ViewState) -> dcc.Graph:
     return dcc.Graph(id=ids.CHART, figure=empty_figure(message, state.theme))
+
+
+def shared_view(state: ViewState) -> list:
+    """The view for a state: from this worker's cache, else from Redis when configured
+    (so every worker and host builds each view once per data version), else built."""
+    version = data_sources.data_version(state.indicator)
+    shared = getattr(data_sources.get_store(), "redis", None)
+    if shared is None:
+        return view_for(state, version)
+    key = (
+        "sistercities:view:" + hashlib.sha1(repr((state, version)).encode()).hexdigest()
+    )
+    try:
+        cached = shared.get(key)
+        if cached is not None:
+            return json.loads(cached)  # component dicts, exactly what Dash would send
+        view = view_for(state, version)
+        shared.set(key, json.dumps(view, cls=PlotlyJSONEncoder), ex=VIEW_TTL_SECONDS)
+        return view
+    except redis.RedisError:
+        log.warning("Redis unavailable for the view cache; building locally")
+        return view_for(state, version)
 
 
 def tiles_now(lang: str) -> list:

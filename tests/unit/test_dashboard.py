@@ -367,3 +367,11 @@ def test_the_layout_follows_the_query_and_ignores_unknown_parameters():
     assert layout.lang == "fr"
     buttons = find(layout, ids.TABS).children
     assert [b.children for b in buttons if "selected" in b.className] == ["Déchets"]
+
+
+def test_source_line_names_publisher_licence_and_access_date():
+    text = texts(render_view(as_dict(parse_query("?indicator=road_deaths"))))
+    assert (
+        "ONISR (Sécurité routière)" in text and "licence: Licence Ouverte 2.0" in text
+    )
+    assert "accessed Nov 25, 2026" in text and "DataSF (SFDPH, SFMTA, SFPD)" in text
