@@ -16,8 +16,8 @@ import requests
 
 import data_sources
 from app import server
-from components.callbacks import view_for
 from components.figures import figure_for
+from components.pages import view_for
 from components.serving import BUNDLE_TRACE_TYPES, PLOTLY_BASIC, bundle_fingerprint
 from components.state import VIEWS, parse_query
 from data_sources.registries import INDICATORS, PAIR
