@@ -132,26 +132,33 @@ def empty_graph_message(message: str, state: ViewState) -> dcc.Graph:
     return dcc.Graph(id=ids.CHART, figure=empty_figure(message, state.theme))
 
 
+@lru_cache(maxsize=VIEW_CACHE_SIZE)
+def plain_view(state: ViewState, version: str) -> list:
+    """The view as plain JSON data: encoding a cached go.Figure costs tens of ms per
+    response, re-sending plain data a couple; Dash sends the same JSON either way."""
+    return json.loads(json.dumps(view_for(state, version), cls=PlotlyJSONEncoder))
+
+
 def shared_view(state: ViewState) -> list:
-    """The view for a state: from this worker's cache, else from Redis when configured
-    (so every worker and host builds each view once per data version), else built."""
+    """The view for a state, built once per data version: from Redis when configured (so
+    every worker and host shares it), else from this worker's cache."""
     version = data_sources.data_version(state.indicator)
     shared = getattr(data_sources.get_store(), "redis", None)
     if shared is None:
-        return view_for(state, version)
+        return plain_view(state, version)
     key = (
         "sistercities:view:" + hashlib.sha1(repr((state, version)).encode()).hexdigest()
     )
     try:
         cached = shared.get(key)
         if cached is not None:
-            return json.loads(cached)  # component dicts, exactly what Dash would send
-        view = view_for(state, version)
-        shared.set(key, json.dumps(view, cls=PlotlyJSONEncoder), ex=VIEW_TTL_SECONDS)
+            return json.loads(cached)
+        view = plain_view(state, version)
+        shared.set(key, json.dumps(view), ex=VIEW_TTL_SECONDS)
         return view
     except redis.RedisError:
         log.warning("Redis unavailable for the view cache; building locally")
-        return view_for(state, version)
+        return plain_view(state, version)
 
 
 def tiles_now(lang: str) -> list:

@@ -13,13 +13,23 @@ from components.state import ViewState, as_dict, parse_query, to_query
 from data_sources.registries import INDICATORS_BY_ID, PAIR
 
 
+def props(node) -> dict:
+    """A component's props, whether it is a Dash object or its JSON (what a callback sends)."""
+    if isinstance(node, dict):
+        return node.get("props", {})
+    return {
+        name: getattr(node, name, None)
+        for name in ("id", "children", "className", "href")
+    }
+
+
 def walk(component):
     yield component
-    children = getattr(component, "children", None)
+    children = props(component).get("children")
     if children is None:
         return
     for child in children if isinstance(children, list | tuple) else [children]:
-        if hasattr(child, "to_plotly_json"):
+        if hasattr(child, "to_plotly_json") or isinstance(child, dict):
             yield from walk(child)
         else:
             yield child
@@ -41,7 +51,7 @@ def find(component, component_id):
     parts = component if isinstance(component, list) else [component]
     for part in parts:
         for node in walk(part) if part is not None else []:
-            if getattr(node, "id", None) == component_id:
+            if props(node).get("id") == component_id:
                 return node
     raise LookupError(component_id)
 
@@ -331,16 +341,19 @@ def test_render_view_builds_the_chart_summary_and_csv_link():
     )
     content = render_view(as_dict(state))
     graph = find(content, ids.CHART)
-    assert [trace.name for trace in graph.figure.data] == ["Paris", "San Francisco"]
+    assert [trace["name"] for trace in props(graph)["figure"]["data"]] == [
+        "Paris",
+        "San Francisco",
+    ]
     assert "soit 1,8 fois la valeur de San Francisco" in texts(content)
     csv = next(
         c
         for part in content
         if part is not None
         for c in walk(part)
-        if getattr(c, "className", "") == "download"
+        if props(c).get("className") == "download"
     )
-    assert csv.href == (
+    assert props(csv)["href"] == (
         "/api/series/no2.csv?cities=paris%2Csf&start=2012-01-01&end=2016-12-31"
         "&norm=absolute&lang=fr"
     )
