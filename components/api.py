@@ -6,6 +6,7 @@ Every error is JSON `{"error": "..."}` with a 4xx status; no traceback ever reac
 from __future__ import annotations
 
 import logging
+from html import escape
 
 import flask
 from werkzeug.exceptions import HTTPException
@@ -13,12 +14,28 @@ from werkzeug.exceptions import HTTPException
 import data_sources
 from data_sources.registries import INDICATORS
 
-from .i18n import pick_lang
+from .i18n import pick_lang, t
 
 log = logging.getLogger(__name__)
 api = flask.Blueprint("api", __name__)
 
 SERIES_PARAMS = ("cities", "start", "end", "norm", "unit", "base", "lang")
+
+
+DASH_LOADING = """<div class="_dash-loading">
+        Loading...
+    </div>"""
+
+
+def static_shell(lang: str) -> str:
+    """The header, as HTML, shown while Dash loads (replaced when React renders)."""
+    return (
+        '<div class="_dash-loading static-shell"><header class="site-header"><div>'
+        '<p class="shell-title"><span class="city-paris-text">Paris</span> ↔ '
+        '<span class="city-sf-text">San Francisco</span></p>'
+        f'<p class="tagline">{escape(t("tagline", lang))}</p></div></header>'
+        f'<p class="shell-loading">{escape(t("loading", lang))}</p></div>'
+    )
 
 
 def error(message: str, status: int) -> flask.Response:
@@ -124,13 +141,21 @@ def install(server: flask.Flask) -> None:
         return error("internal error; it has been logged", 500)
 
     @server.after_request
-    def html_lang(response: flask.Response) -> flask.Response:
-        # Dash's index template has a bare <html>; screen readers need the language.
+    def index_page(response: flask.Response) -> flask.Response:
         if response.mimetype == "text/html" and not response.direct_passthrough:
+            args = flask.request.args
             lang = pick_lang(
-                flask.request.args.get("lang"),
-                flask.request.headers.get("Accept-Language"),
+                args.get("lang"), flask.request.headers.get("Accept-Language")
             )
+            theme = "dark" if args.get("theme") == "dark" else "light"
             body = response.get_data(as_text=True)
-            response.set_data(body.replace("<html>", f'<html lang="{lang}">', 1))
+            # Dash's template has a bare <html>: screen readers need the language, and the
+            # theme must apply before the first paint (no white flash on a dark page).
+            body = body.replace(
+                "<html>", f'<html lang="{lang}" data-theme="{theme}">', 1
+            )
+            # Until the scripts run, show the page's head instead of "Loading..." (a
+            # first paint that does not wait for React). Fixed strings only.
+            body = body.replace(DASH_LOADING, static_shell(lang), 1)
+            response.set_data(body)
         return response

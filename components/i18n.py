@@ -14,6 +14,7 @@ LOCALES = {"en": "en_US", "fr": "fr_FR"}
 
 STRINGS: dict[str, dict[str, str]] = {
     "title": {"en": "Sister Cities", "fr": "Villes sœurs"},
+    "loading": {"en": "Loading the comparison…", "fr": "Chargement de la comparaison…"},
     "tagline": {
         "en": "Paris and San Francisco, digital sister cities since 2006, side by side.",
         "fr": "Paris et San Francisco, villes sœurs numériques depuis 2006, côte à côte.",

@@ -178,4 +178,19 @@ def test_health(client):
 def test_the_page_declares_its_language(client, query, header, lang):
     response = client.get("/" + query, headers={"Accept-Language": header})
     assert response.status_code == 200
-    assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+    assert f'<html lang="{lang}" data-theme="light">' in response.get_data(as_text=True)
+
+
+def test_the_first_paint_shows_the_head_in_the_page_language_and_theme(client):
+    body = client.get("/?lang=fr&theme=dark").get_data(as_text=True)
+    assert '<html lang="fr" data-theme="dark">' in body
+    assert "Paris et San Francisco, villes sœurs numériques" in body
+    assert "Chargement de la comparaison…" in body and "Loading..." not in body
+
+
+def test_hostile_query_values_are_never_written_into_the_page(client):
+    body = client.get('/?lang="><script>alert(1)</script>&theme=<b>').get_data(
+        as_text=True
+    )
+    assert "<script>alert(1)" not in body and "<b>" not in body
+    assert '<html lang="en" data-theme="light">' in body
