@@ -28,7 +28,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "accessed": {"en": "accessed", "fr": "consulté le"},
     "comparability_label": {"en": "Comparability: ", "fr": "Comparabilité : "},
     "sources_label": {"en": "Sources: ", "fr": "Sources : "},
-    "what_is_measured": {"en": "What is measured", "fr": "Ce qui est mesuré"},
     "no_data": {"en": "No data for this city", "fr": "Pas de données pour cette ville"},
     "data_unavailable": {
         "en": "These data cannot be read right now",
@@ -36,17 +35,6 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "no_data_chart": {"en": "No data available", "fr": "Aucune donnée disponible"},
     "download_csv": {"en": "Download CSV", "fr": "Télécharger le CSV"},
-    "span": {
-        "en": "{first} to {last}, {count} values",
-        "fr": "{first} à {last}, {count} valeurs",
-    },
-    "single": {"en": "{period} only", "fr": "{period} seulement"},
-    "local_time": {"en": "{time} local time", "fr": "{time} heure locale"},
-    "latest": {"en": "latest", "fr": "dernière valeur"},
-    "stale": {
-        "en": "stale: not confirmed by the latest refresh",
-        "fr": "périmé : non confirmé par la dernière actualisation",
-    },
     "language": {"en": "Langue : français", "fr": "Language: English"},
     "footer": {
         "en": "Real data only: every number traces to its publisher. Contains "
@@ -69,7 +57,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "no data in this period",
         "fr": "pas de données sur cette période",
     },
-    "as_of": {"en": "latest data", "fr": "dernière donnée"},
     "freshness": {
         "en": "{city}: latest data {when}",
         "fr": "{city} : dernière donnée {when}",

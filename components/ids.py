@@ -33,7 +33,3 @@ TICK = "tiles-interval"
 SHARE_URL = "share-url"
 SVG_BUTTON = "svg-button"
 NOOP = "noop"
-
-
-def section(domain: str) -> str:
-    return f"section-{domain}"
