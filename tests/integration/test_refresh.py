@@ -572,3 +572,30 @@ def test_a_refresh_killed_mid_write_leaves_a_readable_store(live_env):
             .eq("live")
             .any()
         )
+
+
+def test_refresh_every_keeps_running_as_a_refresher_until_stopped(live_env):
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "data_sources",
+            "refresh",
+            "--source",
+            "gbfs_sf",
+            "--every",
+            "10s",
+            "--no-progress",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        lines = [child.stdout.readline() for _ in range(2)]  # one summary: header + row
+        assert lines[1].split()[:2] == ["gbfs_sf", "ok"]
+        assert child.poll() is None  # still running, waiting for the next round
+    finally:
+        child.send_signal(signal.SIGINT)
+        assert child.wait(timeout=10) == 130
