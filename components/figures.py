@@ -269,16 +269,25 @@ def side_by_side_figure(
     return finish(figure, xs_all, indicator, unit, lang, theme, clock)
 
 
-def paired(frame: pd.DataFrame, city_ids: tuple[str, ...]) -> pd.DataFrame:
-    """Periods where both cities have a value: columns period, a, b (in city order)."""
-    wide = frame.pivot_table(
-        index="period", columns="city", values="value", aggfunc="first"
-    )
+def paired(
+    frame: pd.DataFrame, city_ids: tuple[str, ...], key: str = "period"
+) -> pd.DataFrame:
+    """Moments where both cities have a value: columns period, x, a, b (in city order).
+
+    key="period" pairs each city's own calendar (8 a.m. in Paris with 8 a.m. in San
+    Francisco); key="time" pairs the same instant (UTC).
+    """
+    wide = frame.pivot_table(index=key, columns="city", values="value", aggfunc="first")
     if not all(c in wide.columns for c in city_ids[:2]):
-        return pd.DataFrame(columns=["period", "a", "b"])
+        return pd.DataFrame(columns=["period", "x", "a", "b"])
     both = wide[list(city_ids[:2])].dropna()
     both.columns = ["a", "b"]
-    return both.reset_index()
+    both = both.reset_index().rename(columns={key: "period"})
+    if key == "time":
+        both["x"] = pd.to_datetime(both["period"], utc=True).dt.tz_localize(None)
+    else:
+        both["x"] = period_x(both["period"])
+    return both
 
 
 def crossovers(x: list, y: np.ndarray, pivot: float, freq: str) -> list:
@@ -309,9 +318,11 @@ def gap_figure(
     city_ids: tuple[str, ...],
     theme: str = "light",
     mode: str = "difference",
+    clock: str = "local",
 ) -> go.Figure:
     """Paris − SF (or Paris ÷ SF) over the periods both share, crossovers marked."""
-    both = paired(frame, city_ids)
+    same_instant = clock == "utc" and indicator.freq in SUB_DAILY
+    both = paired(frame, city_ids, key="time" if same_instant else "period")
     if both.empty:
         return empty_figure(t("no_common_period", lang), theme)
     a_name, b_name = (CITIES_BY_ID[c].name(lang) for c in city_ids[:2])
@@ -324,7 +335,7 @@ def gap_figure(
         values, pivot = both["a"] - both["b"], 0.0
         title = t("gap_title", lang, a=a_name, b=b_name)
         value_unit = unit
-    xs, ys = with_gaps(period_x(both["period"]), values, indicator.freq)
+    xs, ys = with_gaps(both["x"], values, indicator.freq)
     ink = palette(theme)["ink"]
     labels = [
         None
@@ -347,9 +358,7 @@ def gap_figure(
         )
     )
     figure.add_hline(y=pivot, line={"color": palette(theme)["muted"], "width": 1})
-    points = crossovers(
-        list(period_x(both["period"])), values.to_numpy(), pivot, indicator.freq
-    )
+    points = crossovers(list(both["x"]), values.to_numpy(), pivot, indicator.freq)
     if points:
         figure.add_trace(
             go.Scatter(
@@ -362,7 +371,7 @@ def gap_figure(
             )
         )
     figure.update_yaxes(title_text=title if mode == "ratio" else f"{title} ({unit})")
-    return finish(figure, xs, indicator, unit, lang, theme, "local")
+    return finish(figure, xs, indicator, unit, lang, theme, clock)
 
 
 def figure_for(
@@ -380,7 +389,7 @@ def figure_for(
         return overlay_figure(frame, indicator, unit, lang, city_ids, theme, clock)
     if view in ("gap", "ratio"):
         mode = "ratio" if view == "ratio" else "difference"
-        return gap_figure(frame, indicator, unit, lang, city_ids, theme, mode)
+        return gap_figure(frame, indicator, unit, lang, city_ids, theme, mode, clock)
     return side_by_side_figure(
         frame, indicator, unit, lang, city_ids, theme, clock, shared_y
     )

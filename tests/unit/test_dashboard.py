@@ -388,3 +388,22 @@ def test_source_line_names_publisher_licence_and_access_date():
         "ONISR (Sécurité routière)" in text and "licence: Licence Ouverte 2.0" in text
     )
     assert "accessed Nov 25, 2026" in text and "DataSF (SFDPH, SFMTA, SFPD)" in text
+
+
+def test_gap_pairs_each_citys_clock_or_the_same_instant():
+    # Hand-made hourly values (tests only): Paris 08:00 local = 07:00 UTC in winter,
+    # San Francisco 08:00 local = 16:00 UTC.
+    rows = [
+        ("paris", "2026-11-20T07:00:00Z", "2026-11-20T08:00", 10.0),
+        ("paris", "2026-11-20T16:00:00Z", "2026-11-20T17:00", 30.0),
+        ("sf", "2026-11-20T16:00:00Z", "2026-11-20T08:00", 4.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["city", "time", "period", "value"])
+    indicator = INDICATORS_BY_ID["pm25_hourly"]
+    local = figure_for(
+        "gap", frame, indicator, "µg/m³", "en", PAIR, "light", "local", True
+    )
+    utc = figure_for("gap", frame, indicator, "µg/m³", "en", PAIR, "light", "utc", True)
+    assert list(local.data[0].y) == [6.0]  # 8 a.m. in Paris against 8 a.m. in SF
+    assert list(utc.data[0].y) == [26.0]  # 16:00 UTC in both cities
+    assert utc.layout.xaxis.title.text == "UTC"
