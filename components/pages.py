@@ -162,8 +162,15 @@ def shared_view(state: ViewState) -> list:
 
 
 def tiles_now(lang: str) -> list:
-    """The live tiles as of now, from the store."""
-    now = pd.Timestamp.now(tz="UTC")
+    """The live tiles as of now, from the store (rebuilt when data change, or each minute
+    for the "… ago" ages)."""
+    indicator_ids = [i for candidates in TILES.values() for i in candidates]
+    minute = pd.Timestamp.now(tz="UTC").floor("min")
+    return _tiles(lang, data_sources.data_version(*indicator_ids), minute)
+
+
+@lru_cache(maxsize=16)
+def _tiles(lang: str, _data_version: str, now: pd.Timestamp) -> list:
     tiles = []
     for kind, candidates in TILES.items():
         for indicator_id in candidates:
