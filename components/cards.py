@@ -170,31 +170,19 @@ def summary_sentence(
         lang,
         period=_period_text(last["period"], indicator, lang),
     )
-    label = mid_sentence(label)
-    if last["b"] == 0:
-        return t(
-            "summary_pair",
-            lang,
-            when=when,
-            label=label,
-            a=a_name,
-            a_value=fmt_number(last["a"], lang),
-            unit=unit,
-            b=b_name,
-            b_value=fmt_number(last["b"], lang),
-        )
-    return t(
-        "summary_ratio",
-        lang,
-        when=when,
-        label=label,
-        a=a_name,
-        a_value=fmt_number(last["a"], lang),
-        unit=unit,
-        ratio=fmt_number(last["a"] / last["b"], lang, 1),
-        b=b_name,
-        b_value=fmt_number(last["b"], lang),
-    )
+    facts = {
+        "when": when,
+        "label": mid_sentence(label),
+        "a": a_name,
+        "a_value": fmt_number(last["a"], lang),
+        "unit": unit,
+        "b": b_name,
+        "b_value": fmt_number(last["b"], lang),
+    }
+    if last["b"] == 0:  # no ratio to a zero: both values, side by side
+        return t("summary_pair", lang, **facts)
+    ratio = fmt_number(last["a"] / last["b"], lang, 1)
+    return t("summary_ratio", lang, ratio=ratio, **facts)
 
 
 def data_table(
