@@ -2,7 +2,7 @@
 
 from dash import Dash
 
-from components import api, pages, serving
+from components import api, pages, serving, standalone
 
 app = Dash(
     __name__,
@@ -12,6 +12,8 @@ app = Dash(
     # gzip/brotli for every response (flask-compress); plotly.js shrinks about 3.5×.
     compress=True,
     external_scripts=serving.plotly_scripts(),
+    # assets/standalone/ belongs to the embed and stage pages, not to the dashboard.
+    assets_path_ignore=["standalone"],
 )
 # Dash's page template wraps its scripts in <footer>, a second "contentinfo" landmark
 # beside the site's own footer; a plain <div> holds them just as well.
@@ -22,7 +24,9 @@ app.layout = pages.dashboard
 import components.callbacks  # noqa: E402, F401  (registers the callbacks)
 
 api.install(app.server)
-serving.install(app.server)
+standalone.install(app.server)
+# After every callback is registered: the CSP lists Dash's inline scripts by hash.
+serving.install(app.server, app.csp_hashes())
 server = app.server
 
 if __name__ == "__main__":

@@ -14,12 +14,15 @@ from werkzeug.exceptions import HTTPException
 import data_sources
 from data_sources.registries import INDICATORS
 
+from .embed import dashboard_meta
 from .i18n import pick_lang, t
+from .pages import public_origin
+from .state import parse_query, to_query
 
 log = logging.getLogger(__name__)
 api = flask.Blueprint("api", __name__)
 
-SERIES_PARAMS = ("cities", "start", "end", "norm", "unit", "base", "lang")
+SERIES_PARAMS = ("cities", "start", "end", "norm", "unit", "base", "lang", "pin")
 
 
 DASH_LOADING = """<div class="_dash-loading">
@@ -90,6 +93,7 @@ def series(indicator_id: str, fmt: str) -> flask.Response:
         unit=args.get("unit"),
         base=args.get("base"),
         lang=lang,
+        pin=args.get("pin"),
     )
     if fmt == "csv":
         body = result.frame.to_csv(index=False, lineterminator="\n")
@@ -142,7 +146,12 @@ def install(server: flask.Flask) -> None:
 
     @server.after_request
     def index_page(response: flask.Response) -> flask.Response:
-        if response.mimetype == "text/html" and not response.direct_passthrough:
+        standalone = flask.request.path.startswith(("/embed/", "/present"))
+        if (
+            response.mimetype == "text/html"
+            and not response.direct_passthrough
+            and not standalone
+        ):
             args = flask.request.args
             lang = pick_lang(
                 args.get("lang"), flask.request.headers.get("Accept-Language")
@@ -157,5 +166,9 @@ def install(server: flask.Flask) -> None:
             # Until the scripts run, show the page's head instead of "Loading..." (a
             # first paint that does not wait for React). Fixed strings only.
             body = body.replace(DASH_LOADING, static_shell(lang), 1)
+            query = flask.request.query_string.decode()
+            state = parse_query(query, lang)
+            preview = dashboard_meta(state, public_origin(), to_query(state))
+            body = body.replace("</head>", preview + "</head>", 1)
             response.set_data(body)
         return response

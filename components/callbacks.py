@@ -34,7 +34,7 @@ from .layout import (
     unit_options,
     year_marks,
 )
-from .pages import data_years, shared_view, tiles_now
+from .pages import data_years, embed_code, shared_view, tiles_now
 from .state import (
     ViewState,
     as_dict,
@@ -187,6 +187,17 @@ def render_view(stored):
     """The indicator view for the current state (built once per state and data version)."""
     state = from_dict(stored)
     return shared_view(state)
+
+
+@callback(
+    Output(ids.EMBED_SNIPPET, "value"),
+    Input(ids.STATE, "data"),
+    Input(ids.EMBED_PIN, "value"),
+    prevent_initial_call=True,  # drawn with the page
+)
+def update_embed_code(stored, pin_choice):
+    """The iframe snippet for the current view, pinned to today's data if asked."""
+    return embed_code(from_dict(stored), pinned=bool(pin_choice))
 
 
 @callback(

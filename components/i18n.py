@@ -150,6 +150,40 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Each city's local time",
         "fr": "Heure locale de chaque ville",
     },
+    "embed_open": {
+        "en": "Open this comparison on Sister Cities",
+        "fr": "Ouvrir cette comparaison sur Villes sœurs",
+    },
+    "pinned": {
+        "en": "Data frozen at version {pin}: they will not change.",
+        "fr": "Données figées à la version {pin} : elles ne changeront pas.",
+    },
+    "pin_missing": {
+        "en": "Data version {pin} is not available; showing the current data.",
+        "fr": "La version de données {pin} n'est pas disponible ; voici les données actuelles.",
+    },
+    "unknown_indicator": {
+        "en": "No such indicator. Known indicators: {known}.",
+        "fr": "Indicateur inconnu. Indicateurs connus : {known}.",
+    },
+    "not_found": {"en": "Not found", "fr": "Introuvable"},
+    "bad_request": {
+        "en": "This view cannot be shown",
+        "fr": "Cette vue ne peut pas être affichée",
+    },
+    "embed_snippet": {
+        "en": "Embed this chart (paste into a web page)",
+        "fr": "Intégrer ce graphique (à coller dans une page web)",
+    },
+    "embed_pin": {
+        "en": "Freeze the data as they are today",
+        "fr": "Figer les données telles qu'elles sont aujourd'hui",
+    },
+    "copy_snippet": {"en": "Copy the embed code", "fr": "Copier le code d'intégration"},
+    "embed_title": {
+        "en": "{label}: Paris and San Francisco (Sister Cities)",
+        "fr": "{label} : Paris et San Francisco (Villes sœurs)",
+    },
     "clockopt.utc": {"en": "UTC", "fr": "UTC"},
     "clock.local": {
         "en": "each city's local time",

@@ -71,7 +71,7 @@ def field(
     )
 
 
-def header(state: ViewState) -> html.Header:
+def header(state: ViewState, embed: str = "") -> html.Header:
     lang = state.lang
     other = "fr" if lang == "en" else "en"
     return html.Header(
@@ -126,11 +126,41 @@ def header(state: ViewState) -> html.Header:
                                         title=t("copy", lang),
                                         className="copy",
                                     ),
+                                    html.Label(
+                                        t("embed_snippet", lang),
+                                        htmlFor=ids.EMBED_SNIPPET,
+                                    ),
+                                    dcc.Textarea(
+                                        id=ids.EMBED_SNIPPET,
+                                        value=embed,
+                                        readOnly=True,
+                                        rows=4,
+                                        className="share-url embed-snippet",
+                                    ),
+                                    dcc.Checklist(
+                                        id=ids.EMBED_PIN,
+                                        value=[],
+                                        options=[
+                                            {
+                                                "label": t("embed_pin", lang),
+                                                "value": "pin",
+                                            }
+                                        ],
+                                        inputClassName="radio-input",
+                                        labelClassName="radio-label",
+                                    ),
+                                    dcc.Clipboard(
+                                        target_id=ids.EMBED_SNIPPET,
+                                        title=t("copy_snippet", lang),
+                                        className="copy",
+                                    ),
                                 ],
                                 className="share-panel",
                             ),
                         ],
                         className="share",
+                        role="group",
+                        **{"aria-label": t("share", lang)},
                     ),
                     html.A(t("api_link", lang), href="/api/indicators"),
                 ],
@@ -412,6 +442,7 @@ def page(
     available: set[str],
     view: list | None = None,
     tiles: list | None = None,
+    embed: str = "",
 ) -> html.Div:
     """The whole dashboard, initialised from the state; the view fills in by callback."""
     lang = state.lang
@@ -424,7 +455,7 @@ def page(
             dcc.Store(id=ids.STATE, data=state.__dict__),
             dcc.Store(id=ids.NOOP),
             html.A(t("skip", lang), href="#workspace", className="skip-link"),
-            header(state),
+            header(state, embed),
             tiles_placeholder(lang, tiles),
             html.Main(
                 [

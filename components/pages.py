@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
@@ -15,9 +17,11 @@ from dash import dcc, html
 from plotly.utils import PlotlyJSONEncoder
 
 import data_sources
-from data_sources.registries import INDICATORS_BY_ID, PAIR
+from data_sources.registries import INDICATORS_BY_ID, PAIR, Indicator
+from data_sources.settings import Settings
 
 from . import ids
+from .embed import embed_path, snippet
 from .figures import empty_figure, figure_for
 from .i18n import pick_lang, t, unit_label
 from .layout import page, view_content
@@ -73,6 +77,29 @@ def dashboard() -> html.Div:
         data_sources.available_indicators(),
         view=shared_view(state),
         tiles=tiles_now(state.lang),
+        embed=embed_code(state),
+    )
+
+
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
+
+
+def public_origin() -> str:
+    """The configured public address, else the origin the browser says it is on."""
+    configured = Settings.from_env().public_url
+    if configured:
+        return configured
+    origin = flask.request.headers.get("Origin", "")
+    return origin if ORIGIN.fullmatch(origin) else flask.request.host_url.rstrip("/")
+
+
+def embed_code(state: ViewState, pinned: bool = False) -> str:
+    """The iframe snippet for a view; pinned: to the data as they are now (saved for good)."""
+    pin = data_sources.pin_version(state.indicator) if pinned else None
+    label = INDICATORS_BY_ID[state.indicator].label(state.lang)
+    return snippet(
+        public_origin() + embed_path(state, pin),
+        t("embed_title", state.lang, label=label),
     )
 
 
@@ -81,49 +108,77 @@ def csv_link(indicator_id: str, params: dict) -> str:
     return f"/api/series/{indicator_id}.csv?{urlencode(query)}"
 
 
-@lru_cache(maxsize=VIEW_CACHE_SIZE)
-def view_for(state: ViewState, _data_version: str) -> list:
-    """Everything below the controls; the components are never mutated once built."""
+@dataclass(frozen=True)
+class ShownData:
+    """What a view shows: the rows of the chosen years, converted, with provenance."""
+
+    indicator: Indicator
+    frame: pd.DataFrame
+    unit: str  # display label of the shown unit
+    notes: tuple[str, ...]
+    provenance: list[dict]
+    params: dict  # the data API parameters that return exactly these rows
+
+
+def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
+    """The rows a state shows (from a pinned version when `pin` is given).
+
+    Raises data_sources.BadRequest when the state asks for something meaningless.
+    """
     indicator = INDICATORS_BY_ID[state.indicator]
-    lang = state.lang
-    try:
-        first, last = data_years(indicator.id)
-        start_year, end_year = year_window(state, first, last)
-        params = {
-            "start": f"{start_year}-01-01",
-            "end": f"{end_year}-12-31",
-            "norm": state.norm,
-            "unit": state.unit,
-            "lang": lang,
-        }
-        result = data_sources.load_series(indicator.id, PAIR, **params)
-        provenance = data_sources.series_provenance(indicator.id)
-    except data_sources.BadRequest as error:
-        return [empty_graph_message(str(error), state)]
-    except Exception:
-        log.exception("view %s could not be built", indicator.id)
-        return [empty_graph_message(t("data_unavailable", lang), state)]
-    unit = unit_label(result.unit, lang)
-    figure = figure_for(
-        state.view,
-        result.frame,
+    first, last = data_years(indicator.id)
+    start_year, end_year = year_window(state, first, last)
+    params = {
+        "start": f"{start_year}-01-01",
+        "end": f"{end_year}-12-31",
+        "norm": state.norm,
+        "unit": state.unit,
+        "lang": state.lang,
+    }
+    result = data_sources.load_series(indicator.id, PAIR, pin=pin, **params)
+    return ShownData(
         indicator,
-        unit,
-        lang,
+        result.frame,
+        unit_label(result.unit, state.lang),
+        result.notes,
+        data_sources.series_provenance(indicator.id),
+        {**params, "pin": pin},
+    )
+
+
+def figure_of(shown: ShownData, state: ViewState, theme: str | None = None):
+    return figure_for(
+        state.view,
+        shown.frame,
+        shown.indicator,
+        shown.unit,
+        state.lang,
         PAIR,
-        state.theme,
+        theme or state.theme,
         state.clock,
         state.axis == "shared",
     )
+
+
+@lru_cache(maxsize=VIEW_CACHE_SIZE)
+def view_for(state: ViewState, _data_version: str) -> list:
+    """Everything below the controls; the components are never mutated once built."""
+    try:
+        shown = shown_data(state)
+    except data_sources.BadRequest as error:
+        return [empty_graph_message(str(error), state)]
+    except Exception:
+        log.exception("view %s could not be built", state.indicator)
+        return [empty_graph_message(t("data_unavailable", state.lang), state)]
     return view_content(
         state,
-        indicator,
-        result.frame,
-        unit,
-        figure,
-        provenance,
-        result.notes,
-        csv_link(indicator.id, params),
+        shown.indicator,
+        shown.frame,
+        shown.unit,
+        figure_of(shown, state),
+        shown.provenance,
+        shown.notes,
+        csv_link(shown.indicator.id, shown.params),
         PAIR,
     )
 

@@ -9,10 +9,13 @@ serves the full bundle as usual.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import flask
+
+from data_sources.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 PLOTLY_BASIC = (
@@ -36,8 +39,67 @@ def plotly_scripts() -> list[str]:
     return [f"/vendor/plotly-basic.{fingerprint}.min.js"] if fingerprint else []
 
 
-def install(server: flask.Flask) -> None:
-    """Routes and headers for serving in production (also used by the dev server)."""
+EMBED_PREFIX = "/embed/"
+
+
+def content_security_policy(script_hashes: list[str], frame_ancestors: str) -> str:
+    """Scripts only from this site (plus Dash's own inline scripts, by hash); no eval.
+
+    style-src needs 'unsafe-inline': plotly.js writes <style> rules and Dash components
+    set style attributes at run time. Inline styles cannot run script.
+    """
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self' " + " ".join(script_hashes),
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {frame_ancestors}",
+        )
+    )
+
+
+def frame_ancestors(origins: tuple[str, ...]) -> str:
+    """SISTERCITIES_EMBED_ORIGINS → a frame-ancestors source list (bad entries dropped)."""
+    valid = [
+        origin
+        for origin in origins
+        if origin in ("*", "'self'")
+        or re.fullmatch(r"https?://[A-Za-z0-9.*:-]+", origin)
+    ]
+    return " ".join(valid) or "'self'"
+
+
+def install(server: flask.Flask, script_hashes: list[str] = ()) -> None:
+    """Routes and headers for serving in production (also used by the dev server).
+
+    `script_hashes`: CSP hashes of Dash's inline scripts (Dash.csp_hashes()).
+    """
+    embed_ancestors = frame_ancestors(Settings.from_env().embed_origins)
+    policies = {
+        embed: content_security_policy(list(script_hashes), ancestors)
+        for embed, ancestors in ((True, embed_ancestors), (False, "'self'"))
+    }
+
+    @server.after_request
+    def security_headers(response: flask.Response) -> flask.Response:
+        embed = flask.request.path.startswith(EMBED_PREFIX)
+        headers = response.headers
+        headers["Content-Security-Policy"] = policies[embed]
+        if not embed:
+            headers["X-Frame-Options"] = "SAMEORIGIN"  # for browsers without CSP 3
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        headers["Permissions-Policy"] = (
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+            "fullscreen=(self)"
+        )
+        return response
 
     @server.get("/vendor/plotly-basic.<fingerprint>.min.js")
     def plotly_basic(fingerprint: str) -> flask.Response:

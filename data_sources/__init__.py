@@ -8,6 +8,7 @@ city's local calendar, converts units and normalises. Bad requests raise `BadReq
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +24,7 @@ from .registries import (
     Indicator,
 )
 from .settings import Settings
-from .store import SeriesStore
+from .store import SeriesStore, StoreError, pin_frame, pin_payload
 from .units import NORMALISATIONS, UnitError, convert, normalise
 
 STALENESS_GRAIN_SECONDS = 300
@@ -173,9 +174,13 @@ def load_series(
     unit: str | None = None,
     base: str | None = None,
     lang: str = "en",
+    pin: str | None = None,
     settings: Settings | None = None,
 ) -> SeriesResult:
     """One indicator for some cities, filtered, converted and normalised.
+
+    With `pin`, the rows are those of a version saved by `pin_version` (they never
+    change, and are never stale); otherwise the store's current rows.
 
     Raises:
         BadRequest: a parameter is malformed or asks for something meaningless
@@ -195,8 +200,12 @@ def load_series(
         raise BadRequest("a unit can be chosen only with norm=absolute")
 
     store = get_store(settings)
-    frame = store.read(indicator.id, city_ids)
-    frame["stale"] = mark_stale(frame, store.statuses())
+    if pin is None:
+        frame = store.read(indicator.id, city_ids)
+        frame["stale"] = mark_stale(frame, store.statuses())
+    else:
+        frame = pinned_rows(indicator.id, pin, settings)
+        frame = frame[frame["city"].isin(city_ids)].assign(stale=False)
     local = local_times(frame)
     keep = pd.Series(True, index=frame.index)
     if start_date:
@@ -299,6 +308,31 @@ def data_version(*indicator_ids: str, settings: Settings | None = None) -> str:
     """
     stamp = get_store(settings).version((*indicator_ids, "population"))
     return f"{stamp}:{int(time.time() // STALENESS_GRAIN_SECONDS)}"
+
+
+PIN_PATTERN = re.compile(r"[0-9a-f]{16}")
+
+
+def pin_version(indicator_id: str, settings: Settings | None = None) -> str:
+    """Save the indicator's current rows for good; returns the pin that names them."""
+    store = get_store(settings)
+    pin, payload = pin_payload(store.read(get_indicator(indicator_id).id))
+    store.save_pin(indicator_id, payload, pin)
+    return pin
+
+
+def pinned_rows(
+    indicator_id: str, pin: str, settings: Settings | None = None
+) -> pd.DataFrame:
+    if not PIN_PATTERN.fullmatch(pin or ""):
+        raise BadRequest("pin must be 16 hexadecimal characters")
+    payload = get_store(settings).read_pin(indicator_id, pin)
+    try:
+        if payload is None:
+            raise StoreError("missing")
+        return pin_frame(payload, pin)
+    except StoreError:
+        raise NotFound(f"data version '{pin}' is not available") from None
 
 
 def available_indicators(settings: Settings | None = None) -> set[str]:

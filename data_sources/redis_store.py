@@ -7,6 +7,7 @@ here; the shipped snapshot stays in files. Keys (prefix `sistercities:`):
     series:<indicator>            hash: "<city>__<source>" → sidecar JSON (the pointer)
     status                        hash: source id → last refresh outcome (JSON)
     version:<indicator|_status>   counters bumped on every write (cache keys)
+    pin:<indicator>:<pin>         a pinned version's rows (kept for good, see store.py)
 
 A write stores the rows under their checksum first, then swaps the pointer with one HSET:
 a reader sees the previous complete version or the new one, never a mix.
@@ -101,6 +102,13 @@ class RedisSeriesStore(SeriesStore):
         names = [*indicator_ids, "_status"]
         counters = self.redis.mget([self.key("version", name) for name in names])
         return "redis:" + ",".join((c or b"0").decode() for c in counters)
+
+    def save_pin(self, indicator_id: str, payload: bytes, pin: str) -> None:
+        # No expiry: a published article keeps pointing at it.
+        self.redis.set(self.key("pin", indicator_id, pin), payload, nx=True)
+
+    def read_pin(self, indicator_id: str, pin: str) -> bytes | None:
+        return self.redis.get(self.key("pin", indicator_id, pin))
 
     def write_status(self, source_id: str, status: dict) -> None:
         pipe = self.redis.pipeline(transaction=True)

@@ -7,6 +7,7 @@ from the environment and are kept out of repr(), so they never reach a log line.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,22 @@ SETTINGS_DOC = (
         for source in SOURCES
         if source.live
     ),
+    (
+        "SISTERCITIES_EMBED_ORIGINS",
+        "*",
+        "Space-separated origins allowed to frame /embed/… (CSP frame-ancestors); "
+        "every other page may be framed only by the site itself.",
+    ),
+    (
+        "SISTERCITIES_PUBLIC_URL",
+        "the request's own origin",
+        "Public address of the site (https://…), for QR codes, embed snippets and link previews.",
+    ),
+    (
+        "SISTERCITIES_CHROMIUM",
+        "chromium on PATH",
+        "Browser that draws the static chart images (/embed/<id>.png|.svg).",
+    ),
     ("EIA_API_KEY", "unset", "Enables the eia source (CAISO demand)."),
     ("OPENAQ_API_KEY", "unset", "Enables the openaq source (measured PM2.5)."),
     (
@@ -78,6 +95,9 @@ class Settings:
     http_cache_seconds: float = 60.0
     redis_url: str | None = None
     base_urls: dict[str, str] = field(default_factory=dict)
+    embed_origins: tuple[str, ...] = ("*",)
+    public_url: str | None = None
+    chromium: str | None = None
     # Secrets: never printed (repr=False) and never written to the store or the cache key.
     api_keys: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -100,6 +120,15 @@ class Settings:
             "retries": int(_number(f"{ENV_PREFIX}RETRIES", 3)),
             "http_cache_seconds": _number(f"{ENV_PREFIX}HTTP_CACHE_SECONDS", 60.0),
             "redis_url": env.get(f"{ENV_PREFIX}REDIS_URL") or None,
+            "embed_origins": tuple(
+                (env.get(f"{ENV_PREFIX}EMBED_ORIGINS") or "*").split()
+            ),
+            "public_url": (env.get(f"{ENV_PREFIX}PUBLIC_URL") or "").rstrip("/")
+            or None,
+            "chromium": env.get(f"{ENV_PREFIX}CHROMIUM")
+            or shutil.which("chromium")
+            or shutil.which("chromium-browser")
+            or shutil.which("google-chrome"),
             "base_urls": {
                 s.id: env.get(s.url_env) or s.base_url for s in SOURCES if s.live
             },

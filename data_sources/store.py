@@ -68,6 +68,28 @@ def _atomic_write_bytes(path: Path, payload: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+PIN_COLUMNS = (*COLUMNS, "origin", "fetched_at")
+
+
+def pin_payload(frame: pd.DataFrame) -> tuple[str, bytes]:
+    """A read() frame as CSV bytes, and the pin naming them (16 hex of their checksum)."""
+    out = frame.loc[:, list(PIN_COLUMNS)].copy()
+    out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    payload = out.to_csv(
+        index=False, lineterminator="\n", float_format="%.10g"
+    ).encode()
+    return hashlib.sha256(payload).hexdigest()[:16], payload
+
+
+def pin_frame(payload: bytes, pin: str) -> pd.DataFrame:
+    """The rows a pin names, checked against its name."""
+    if hashlib.sha256(payload).hexdigest()[:16] != pin:
+        raise StoreError(f"pinned version {pin}: checksum mismatch")
+    frame = pd.read_csv(BytesIO(payload), dtype={"value": "float64", "fetched_at": str})
+    frame["fetched_at"] = frame["fetched_at"].fillna("")
+    return validate(frame)
+
+
 def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
     out = frame.loc[:, list(COLUMNS)].copy()
     out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -304,6 +326,20 @@ class SeriesStore:
                     if e.name.endswith(".json")
                 ]
         return hashlib.sha1(repr(sorted(stamps)).encode()).hexdigest()
+
+    # Pinned versions: what one indicator's rows were when someone published an embed,
+    # kept for good under <live>/_pins/<indicator>/<pin>.csv (named by their checksum).
+
+    def save_pin(self, indicator_id: str, payload: bytes, pin: str) -> None:
+        path = self.live_dir / "_pins" / indicator_id / f"{pin}.csv"
+        if not path.exists():
+            _atomic_write_bytes(path, payload)
+
+    def read_pin(self, indicator_id: str, pin: str) -> bytes | None:
+        try:
+            return (self.live_dir / "_pins" / indicator_id / f"{pin}.csv").read_bytes()
+        except FileNotFoundError:
+            return None
 
     # Per-source refresh outcome, kept beside the series: <live>/_status/<source>.json
 

@@ -1,0 +1,47 @@
+/* The embed's chart: draws the figure for the current theme, follows the reader's
+   colour scheme when theme=auto, and tells the host page its height (embed-host.js). */
+(function () {
+  var root = document.documentElement;
+  var holder = document.getElementById("chart");
+  var figures = JSON.parse(document.getElementById("figures").textContent);
+
+  function height() {
+    // Wide enough: the figure's own height; narrow screens get a shorter chart.
+    return Math.round(Math.max(260, Math.min(420, holder.clientWidth * 0.62)));
+  }
+
+  function draw() {
+    if (!window.Plotly) { return; }
+    var figure = figures[root.dataset.theme] || figures.light || figures.dark;
+    var layout = Object.assign({}, figure.layout, { autosize: true, height: height() });
+    delete layout.width;
+    window.Plotly.react(holder, figure.data, layout, {
+      responsive: true, displaylogo: false, displayModeBar: false
+    });
+    holder.dataset.drawn = root.dataset.theme;
+  }
+
+  function tellHost() {
+    if (window.parent === window) { return; }
+    window.parent.postMessage({
+      type: "sistercities:embed-height",
+      height: Math.ceil(document.documentElement.getBoundingClientRect().height),
+      href: window.location.href
+    }, "*");
+  }
+
+  if (root.dataset.auto && window.matchMedia) {
+    window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function (event) {
+      root.dataset.theme = event.matches ? "dark" : "light";
+      draw();
+    });
+  }
+  var lastWidth = holder.clientWidth;
+  window.addEventListener("resize", function () {
+    if (holder.clientWidth !== lastWidth) { lastWidth = holder.clientWidth; draw(); }
+  });
+  if (window.ResizeObserver) { new ResizeObserver(tellHost).observe(document.body); }
+  window.addEventListener("load", tellHost);
+  draw();
+  tellHost();
+})();

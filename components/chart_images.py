@@ -1,0 +1,170 @@
+"""Static chart images (PNG, SVG) drawn by the system Chromium with plotly.js itself.
+
+For hosts and crawlers that run no script, and for link previews (Open Graph). The
+figure goes into a throwaway page next to the partial plotly.js bundle; headless
+Chromium runs `Plotly.toImage` and prints the page, from which the image is read back.
+Images are cached by the figure's content, in Redis when configured, else in files.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import logging
+import re
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import redis
+from plotly.utils import PlotlyJSONEncoder
+
+import data_sources
+from data_sources.settings import Settings
+
+from .serving import PLOTLY_BASIC
+
+log = logging.getLogger(__name__)
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+RENDER_TIMEOUT_SECONDS = 40
+# Each render is a whole browser: at most two at once per process, others wait a little.
+RENDER_SLOTS = threading.BoundedSemaphore(2)
+SLOT_WAIT_SECONDS = 20
+CACHED_IMAGES = 500
+CACHE_TTL_SECONDS = 86_400
+OUTPUT = re.compile(r'<pre id="out">(.*?)</pre>', re.S)
+
+
+class ImageUnavailable(RuntimeError):
+    """No image can be drawn now (no browser, busy, or it failed); the message says why."""
+
+
+def cache_key(figure: dict, fmt: str) -> str:
+    text = json.dumps(figure, cls=PlotlyJSONEncoder, sort_keys=True)
+    return hashlib.sha256(f"{fmt}:{text}".encode()).hexdigest()[:32]
+
+
+def image_for(figure: dict, fmt: str, settings: Settings | None = None) -> bytes:
+    """The figure as PNG or SVG bytes, from the cache or drawn now."""
+    settings = settings or Settings.from_env()
+    key = cache_key(figure, fmt)
+    cached = _cache_get(key, fmt, settings)
+    if cached is not None:
+        return cached
+    if not RENDER_SLOTS.acquire(timeout=SLOT_WAIT_SECONDS):
+        raise ImageUnavailable("the image renderer is busy; try again in a moment")
+    try:
+        image = render(figure, fmt, settings.chromium)
+    finally:
+        RENDER_SLOTS.release()
+    _cache_put(key, fmt, image, settings)
+    return image
+
+
+def render(figure: dict, fmt: str, chromium: str | None) -> bytes:
+    if not chromium:
+        raise ImageUnavailable(
+            "no browser to draw images (install chromium or set SISTERCITIES_CHROMIUM)"
+        )
+    if not PLOTLY_BASIC.is_file():
+        raise ImageUnavailable("plotly.js is not installed (run npm install)")
+    layout = figure.get("layout", {})
+    options = {
+        "format": fmt,
+        "width": layout.get("width", 1200),
+        "height": layout.get("height", 630),
+        "imageDataOnly": True,
+    }
+    data = json.dumps(figure, cls=PlotlyJSONEncoder).replace("<", "\\u003c")
+    page = (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<script src="{PLOTLY_BASIC.as_uri()}"></script></head><body>'
+        '<pre id="out"></pre><script>'
+        f"Plotly.toImage({data}, {json.dumps(options)}).then("
+        "function (image) { document.getElementById('out').textContent = 'ok:' + image; },"
+        "function (error) { document.getElementById('out').textContent = 'error:' + error; });"
+        "</script></body></html>"
+    )
+    with tempfile.TemporaryDirectory(prefix="sistercities-image-") as folder:
+        path = Path(folder) / "chart.html"
+        path.write_text(page, encoding="utf-8")
+        command = [
+            chromium,
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--allow-file-access-from-files",
+            f"--user-data-dir={folder}/profile",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+            path.as_uri(),
+        ]
+        try:
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                timeout=RENDER_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            log.warning("chart image: chromium failed: %s", error)
+            raise ImageUnavailable("the image could not be drawn in time") from None
+    found = OUTPUT.search(done.stdout.decode("utf-8", "replace"))
+    text = html.unescape(found[1]) if found else ""
+    if not text.startswith("ok:"):
+        log.warning(
+            "chart image: no image (%s) %s", text[:200], done.stderr[-500:].decode()
+        )
+        raise ImageUnavailable("the image could not be drawn")
+    image = text[3:]
+    return base64.b64decode(image) if fmt == "png" else image.encode("utf-8")
+
+
+def _cache_folder(settings: Settings) -> Path:
+    return settings.data_dir / "_images"
+
+
+def _redis(settings: Settings):
+    return getattr(data_sources.get_store(settings), "redis", None)
+
+
+def _cache_get(key: str, fmt: str, settings: Settings) -> bytes | None:
+    shared = _redis(settings)
+    if shared is not None:
+        try:
+            return shared.get(f"sistercities:image:{key}.{fmt}")
+        except redis.RedisError:
+            return None
+    try:
+        return (_cache_folder(settings) / f"{key}.{fmt}").read_bytes()
+    except OSError:
+        return None
+
+
+def _cache_put(key: str, fmt: str, image: bytes, settings: Settings) -> None:
+    shared = _redis(settings)
+    if shared is not None:
+        try:
+            shared.set(f"sistercities:image:{key}.{fmt}", image, ex=CACHE_TTL_SECONDS)
+        except redis.RedisError:
+            log.warning("Redis unavailable for the image cache")
+        return
+    folder = _cache_folder(settings)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.{fmt}.tmp"
+        temporary.write_bytes(image)
+        temporary.replace(folder / f"{key}.{fmt}")
+        files = sorted(folder.glob("*.*"), key=lambda p: p.stat().st_mtime)
+        for old in files[:-CACHED_IMAGES]:
+            old.unlink(missing_ok=True)
+    except OSError as error:
+        log.warning("image cache not written: %s", error)

@@ -1,0 +1,344 @@
+"""`/embed/<indicator>`: one chart for a news article or a city page, as plain HTML.
+
+Pure builders: a request's parameters in, an `EmbedRequest` out; shown data and
+figures in, the page's HTML out. No Dash runtime: the page is the chart, its caption
+and its sources, with plotly.js and two small scripts (theme, drawing and auto-height).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from html import escape
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+from dash import html
+from plotly.utils import PlotlyJSONEncoder
+
+from data_sources.registries import INDICATORS_BY_ID, LANGUAGES, PAIR, SOURCES_BY_ID
+
+from .cards import freshness, kpi_card, summary_sentence
+from .html_text import to_html
+from .i18n import pick_lang, t
+from .layout import source_line
+from .state import ViewState, parse_query
+
+EMBED_VIEWS = ("side", "overlay", "gap")
+EMBED_THEMES = ("light", "dark", "auto")
+EMBED_PRESETS = ("all", "10y", "5y", "1y")
+YEAR_SPAN = re.compile(r"(\d{4})-(\d{4})")
+PIN_TEXT = re.compile(r"[0-9a-f]{16}")
+OG_SIZE = (1200, 630)
+
+
+@dataclass(frozen=True)
+class EmbedRequest:
+    state: ViewState  # state.lang is the chart's language: the first one asked for
+    langs: tuple[str, ...]  # ("fr",), ("en",) or two for bilingual captions
+    theme: str  # light, dark or auto (the host's prefers-color-scheme)
+    pin: str | None  # a data version (16 hex), or None for live data
+
+
+def parse_langs(text: str | None, fallback: str) -> tuple[str, ...]:
+    """'fr', 'en', 'fr+en' (a '+' arrives as a space once decoded) → languages."""
+    parts = [p for p in re.split(r"[\s+,]+", text or "") if p in LANGUAGES]
+    return tuple(dict.fromkeys(parts))[:2] or (fallback,)
+
+
+def parse_embed_query(
+    indicator_id: str, args: Mapping[str, str], accept_language: str | None = None
+) -> EmbedRequest:
+    """Query parameters → a request; anything unknown or malformed → its default."""
+    langs = parse_langs(args.get("lang"), pick_lang(None, accept_language))
+    query = {"indicator": indicator_id, "lang": langs[0]}
+    for name in ("norm", "unit", "clock"):
+        if isinstance(args.get(name), str):
+            query[name] = args[name]
+    view = args.get("view")
+    query["view"] = view if view in EMBED_VIEWS else "side"
+    span = YEAR_SPAN.fullmatch(args.get("range") or "")
+    if span:
+        query.update({"range": "custom", "from": span[1], "to": span[2]})
+    elif args.get("range") in EMBED_PRESETS:
+        query["range"] = args["range"]
+    theme = args.get("theme")
+    pin = args.get("pin")
+    return EmbedRequest(
+        state=parse_query(urlencode(query), langs[0]),
+        langs=langs,
+        theme=theme if theme in EMBED_THEMES else "light",
+        pin=pin if PIN_TEXT.fullmatch(pin or "") else None,
+    )
+
+
+def embed_query(request: EmbedRequest, **changes) -> str:
+    """The canonical query string of a request (for links, images and snippets)."""
+    state = replace(request.state, **changes.pop("state", {}))
+    params = {"view": state.view}
+    if state.range == "custom" and state.start and state.end:
+        params["range"] = f"{state.start}-{state.end}"
+    elif state.range != "all":
+        params["range"] = state.range
+    for name in ("norm", "unit"):
+        if getattr(state, name) not in ("", "absolute"):
+            params[name] = getattr(state, name)
+    if state.clock != "local":
+        params["clock"] = state.clock
+    params["lang"] = "+".join(request.langs)
+    theme = changes.get("theme", request.theme)
+    if theme != "light":
+        params["theme"] = theme
+    pin = changes.get("pin", request.pin)
+    if pin:
+        params["pin"] = pin
+    return urlencode(params, safe="+")
+
+
+def embed_path(state: ViewState, pin: str | None = None) -> str:
+    """The embed of a dashboard view (its language, theme and data version)."""
+    request = EmbedRequest(state, (state.lang,), state.theme, pin)
+    view = state.view if state.view in EMBED_VIEWS else "side"
+    return f"/embed/{state.indicator}?" + embed_query(request, state={"view": view})
+
+
+def snippet(src: str, title: str, height: int = 560) -> str:
+    """The iframe a host pastes; the script sizes it to its content when present."""
+    origin = src.split("/embed/", 1)[0]
+    return (
+        f'<iframe src="{escape(src)}" title="{escape(title)}" width="100%" '
+        f'height="{height}" style="border:0" loading="lazy" data-sistercities-embed>'
+        f'</iframe>\n<script src="{escape(origin)}/assets/standalone/embed-host.js" '
+        "async></script>"
+    )
+
+
+def script_json(data) -> str:
+    """JSON safe inside <script type="application/json">: no '<' can close the tag."""
+    text = json.dumps(data, cls=PlotlyJSONEncoder, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def in_languages(key_or_text, langs: tuple[str, ...], **values) -> list:
+    """One span per language (the second marked with its own lang for screen readers)."""
+    parts = []
+    for index, lang in enumerate(langs):
+        text = (
+            key_or_text(lang)
+            if callable(key_or_text)
+            else t(key_or_text, lang, **values)
+        )
+        if index:
+            parts.append(" / ")
+        parts.append(html.Span(text, lang=lang) if index else text)
+    return parts
+
+
+def view_switch(request: EmbedRequest, base: str) -> html.Nav:
+    lang = request.state.lang
+    links = []
+    for view in EMBED_VIEWS:
+        href = f"{base}?" + embed_query(request, state={"view": view})
+        current = {"aria-current": "page"} if view == request.state.view else {}
+        links.append(html.A(t(f"view.{view}", lang), href=href, **current))
+    return html.Nav(
+        links, className="embed-views", **{"aria-label": t("control.view", lang)}
+    )
+
+
+@dataclass(frozen=True)
+class EmbedPage:
+    """Everything the embed page shows, worked out by the route."""
+
+    request: EmbedRequest
+    shown: object  # pages.ShownData
+    figures: dict  # theme → plotly figure (as JSON data)
+    dashboard_url: str  # absolute link to the same view on the dashboard
+    page_url: str  # absolute URL of this embed (og:url)
+    image_url: str  # absolute URL of its static PNG (og:image, noscript)
+    asset: object  # name → fingerprinted URL
+    plotly_src: str | None
+    pin_missing: str | None = None  # a pin that was asked for but is not stored
+
+
+def embed_body(page: EmbedPage) -> list:
+    request, shown = page.request, page.shown
+    state, langs = request.state, request.langs
+    lang = state.lang
+    indicator = shown.indicator
+    summaries = [
+        summary_sentence(shown.frame, indicator, shown.unit, each, PAIR)
+        for each in langs
+    ]
+    a, b = PAIR
+    notices = []
+    if page.pin_missing:
+        notices.append(in_languages("pin_missing", langs, pin=page.pin_missing))
+    if request.pin:
+        notices.append(in_languages("pinned", langs, pin=request.pin))
+    return [
+        html.H1(in_languages(indicator.label, langs), className="embed-title"),
+        html.Div(
+            [
+                kpi_card(shown.frame, a, b, indicator, shown.unit, lang),
+                kpi_card(shown.frame, b, a, indicator, shown.unit, lang),
+            ],
+            className="kpis",
+        ),
+        view_switch(request, f"/embed/{indicator.id}"),
+        html.Figure(
+            [
+                html.Div(
+                    id="chart",
+                    className="embed-chart",
+                    role="img",
+                    **{"aria-label": summaries[0]},
+                ),
+                html.Figcaption(
+                    [
+                        html.P(text, lang=each)
+                        for text, each in zip(summaries, langs, strict=True)
+                    ],
+                    className="summary",
+                ),
+            ],
+            className="embed-figure",
+        ),
+        html.Div(
+            [html.P(notice, className="embed-notice") for notice in notices],
+        )
+        if notices
+        else None,
+        html.P(
+            [freshness(shown.frame, c, indicator, lang) for c in PAIR],
+            className="freshness",
+        ),
+        source_line(shown.provenance, lang),
+        html.P(
+            html.A(
+                in_languages("embed_open", langs),
+                href=page.dashboard_url,
+                target="_blank",
+                rel="noopener",
+            ),
+            className="embed-link",
+        ),
+    ]
+
+
+def meta_tags(title: str, description: str, url: str, image: str) -> str:
+    """Link-preview tags (Open Graph and Twitter), every value escaped."""
+    pairs = (
+        ("og:type", "website"),
+        ("og:title", title),
+        ("og:description", description),
+        ("og:url", url),
+        ("og:image", image),
+        ("og:image:width", str(OG_SIZE[0])),
+        ("og:image:height", str(OG_SIZE[1])),
+    )
+    return '<meta name="twitter:card" content="summary_large_image">' + "".join(
+        f'<meta property="{name}" content="{escape(value)}">' for name, value in pairs
+    )
+
+
+def dashboard_meta(state: ViewState, base: str, query: str) -> str:
+    """A shared dashboard link previews the chart it points to."""
+    image_state = replace(
+        state, view=state.view if state.view in EMBED_VIEWS else "side"
+    )
+    request = EmbedRequest(image_state, (state.lang,), state.theme, None)
+    label = INDICATORS_BY_ID[state.indicator].label(state.lang)
+    return meta_tags(
+        f"{label} — Paris ↔ San Francisco",
+        t("tagline", state.lang),
+        f"{base}/{query}",
+        f"{base}/embed/{state.indicator}.png?{embed_query(request)}",
+    )
+
+
+def embed_html(page: EmbedPage) -> str:
+    """The whole embed page. Every interpolated value is escaped or safe JSON."""
+    request, shown = page.request, page.shown
+    lang = request.state.lang
+    title = " / ".join(shown.indicator.label(each) for each in request.langs)
+    description = summary_sentence(shown.frame, shown.indicator, shown.unit, lang, PAIR)
+    noscript = (
+        f'<noscript><img src="{escape(page.image_url)}" alt="{escape(description)}" '
+        'class="embed-fallback"></noscript>'
+    )
+    body = to_html(embed_body(page)).replace(
+        '<div id="chart"', noscript + '<div id="chart"', 1
+    )
+    plotly = (
+        f'<script src="{escape(page.plotly_src)}" defer></script>'
+        if page.plotly_src
+        else ""
+    )
+    og = meta_tags(
+        f"{title} — Paris ↔ San Francisco", description, page.page_url, page.image_url
+    )
+    return (
+        "<!doctype html>"
+        f'<html lang="{escape(lang)}" data-theme="{escape(request.theme)}">'
+        '<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} — Paris ↔ San Francisco</title>"
+        f'<meta name="description" content="{escape(description)}">'
+        f"{og}"
+        f'<link rel="stylesheet" href="{escape(page.asset("style.css"))}">'
+        f'<link rel="stylesheet" href="{escape(page.asset("standalone/embed.css"))}">'
+        # Synchronous and tiny: theme=auto resolves before the first paint.
+        f'<script src="{escape(page.asset("standalone/theme.js"))}"></script>'
+        f"{plotly}"
+        f'<script src="{escape(page.asset("standalone/embed.js"))}" defer></script>'
+        "</head>"
+        f'<body class="embed"><main class="embed-main">{body}</main>'
+        f'<script type="application/json" id="figures">{script_json(page.figures)}</script>'
+        "</body></html>"
+    )
+
+
+def image_figure(figure, shown, lang: str, size: tuple[int, int] = OG_SIZE):
+    """The chart as a standalone picture: its title and sources written on it."""
+    publishers = sorted(
+        {
+            source.publisher
+            for meta in shown.provenance
+            if (source := SOURCES_BY_ID.get(meta.get("source")))
+        }
+    )
+    figure = go.Figure(figure)
+    figure.update_layout(
+        title={"text": f"{shown.indicator.label(lang)} ({shown.unit})", "x": 0.02},
+        width=size[0],
+        height=size[1],
+        margin={"t": 110, "b": 120},
+    )
+    figure.add_annotation(
+        text=t("sources_label", lang) + " · ".join(publishers) + " — Sister Cities",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.13,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": 11},
+    )
+    return figure
+
+
+def message_html(title: str, message: str, lang: str, asset) -> str:
+    """A plain page for a request that cannot be shown (fixed strings only)."""
+    return (
+        f'<!doctype html><html lang="{escape(lang)}" data-theme="light"><head>'
+        '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title>"
+        f'<link rel="stylesheet" href="{escape(asset("style.css"))}">'
+        f'<link rel="stylesheet" href="{escape(asset("standalone/embed.css"))}">'
+        f'</head><body class="embed"><main class="embed-main"><h1>{escape(title)}</h1>'
+        f"<p>{escape(message)}</p></main></body></html>"
+    )

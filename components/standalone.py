@@ -1,0 +1,147 @@
+"""Routes of the pages served without Dash: `/embed/<indicator>` (and its images).
+
+Thin: parse the request, ask `pages` for the shown data, hand everything to the pure
+builders in `embed`, cache the result per data version. Bad input never reaches a 500:
+an unknown indicator is a 404 page, malformed parameters fall back to their defaults.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import flask
+
+import data_sources
+
+from . import chart_images
+from .embed import (
+    EMBED_THEMES,
+    EmbedPage,
+    EmbedRequest,
+    embed_html,
+    embed_query,
+    image_figure,
+    message_html,
+    parse_embed_query,
+)
+from .i18n import pick_lang, t
+from .pages import figure_of, public_origin, shown_data
+from .serving import plotly_scripts
+from .state import to_query
+
+log = logging.getLogger(__name__)
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+PAGE_CACHE_SIZE = 256
+standalone = flask.Blueprint("standalone", __name__)
+
+
+@lru_cache(maxsize=64)
+def asset(name: str) -> str:
+    """A fingerprinted /assets URL (served with a year-long cache, see serving.py)."""
+    return f"/assets/{name}?m={int((ASSETS / name).stat().st_mtime)}"
+
+
+def html_response(body: str, status: int = 200) -> flask.Response:
+    response = flask.Response(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def message_page(status: int, title_key: str, message: str, lang: str):
+    return html_response(message_html(t(title_key, lang), message, lang, asset), status)
+
+
+def available_ids() -> list[str]:
+    return sorted(data_sources.available_indicators())
+
+
+def unknown_indicator(lang: str) -> flask.Response:
+    # The asked-for name is never echoed back: the page lists what exists instead.
+    known = ", ".join(available_ids())
+    return message_page(
+        404, "not_found", t("unknown_indicator", lang, known=known), lang
+    )
+
+
+def data_key(request: EmbedRequest) -> str:
+    return request.pin or data_sources.data_version(request.state.indicator)
+
+
+@standalone.get("/embed/<name>")
+def embed(name: str) -> flask.Response:
+    indicator_id, _, fmt = name.partition(".")
+    args = flask.request.args
+    accept = flask.request.headers.get("Accept-Language")
+    lang = pick_lang(None, accept)
+    if indicator_id not in available_ids() or fmt not in ("", "png", "svg"):
+        return unknown_indicator(pick_lang(args.get("lang"), accept))
+    request = parse_embed_query(indicator_id, args, accept)
+    lang = request.state.lang
+    try:
+        if fmt:
+            return image_response(request, fmt)
+        return html_response(embed_page(request, data_key(request), public_origin()))
+    except data_sources.BadRequest as error:
+        return message_page(400, "bad_request", str(error), lang)
+
+
+@lru_cache(maxsize=PAGE_CACHE_SIZE)
+def embed_page(request: EmbedRequest, _data_key: str, base: str) -> str:
+    pin_missing = None
+    try:
+        shown = shown_data(request.state, request.pin)
+    except data_sources.NotFound:
+        # A published page whose version is gone still shows a chart, and says so.
+        pin_missing, request = (
+            request.pin,
+            EmbedRequest(request.state, request.langs, request.theme, None),
+        )
+        shown = shown_data(request.state)
+    themes = ("light", "dark") if request.theme == "auto" else (request.theme,)
+    figures = {
+        theme: figure_of(shown, request.state, theme).to_plotly_json()
+        for theme in themes
+    }
+    path = f"/embed/{request.state.indicator}"
+    image_theme = "dark" if request.theme == "dark" else "light"
+    scripts = plotly_scripts()
+    return embed_html(
+        EmbedPage(
+            request=request,
+            shown=shown,
+            figures=figures,
+            dashboard_url=f"{base}/{to_query(request.state)}",
+            page_url=f"{base}{path}?{embed_query(request)}",
+            image_url=f"{base}{path}.png?{embed_query(request, theme=image_theme)}",
+            asset=asset,
+            plotly_src=scripts[0] if scripts else None,
+            pin_missing=pin_missing,
+        )
+    )
+
+
+def image_response(request: EmbedRequest, fmt: str) -> flask.Response:
+    theme = request.theme if request.theme in EMBED_THEMES[:2] else "light"
+    try:
+        shown = shown_data(request.state, request.pin)
+    except data_sources.NotFound:
+        shown = shown_data(request.state)
+    figure = image_figure(
+        figure_of(shown, request.state, theme), shown, request.state.lang
+    )
+    try:
+        image = chart_images.image_for(figure.to_plotly_json(), fmt)
+    except chart_images.ImageUnavailable as error:
+        response = flask.jsonify({"error": str(error)})
+        response.status_code = 503
+        response.headers["Retry-After"] = "30"
+        return response
+    response = flask.Response(image, mimetype=chart_images.FORMATS[fmt])
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def install(server: flask.Flask) -> None:
+    server.register_blueprint(standalone)
