@@ -16,7 +16,7 @@ from data_sources.registries import INDICATORS
 
 from .embed import dashboard_meta
 from .i18n import pick_lang, t
-from .pages import public_origin
+from .pages import latest_values, public_origin
 from .state import parse_query, to_query
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,12 @@ def series(indicator_id: str, fmt: str) -> flask.Response:
             "data": result.frame.to_dict(orient="records"),
         }
     )
+
+
+@api.get("/api/latest")
+def latest() -> flask.Response:
+    """The latest value per city of the live tiles (bikes, air), with its UTC time."""
+    return flask.jsonify(latest_values())
 
 
 @api.get("/api/sources")

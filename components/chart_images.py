@@ -14,6 +14,7 @@ import html
 import json
 import logging
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -58,11 +59,19 @@ def image_for(figure: dict, fmt: str, settings: Settings | None = None) -> bytes
     if not RENDER_SLOTS.acquire(timeout=SLOT_WAIT_SECONDS):
         raise ImageUnavailable("the image renderer is busy; try again in a moment")
     try:
-        image = render(figure, fmt, settings.chromium)
+        image = render(figure, fmt, settings.chromium or find_chromium())
     finally:
         RENDER_SLOTS.release()
     _cache_put(key, fmt, image, settings)
     return image
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
 
 
 def render(figure: dict, fmt: str, chromium: str | None) -> bytes:

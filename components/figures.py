@@ -393,3 +393,87 @@ def figure_for(
     return side_by_side_figure(
         frame, indicator, unit, lang, city_ids, theme, clock, shared_y
     )
+
+
+STAGE_LABELLED = (
+    24  # up to this many points a city: every value is written on the chart
+)
+STAGE_FONT = 22
+
+
+def stage_labels(ys: list, lang: str) -> list[str]:
+    """Every value when there are few; else the first, last, highest and lowest."""
+    points = [i for i, y in enumerate(ys) if y is not None]
+    if len(points) <= STAGE_LABELLED:
+        keep = set(points)
+    else:
+        keep = {
+            points[0],
+            points[-1],
+            max(points, key=lambda i: ys[i]),
+            min(points, key=lambda i: ys[i]),
+        }
+    return [fmt_number(y, lang) if i in keep else "" for i, y in enumerate(ys)]
+
+
+def stage_figure(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    unit: str,
+    lang: str,
+    city_ids: tuple[str, ...],
+) -> go.Figure:
+    """For a projector: white on black, large type, values written on the chart (a
+    stage audience cannot hover). Latest values as bars for instant data."""
+    colours = {c: CITIES_BY_ID[c].colour_on_dark for c in city_ids}
+    ink = palette("stage")["ink"]
+    if indicator.freq == "instant":
+        latest = [
+            (c, frame[frame["city"] == c].iloc[-1])
+            for c in city_ids
+            if not frame[frame["city"] == c].empty
+        ]
+        figure = go.Figure(
+            go.Bar(
+                x=[CITIES_BY_ID[c].name(lang) for c, _ in latest],
+                y=[row["value"] for _, row in latest],
+                marker_color=[colours[c] for c, _ in latest],
+                text=[
+                    f"{fmt_number(row['value'], lang, 0)} {unit}" for _, row in latest
+                ],
+                textposition="outside",
+                textfont={"size": STAGE_FONT * 2, "color": ink},
+                cliponaxis=False,
+            )
+        )
+        figure.update_yaxes(title_text=unit, rangemode="tozero")
+        figure.update_layout(template=template("stage"), showlegend=False)
+    else:
+        figure = overlay_figure(frame, indicator, unit, lang, city_ids, "stage")
+        names = {CITIES_BY_ID[c].name(lang): c for c in city_ids}
+        city_traces = [trace for trace in figure.data if trace.name in names]
+        means = {
+            trace.name: np.nanmean([y for y in trace.y if y is not None] or [0])
+            for trace in city_traces
+        }
+        for trace in city_traces:
+            colour = colours[names[trace.name]]
+            above = means[trace.name] >= max(means.values())
+            trace.update(
+                mode=(trace.mode or "lines") + "+text",
+                text=stage_labels(list(trace.y), lang),
+                textposition="top center" if above else "bottom center",
+                textfont={"size": STAGE_FONT, "color": colour},
+                line={"color": colour, "width": 4},
+                marker={"color": colour, "size": 12},
+                cliponaxis=False,
+            )
+        figure.update_annotations(font_size=STAGE_FONT * 0.8)
+    figure.update_layout(
+        font={"size": STAGE_FONT},
+        legend={"font": {"size": STAGE_FONT + 4}},
+        hovermode=False,
+        height=None,
+        margin={"l": 90, "r": 40, "t": 70, "b": 60},
+    )
+    return figure

@@ -184,6 +184,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{label}: Paris and San Francisco (Sister Cities)",
         "fr": "{label} : Paris et San Francisco (Villes sœurs)",
     },
+    "scan_qr": {"en": "Open it on your phone", "fr": "Ouvrez-le sur votre téléphone"},
+    "paused": {"en": "paused", "fr": "en pause"},
+    "no_slides": {"en": "No slide to show", "fr": "Aucune diapositive à montrer"},
+    "present_keys": {
+        "en": "→ / Space: next · ←: previous · Home / End · P: pause · F: full screen",
+        "fr": "→ / Espace : suivante · ← : précédente · Début / Fin · P : pause · F : plein écran",
+    },
     "clockopt.utc": {"en": "UTC", "fr": "UTC"},
     "clock.local": {
         "en": "each city's local time",

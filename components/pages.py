@@ -219,20 +219,29 @@ def shared_view(state: ViewState) -> list:
 def tiles_now(lang: str) -> list:
     """The live tiles as of now, from the store (rebuilt when data change, or each minute
     for the "… ago" ages)."""
-    indicator_ids = [i for candidates in TILES.values() for i in candidates]
     minute = pd.Timestamp.now(tz="UTC").floor("min")
-    return _tiles(lang, data_sources.data_version(*indicator_ids), minute)
+    return _tiles(lang, data_sources.data_version(*TILE_INDICATORS), minute)
 
 
-@lru_cache(maxsize=16)
-def _tiles(lang: str, _data_version: str, now: pd.Timestamp) -> list:
-    tiles = []
+TILE_INDICATORS = [i for candidates in TILES.values() for i in candidates]
+
+
+def tile_series() -> list[tuple[str, Indicator, pd.DataFrame]]:
+    """Per tile kind, the first candidate indicator with data, and its rows."""
+    found = []
     for kind, candidates in TILES.items():
         for indicator_id in candidates:
             frame = data_sources.load_series(indicator_id, PAIR).frame
             if not frame.empty:
                 break
-        indicator = INDICATORS_BY_ID[indicator_id]
+        found.append((kind, INDICATORS_BY_ID[indicator_id], frame))
+    return found
+
+
+@lru_cache(maxsize=16)
+def _tiles(lang: str, _data_version: str, now: pd.Timestamp) -> list:
+    tiles = []
+    for kind, indicator, frame in tile_series():
         for city_id in PAIR:
             point = latest_point(frame, city_id)
             unit = point["unit"] if point is not None else ""
@@ -249,3 +258,34 @@ def _tiles(lang: str, _data_version: str, now: pd.Timestamp) -> list:
                 )
             )
     return tiles
+
+
+def latest_values() -> list[dict]:
+    """The live tiles' values as data (the stage mode and /api/latest)."""
+    return _latest_values(data_sources.data_version(*TILE_INDICATORS))
+
+
+@lru_cache(maxsize=4)
+def _latest_values(_data_version: str) -> list[dict]:
+    values = []
+    for kind, indicator, frame in tile_series():
+        cities = {}
+        for city_id in PAIR:
+            point = latest_point(frame, city_id)
+            if point is not None:
+                cities[city_id] = {
+                    "value": float(point["value"]),
+                    "unit": point["unit"],
+                    "time": point["time"],
+                    "stale": bool(point["stale"]),
+                }
+        values.append(
+            {
+                "kind": kind,
+                "indicator": indicator.id,
+                "labels": indicator.labels,
+                "freq": indicator.freq,
+                "cities": cities,
+            }
+        )
+    return values

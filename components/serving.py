@@ -80,17 +80,18 @@ def install(server: flask.Flask, script_hashes: list[str] = ()) -> None:
 
     `script_hashes`: CSP hashes of Dash's inline scripts (Dash.csp_hashes()).
     """
-    embed_ancestors = frame_ancestors(Settings.from_env().embed_origins)
-    policies = {
-        embed: content_security_policy(list(script_hashes), ancestors)
-        for embed, ancestors in ((True, embed_ancestors), (False, "'self'"))
-    }
+
+    @lru_cache(maxsize=8)
+    def policy(ancestors: str) -> str:
+        return content_security_policy(list(script_hashes), ancestors)
 
     @server.after_request
     def security_headers(response: flask.Response) -> flask.Response:
         embed = flask.request.path.startswith(EMBED_PREFIX)
         headers = response.headers
-        headers["Content-Security-Policy"] = policies[embed]
+        headers["Content-Security-Policy"] = policy(
+            frame_ancestors(Settings.from_env().embed_origins) if embed else "'self'"
+        )
         if not embed:
             headers["X-Frame-Options"] = "SAMEORIGIN"  # for browsers without CSP 3
         headers["X-Content-Type-Options"] = "nosniff"

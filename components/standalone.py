@@ -1,4 +1,4 @@
-"""Routes of the pages served without Dash: `/embed/<indicator>` (and its images).
+"""Routes of the pages served without Dash: `/embed/<indicator>` (and its images), `/present`.
 
 Thin: parse the request, ask `pages` for the shown data, hand everything to the pure
 builders in `embed`, cache the result per data version. Bad input never reaches a 500:
@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 import flask
 
 import data_sources
+from data_sources.registries import PAIR
 
 from . import chart_images
 from .embed import (
@@ -26,10 +28,18 @@ from .embed import (
     message_html,
     parse_embed_query,
 )
+from .figures import stage_figure
 from .i18n import pick_lang, t
-from .pages import figure_of, public_origin, shown_data
+from .pages import (
+    TILE_INDICATORS,
+    figure_of,
+    latest_values,
+    public_origin,
+    shown_data,
+)
+from .present import PresentRequest, Slide, parse_present_query, present_html
 from .serving import plotly_scripts
-from .state import to_query
+from .state import parse_query, to_query
 
 log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -141,6 +151,33 @@ def image_response(request: EmbedRequest, fmt: str) -> flask.Response:
     response = flask.Response(image, mimetype=chart_images.FORMATS[fmt])
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@standalone.get("/present")
+def present() -> flask.Response:
+    request = parse_present_query(flask.request.args, set(available_ids()))
+    version = data_sources.data_version(*request.slides, *TILE_INDICATORS)
+    return html_response(present_page(request, version, public_origin()))
+
+
+@lru_cache(maxsize=32)
+def present_page(request: PresentRequest, _data_version: str, base: str) -> str:
+    slides = []
+    for indicator_id in request.slides:
+        state = parse_query(urlencode({"indicator": indicator_id}), request.langs[0])
+        try:
+            shown = shown_data(state)
+        except data_sources.BadRequest:
+            log.warning("stage slide %s skipped: no data", indicator_id)
+            continue
+        figure = stage_figure(
+            shown.frame, shown.indicator, shown.unit, state.lang, PAIR
+        ).to_plotly_json()
+        slides.append(Slide(shown, figure, f"{base}/{to_query(state)}"))
+    scripts = plotly_scripts()
+    return present_html(
+        request, slides, latest_values(), asset, scripts[0] if scripts else None
+    )
 
 
 def install(server: flask.Flask) -> None:

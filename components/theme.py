@@ -8,6 +8,7 @@ import plotly.io as pio
 from data_sources.registries import CITIES
 
 CITY_COLOURS = {city.id: city.colour for city in CITIES}
+CITY_COLOURS_ON_DARK = {city.id: city.colour_on_dark for city in CITIES}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Liberation Sans', sans-serif"
 
 # assets/style.css repeats these as CSS custom properties (tests/test_docs.py checks).
@@ -25,6 +26,14 @@ PALETTES = {
         "grid": "#3e4c59",
         "paper": "#1f2933",
         "backing": "rgba(31,41,51,0.85)",
+    },
+    # The stage mode: white on black for a projector in a lit room.
+    "stage": {
+        "ink": "#ffffff",
+        "muted": "#d9dee3",
+        "grid": "#3a3f44",
+        "paper": "#000000",
+        "backing": "rgba(0,0,0,0.85)",
     },
 }
 
@@ -52,5 +61,6 @@ for _name, _colours in PALETTES.items():
 
 
 def template(theme: str) -> str:
-    base = "plotly_dark" if theme == "dark" else "plotly_white"
-    return f"{base}+sistercities_{'dark' if theme == 'dark' else 'light'}"
+    name = theme if theme in PALETTES else "light"
+    base = "plotly_white" if name == "light" else "plotly_dark"
+    return f"{base}+sistercities_{name}"

@@ -31,6 +31,7 @@ class City:
     country: str
     timezone: str
     colour: str
+    colour_on_dark: str
     line_dash: str
     marker_symbol: str
     lat: float
@@ -135,6 +136,7 @@ def load_cities() -> tuple[City, ...]:
             country=entry["country"],
             timezone=entry["timezone"],
             colour=entry["colour"],
+            colour_on_dark=entry["colour_on_dark"],
             line_dash=entry["line_dash"],
             marker_symbol=entry["marker_symbol"],
             lat=entry["lat"],
@@ -193,6 +195,27 @@ INDICATORS = load_indicators()
 INDICATORS_BY_ID = {indicator.id: indicator for indicator in INDICATORS}
 SOURCES = load_sources()
 SOURCES_BY_ID = {source.id: source for source in SOURCES}
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A named sequence of slides for the stage mode."""
+
+    id: str
+    labels: dict[str, str]
+    slides: tuple[str, ...]
+
+
+def load_decks() -> tuple[Deck, ...]:
+    raw = _load("decks.toml")
+    return tuple(
+        Deck(id=deck_id, labels=entry["labels"], slides=tuple(entry["slides"]))
+        for deck_id, entry in raw["decks"].items()
+    )
+
+
+DECKS = load_decks()
+DECKS_BY_ID = {deck.id: deck for deck in DECKS}
 
 
 def headline_indicator(domain: str) -> Indicator:

@@ -7,7 +7,6 @@ from the environment and are kept out of repr(), so they never reach a log line.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,10 +124,7 @@ class Settings:
             ),
             "public_url": (env.get(f"{ENV_PREFIX}PUBLIC_URL") or "").rstrip("/")
             or None,
-            "chromium": env.get(f"{ENV_PREFIX}CHROMIUM")
-            or shutil.which("chromium")
-            or shutil.which("chromium-browser")
-            or shutil.which("google-chrome"),
+            "chromium": env.get(f"{ENV_PREFIX}CHROMIUM") or None,
             "base_urls": {
                 s.id: env.get(s.url_env) or s.base_url for s in SOURCES if s.live
             },

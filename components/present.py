@@ -1,0 +1,258 @@
+"""`/present`: the stage mode — one indicator a slide, full screen, for a projector.
+
+Pure builders: query parameters in, a `PresentRequest` out; slides (shown data,
+figures, QR codes) in, the page's HTML out. Everything the deck needs is in the page,
+so it keeps working when the venue's network drops; only the live strip polls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+
+import segno
+from dash import html
+
+from data_sources.registries import CITIES_BY_ID, DECKS_BY_ID, PAIR, Deck
+
+from .cards import kpi_card, summary_sentence
+from .embed import in_languages, parse_langs, script_json
+from .html_text import to_html
+from .i18n import fmt_number, t, unit_label
+from .layout import source_line
+
+DEFAULT_DECK = "futur-en-seine"
+DEFAULT_INTERVAL = 20  # seconds a slide stays up when auto-advancing
+DEFAULT_IDLE = 300  # seconds without a key press before the deck restarts by itself
+MAX_SLIDES = 30
+
+
+@dataclass(frozen=True)
+class PresentRequest:
+    slides: tuple[str, ...]
+    deck: str | None  # the named deck's id (its title heads the page)
+    interval: int  # 0: manual
+    idle: int
+    langs: tuple[str, ...]
+
+
+def bounded_int(text: str | None, default: int, low: int, high: int) -> int:
+    if text is None or not re.fullmatch(r"\d{1,6}", text.strip()):
+        return default
+    return max(low, min(high, int(text)))
+
+
+def parse_present_query(args: Mapping[str, str], available: set[str]) -> PresentRequest:
+    """?slides=no2,pm25 or ?deck=air, interval, idle, lang; garbage → defaults."""
+    wanted = [s for s in re.split(r"[\s,]+", args.get("slides") or "") if s]
+    slides = tuple(dict.fromkeys(s for s in wanted if s in available))[:MAX_SLIDES]
+    deck: Deck | None = None
+    if not slides:
+        deck = DECKS_BY_ID.get(args.get("deck") or "", DECKS_BY_ID[DEFAULT_DECK])
+        slides = tuple(s for s in deck.slides if s in available)
+    return PresentRequest(
+        slides=slides,
+        deck=deck.id if deck else None,
+        interval=bounded_int(args.get("interval"), DEFAULT_INTERVAL, 0, 3600),
+        idle=bounded_int(args.get("idle"), DEFAULT_IDLE, 10, 86_400),
+        langs=parse_langs(args.get("lang") or "fr+en", "fr"),
+    )
+
+
+def qr_svg(url: str) -> str:
+    """A QR code of `url` as inline SVG: dark modules on white, as scanners expect."""
+    return segno.make(url, error="m").svg_inline(
+        border=3, dark="#000000", light="#ffffff", omitsize=True
+    )
+
+
+@dataclass(frozen=True)
+class Slide:
+    shown: object  # pages.ShownData
+    figure: dict  # plotly figure as JSON data
+    dashboard_url: str  # the same view on the public dashboard (the QR code's target)
+
+
+def slide_section(slide: Slide, index: int, langs: tuple[str, ...]) -> html.Section:
+    shown = slide.shown
+    indicator = shown.indicator
+    lang = langs[0]
+    a, b = PAIR
+    return html.Section(
+        [
+            html.H2(in_languages(indicator.label, langs), className="slide-title"),
+            html.Div(
+                [
+                    html.Div(id=f"chart-{index}", className="slide-chart"),
+                    html.Aside(
+                        [
+                            html.Div(
+                                [
+                                    kpi_card(
+                                        shown.frame, a, b, indicator, shown.unit, lang
+                                    ),
+                                    kpi_card(
+                                        shown.frame, b, a, indicator, shown.unit, lang
+                                    ),
+                                ],
+                                className="kpis",
+                            ),
+                            html.Figure(
+                                [
+                                    html.Div(className="qr", id=f"qr-{index}"),
+                                    html.Figcaption(in_languages("scan_qr", langs)),
+                                ],
+                                className="qr-figure",
+                            ),
+                        ],
+                        className="slide-side",
+                    ),
+                ],
+                className="slide-body",
+            ),
+            html.Div(
+                [
+                    html.P(
+                        summary_sentence(
+                            shown.frame, indicator, shown.unit, each, PAIR
+                        ),
+                        lang=each,
+                        className="slide-summary",
+                    )
+                    for each in langs
+                ]
+                + [source_line(shown.provenance, lang)],
+                className="slide-foot",
+            ),
+        ],
+        className="slide",
+        id=f"slide-{index}",
+        hidden=index > 0,
+        **{
+            "aria-roledescription": "slide",
+            "aria-label": indicator.label(lang),
+            "data-url": slide.dashboard_url,
+        },
+    )
+
+
+def live_strip(values: list[dict], langs: tuple[str, ...]) -> html.Div:
+    """'Now: bikes available — Paris 18,066 · San Francisco 5,472' (ages added by JS)."""
+    lang = langs[0]
+    items = []
+    for tile in values:
+        cities = []
+        for city_id, point in tile["cities"].items():
+            cities.append(
+                html.Span(
+                    [
+                        html.Span(
+                            f"{CITIES_BY_ID[city_id].name(lang)} ",
+                            className="live-city",
+                        ),
+                        html.Strong(
+                            f"{fmt_number(point['value'], lang, 0)} "
+                            f"{unit_label(point['unit'], lang)}",
+                            className="live-value",
+                        ),
+                        html.Span(
+                            "", className="live-age", **{"data-time": point["time"]}
+                        ),
+                    ],
+                    className=f"live-point city-{city_id}",
+                    **{"data-kind": tile["kind"], "data-city": city_id},
+                )
+            )
+        items.append(
+            html.P(
+                [html.Span(tile["labels"][lang], className="live-label"), *cities],
+                className="live-tile",
+            )
+        )
+    return html.Div(
+        [html.Span(t("now", lang), className="live-now"), *items],
+        className="live-strip",
+        id="live-strip",
+    )
+
+
+def present_html(
+    request: PresentRequest,
+    slides: list[Slide],
+    live: list[dict],
+    asset,
+    plotly_src: str | None,
+) -> str:
+    """The whole deck in one page; every interpolated value escaped or safe JSON."""
+    langs, lang = request.langs, request.langs[0]
+    deck = DECKS_BY_ID.get(request.deck or "")
+    title = (
+        " / ".join(deck.labels[each] for each in langs)
+        if deck
+        else "Paris ↔ San Francisco"
+    )
+    body = to_html(
+        [
+            html.Div(
+                [
+                    html.P(title, className="deck-title"),
+                    live_strip(live, langs),
+                    html.P(
+                        [
+                            html.Span(f"1 / {len(slides)}", id="counter"),
+                            html.Span(
+                                in_languages("paused", langs), id="paused", hidden=True
+                            ),
+                        ],
+                        className="counter",
+                    ),
+                ],
+                className="stage-bar",
+            ),
+            html.Div(
+                html.Div(id="progress-fill"),
+                className="progress",
+                id="progress",
+                **{"aria-hidden": "true"},
+            ),
+            html.Main(
+                [slide_section(s, i, langs) for i, s in enumerate(slides)]
+                or [html.P(in_languages("no_slides", langs))],
+                id="deck",
+                **{"aria-roledescription": "carousel", "aria-label": title},
+            ),
+            html.P(in_languages("present_keys", langs), className="keys"),
+        ]
+    )
+    for index, slide in enumerate(slides):
+        # segno's SVG holds only geometry (no text from the request), so it goes in as is.
+        body = re.sub(
+            f'(<div [^>]*id="qr-{index}"[^>]*>)(</div>)',
+            lambda match, url=slide.dashboard_url: match[1] + qr_svg(url) + match[2],
+            body,
+            count=1,
+        )
+    config = {
+        "figures": [s.figure for s in slides],
+        "interval": request.interval,
+        "idle": request.idle,
+        "lang": lang,
+        "live": live,
+    }
+    plotly = f'<script src="{escape(plotly_src)}" defer></script>' if plotly_src else ""
+    return (
+        "<!doctype html>"
+        f'<html lang="{escape(lang)}" data-theme="stage">'
+        '<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} — Sister Cities</title>"
+        f'<link rel="stylesheet" href="{escape(asset("style.css"))}">'
+        f'<link rel="stylesheet" href="{escape(asset("standalone/present.css"))}">'
+        f"{plotly}"
+        f'<script src="{escape(asset("standalone/present.js"))}" defer></script>'
+        f'</head><body class="stage">{body}'
+        f'<script type="application/json" id="deck-data">{script_json(config)}</script>'
+        "</body></html>"
+    )
