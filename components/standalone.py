@@ -97,6 +97,14 @@ def embed(name: str) -> flask.Response:
         return message_page(400, "bad_request", str(error), lang)
 
 
+@standalone.get("/embed/<path:_anything>")
+def embed_elsewhere(_anything: str) -> flask.Response:
+    args = flask.request.args
+    return unknown_indicator(
+        pick_lang(args.get("lang"), flask.request.headers.get("Accept-Language"))
+    )
+
+
 @lru_cache(maxsize=PAGE_CACHE_SIZE)
 def embed_page(request: EmbedRequest, _data_key: str, base: str) -> str:
     pin_missing = None
