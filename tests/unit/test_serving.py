@@ -16,7 +16,7 @@ import requests
 
 import data_sources
 from app import server
-from components.figures import figure_for
+from components.figures import figure_for, stage_figure
 from components.pages import view_for
 from components.serving import BUNDLE_TRACE_TYPES, PLOTLY_BASIC, bundle_fingerprint
 from components.state import VIEWS, parse_query
@@ -39,6 +39,8 @@ def test_every_figure_uses_only_trace_types_the_partial_bundle_has(indicator):
             indicator.id,
             view,
         )
+    stage = stage_figure(frame, indicator, indicator.unit, "en", PAIR)
+    assert {trace.type for trace in stage.data} <= BUNDLE_TRACE_TYPES, indicator.id
 
 
 def test_a_cached_view_is_identical_to_a_fresh_one():

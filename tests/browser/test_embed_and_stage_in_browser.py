@@ -1,0 +1,237 @@
+"""Embeds inside a host page and the stage mode on a projector-sized window, in headless
+Chromium against the real app on a local server."""
+
+from __future__ import annotations
+
+import io
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import zxingcpp
+from PIL import Image
+from selenium.webdriver.common.keys import Keys
+
+pytestmark = pytest.mark.browser
+
+HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>A news article</title></head><body style="margin:0">
+<h1>A news article</h1>
+<iframe id="embed" src="{src}" title="NO2 in Paris and San Francisco" width="{width}"
+ height="300" style="border:0" data-sistercities-embed></iframe>
+<script src="{origin}/assets/standalone/embed-host.js" async></script>
+<p>After the chart.</p></body></html>"""
+
+
+@pytest.fixture
+def app_server(dash_duo):
+    from app import app
+
+    dash_duo.start_server(app)
+    return dash_duo
+
+
+@pytest.fixture
+def host_page(tmp_path):
+    """A news page on another origin (its own port) that embeds a chart."""
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def make(origin: str, src: str, width: str = "600") -> str:
+        html = HOST_PAGE.format(origin=origin, src=origin + src, width=width)
+        (tmp_path / "article.html").write_text(html, encoding="utf-8")
+        return f"http://127.0.0.1:{server.server_address[1]}/article.html"
+
+    yield make
+    server.shutdown()
+
+
+def until(predicate, timeout: float = 15.0):
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {predicate}")
+
+
+def severe_logs(duo) -> list[str]:
+    return [
+        entry["message"]
+        for entry in duo.driver.get_log("browser")
+        if entry["level"] == "SEVERE" and "favicon" not in entry["message"]
+    ]
+
+
+# --- embeds ---------------------------------------------------------------------------
+
+
+def test_an_embed_in_a_600px_iframe_sizes_itself_to_its_content(app_server, host_page):
+    driver = app_server.driver
+    driver.get(host_page(app_server.server_url, "/embed/no2?lang=fr%2Ben"))
+    frame = driver.find_element("id", "embed")
+    # the host script sets the iframe to the embed's height: no inner scroll bar
+    until(lambda: frame.size["height"] > 500)
+    driver.switch_to.frame(frame)
+    until(lambda: driver.find_element("css selector", "#chart .main-svg"))
+
+    def content_height():
+        return driver.execute_script(
+            "return document.documentElement.getBoundingClientRect().height"
+        )
+
+    driver.switch_to.default_content()
+    # once drawn, the frame is as tall as what it holds (no inner scroll bar)
+    driver.switch_to.frame(frame)
+    inner = content_height()
+    driver.switch_to.default_content()
+    until(lambda: abs(frame.size["height"] - inner) <= 2, timeout=5)
+    driver.switch_to.frame(frame)
+    text = driver.find_element("tag name", "body").text
+    assert "NO₂, moyenne annuelle" in text and "NO₂, annual mean" in text
+    driver.switch_to.default_content()
+    assert not severe_logs(app_server)
+
+
+@pytest.mark.parametrize("width", [300, 1200])
+def test_the_chart_reflows_to_the_iframe_width(app_server, host_page, width):
+    driver = app_server.driver
+    driver.set_window_size(1400, 1200)
+    driver.get(host_page(app_server.server_url, "/embed/pm25", str(width)))
+    driver.switch_to.frame(driver.find_element("id", "embed"))
+    svg = until(lambda: driver.find_element("css selector", "#chart .main-svg"))
+    chart_width = float(svg.get_attribute("width"))
+    assert width * 0.85 <= chart_width <= width
+    overflow = driver.execute_script(
+        "return document.documentElement.scrollWidth - window.innerWidth"
+    )
+    assert overflow <= 0  # nothing sticks out sideways
+
+
+def test_theme_auto_follows_the_readers_dark_preference(app_server):
+    driver = app_server.driver
+    driver.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"features": [{"name": "prefers-color-scheme", "value": "dark"}]},
+    )
+    driver.get(app_server.server_url + "/embed/no2?theme=auto")
+    until(lambda: driver.find_element("css selector", "#chart .main-svg"))
+    assert (
+        driver.execute_script("return document.documentElement.dataset.theme") == "dark"
+    )
+    background = driver.execute_script(
+        "return getComputedStyle(document.body).backgroundColor"
+    )
+    assert background == "rgb(31, 41, 51)"
+    assert driver.find_element("id", "chart").get_attribute("data-drawn") == "dark"
+
+
+def test_pages_run_under_their_content_security_policy(app_server):
+    """Dashboard, embed and stage draw their charts with no CSP violation or error."""
+    driver = app_server.driver
+    for path in ("/?indicator=no2", "/embed/no2?view=overlay", "/present"):
+        driver.get(app_server.server_url + path)
+        until(lambda: driver.find_element("css selector", ".main-svg"))
+        assert not severe_logs(app_server), path
+
+
+# --- the stage mode ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def stage(app_server):
+    app_server.driver.set_window_size(1920, 1080)
+    return app_server
+
+
+def counter(driver) -> str:
+    return driver.find_element("id", "counter").text
+
+
+def press(driver, key):
+    driver.find_element("tag name", "body").send_keys(key)
+
+
+def open_deck(duo, query: str):
+    duo.driver.get(duo.server_url + "/present" + query)
+    until(lambda: duo.driver.find_element("css selector", "#chart-0 .main-svg"))
+
+
+def test_clicker_keys_move_through_the_deck(stage):
+    driver = stage.driver
+    open_deck(stage, "?slides=no2,road_deaths,bikes_available&interval=0")
+    assert counter(driver) == "1 / 3"
+    for key, expected in (
+        (Keys.ARROW_RIGHT, "2 / 3"),
+        (Keys.PAGE_DOWN, "3 / 3"),
+        (Keys.ARROW_RIGHT, "1 / 3"),  # the deck loops
+        (Keys.PAGE_UP, "3 / 3"),
+        (Keys.ARROW_LEFT, "2 / 3"),
+        (Keys.HOME, "1 / 3"),
+        (Keys.END, "3 / 3"),
+        (Keys.SPACE, "1 / 3"),
+    ):
+        press(driver, key)
+        assert counter(driver) == expected
+    visible = driver.find_elements("css selector", ".slide:not([hidden])")
+    assert len(visible) == 1 and visible[0].get_attribute("id") == "slide-0"
+
+
+def test_auto_advance_moves_on_and_p_pauses_it(stage):
+    driver = stage.driver
+    open_deck(stage, "?slides=no2,road_deaths&interval=1")
+    until(lambda: counter(driver) == "2 / 2", timeout=5)
+    press(driver, "p")
+    assert driver.find_element("id", "paused").is_displayed()
+    paused_at = counter(driver)
+    import time
+
+    time.sleep(2.5)
+    assert counter(driver) == paused_at
+    press(driver, "p")
+    until(lambda: counter(driver) != paused_at, timeout=5)
+
+
+def test_the_qr_code_on_a_slide_opens_the_same_view(stage):
+    driver = stage.driver
+    open_deck(stage, "?slides=road_deaths,no2&interval=0&lang=fr")
+    press(driver, Keys.ARROW_RIGHT)
+    slide = driver.find_element("id", "slide-1")
+    picture = Image.open(
+        io.BytesIO(slide.find_element("css selector", ".qr svg").screenshot_as_png)
+    )
+    decoded = [barcode.text for barcode in zxingcpp.read_barcodes(picture)]
+    assert decoded == [slide.get_attribute("data-url")]
+    assert decoded[0].startswith(stage.server_url + "/?")
+    assert "indicator=no2" in decoded[0] and "lang=fr" in decoded[0]
+
+
+def test_the_deck_keeps_working_when_the_server_is_gone(stage):
+    driver = stage.driver
+    open_deck(stage, "?slides=no2,road_deaths,bikes_available&interval=0&lang=en")
+    live = driver.find_element("id", "live-strip").text
+    stage.server.stop()
+    gone = driver.execute_async_script(
+        "var done = arguments[0];"
+        "fetch('/health').then(function () { done(false); }, function () { done(true); });"
+    )
+    assert gone, "the server still answers"
+    press(driver, Keys.ARROW_RIGHT)
+    press(driver, Keys.ARROW_RIGHT)
+    assert counter(driver) == "3 / 3"
+    until(lambda: driver.find_element("css selector", "#chart-2 .main-svg"))
+    assert "Bike-share bikes available" in driver.find_element("id", "slide-2").text
+    # the live values stay, with their age; nothing shows an error
+    assert (
+        driver.find_element("id", "live-strip").text.split("(")[0] == live.split("(")[0]
+    )
+    assert "error" not in driver.find_element("tag name", "body").text.lower()
