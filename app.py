@@ -23,7 +23,7 @@ app.index_string = app.index_string.replace("<footer>", "<div>").replace(
 app.layout = pages.dashboard
 import components.callbacks  # noqa: E402, F401  (registers the callbacks)
 
-api.install(app.server)
+api.install(app.server, lambda: app.callback_map)
 standalone.install(app.server)
 # After every callback is registered: the CSP lists Dash's inline scripts by hash.
 serving.install(app.server, app.csp_hashes())

@@ -134,8 +134,12 @@ def health() -> flask.Response:
     return flask.jsonify({"status": "ok"})
 
 
-def install(server: flask.Flask) -> None:
-    """Register the API and the JSON error handling on the app's Flask server."""
+def install(server: flask.Flask, callback_map=dict) -> None:
+    """Register the API and the JSON error handling on the app's Flask server.
+
+    `callback_map`: returns the app's callbacks by output key (Dash.callback_map, filled
+    in by Dash on the first request), the only outputs a callback request may name.
+    """
     server.register_blueprint(api)
 
     @server.errorhandler(HTTPException)
@@ -143,6 +147,30 @@ def install(server: flask.Flask) -> None:
         if flask.request.path.startswith("/api/"):
             return error(exc.description or exc.name, exc.code or 500)
         return exc
+
+    @server.before_request
+    def callback_shape() -> flask.Response | None:
+        # Dash trusts the shape of a callback request; a malformed one would crash it.
+        if flask.request.path != "/_dash-update-component":
+            return None
+        body = flask.request.get_json(silent=True)
+        if not (
+            isinstance(body, dict)
+            and isinstance(body.get("output"), str)
+            and isinstance(body.get("inputs", []), list)
+            and isinstance(body.get("state", []), list)
+            and isinstance(body.get("outputs"), dict | list)
+            # an input is a dict, or a list of dicts for a pattern-matching id (ALL)
+            and all(
+                isinstance(i, dict)
+                or (isinstance(i, list) and all(isinstance(j, dict) for j in i))
+                for i in body.get("inputs", []) + body.get("state", [])
+            )
+        ):
+            return error("malformed callback request", 400)
+        if body["output"] not in callback_map():
+            return error("unknown callback output", 400)
+        return None
 
     @server.errorhandler(Exception)
     def unexpected(exc: Exception) -> flask.Response:

@@ -134,9 +134,23 @@ def as_dict(state: ViewState) -> dict:
     return asdict(state)
 
 
-def from_dict(data: dict | None) -> ViewState:
-    known = {f.name for f in fields(ViewState)}
-    return normalise(ViewState(**{k: v for k, v in (data or {}).items() if k in known}))
+QUERY_NAMES = {"start": "from", "end": "to"}
+
+
+def from_dict(data) -> ViewState:
+    """The stored state as a browser sends it back: anything may have been tampered
+    with, so it goes through the same checks as a URL (wrong types → defaults)."""
+    if not isinstance(data, dict):
+        return parse_query("")
+    params = {}
+    for field in fields(ViewState):
+        value = data.get(field.name)
+        if isinstance(value, bool):
+            value = "1" if value else ""
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            params[QUERY_NAMES.get(field.name, field.name)] = str(value)
+    lang = params.get("lang") if params.get("lang") in LANGUAGES else "en"
+    return parse_query(urlencode(params), lang)
 
 
 def year_window(state: ViewState, first: int, last: int) -> tuple[int, int]:

@@ -1,0 +1,154 @@
+"""Hostile input, generated: whatever a client sends as query parameters or as callback
+payloads, the answer is a 2xx/4xx, never a 5xx, and nothing comes back unescaped."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app import server
+
+NASTY_TEXT = st.one_of(
+    st.text(max_size=200),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            '"><svg onload=alert(1)>',
+            "'; DROP TABLE series; --",
+            "1 OR 1=1",
+            "../../etc/passwd",
+            "%00",
+            "\u202e\u0000\ufeff",
+            "9" * 400,
+            "",
+        ]
+    ),
+)
+PARAMETER_NAMES = st.one_of(
+    st.sampled_from(
+        [
+            "indicator",
+            "view",
+            "axis",
+            "range",
+            "from",
+            "to",
+            "norm",
+            "unit",
+            "clock",
+            "lang",
+            "theme",
+            "table",
+            "domain",
+            "pin",
+            "slides",
+            "deck",
+            "interval",
+            "idle",
+            "cities",
+            "start",
+            "end",
+            "base",
+        ]
+    ),
+    st.text(min_size=1, max_size=20),
+)
+QUERIES = st.dictionaries(PARAMETER_NAMES, NASTY_TEXT, max_size=6)
+PATHS = ["/", "/embed/no2", "/present", "/api/series/no2.json", "/api/series/pm25.csv"]
+# Any JSON a client could post where the app expects its own stored state.
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), NASTY_TEXT),
+    lambda children: st.one_of(
+        st.lists(children, max_size=5),
+        st.dictionaries(
+            st.sampled_from(["indicator", "lang", "view", "start", "x"]),
+            children,
+            max_size=5,
+        ),
+    ),
+    max_leaves=20,
+)
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture(scope="module")
+def client():
+    return server.test_client()
+
+
+def unescaped(value: str, body: str) -> bool:
+    return any(c in value for c in '<>"') and len(value) > 3 and value in body
+
+
+@pytest.mark.parametrize("path", PATHS)
+@SETTINGS
+@given(query=QUERIES)
+def test_any_query_string_gets_a_clear_answer(client, path, query):
+    response = client.get(path, query_string=query)
+    assert response.status_code < 500, (path, query)
+    body = response.get_data(as_text=True)
+    for value in query.values():
+        assert not unescaped(value, body), (path, value)
+
+
+def post_callback(client, output: str, inputs: list[dict]):
+    target, prop = output.rsplit(".", 1)
+    return client.post(
+        "/_dash-update-component",
+        json={
+            "output": output,
+            "outputs": {"id": target, "property": prop},
+            "inputs": inputs,
+            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
+            "state": [],
+        },
+    )
+
+
+@SETTINGS
+@given(stored=JSON_VALUES, pin=JSON_VALUES)
+def test_any_callback_payload_gets_a_clear_answer(client, stored, pin):
+    for output, inputs in (
+        (
+            "content.children",
+            [{"id": "view-state", "property": "data", "value": stored}],
+        ),
+        (
+            "live-tiles.children",
+            [
+                {"id": "tiles-interval", "property": "n_intervals", "value": pin},
+                {"id": "view-state", "property": "data", "value": stored},
+            ],
+        ),
+        (
+            "embed-snippet.value",
+            [
+                {"id": "view-state", "property": "data", "value": stored},
+                {"id": "embed-pin", "property": "value", "value": pin},
+            ],
+        ),
+    ):
+        response = post_callback(client, output, inputs)
+        assert response.status_code < 500, (output, stored, pin)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "[]",
+        '{"output": 1}',
+        '{"output": "nope.children", "inputs": [], "outputs": {}}',
+        "{" * 5000,
+    ],
+)
+def test_malformed_callback_requests_are_refused_not_crashed(client, body):
+    response = client.post(
+        "/_dash-update-component", data=body, content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500
