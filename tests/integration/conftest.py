@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -155,3 +156,26 @@ def live_settings(live_env) -> Settings:
 
 def as_json(reply: Reply) -> object:
     return json.loads(reply.encoded("http://x"))
+
+
+@pytest.fixture(scope="session")
+def fault_matrix(request):
+    """Rows (source, fault, refresh status, message, pages) that the fault tests add;
+    written to fault-matrix.md and shown at the end of the run."""
+    rows: list[tuple] = []
+    yield rows
+    if not rows:
+        return
+    lines = [
+        "| source | fault | refresh | message | pages after |",
+        "|---|---|---|---|---|",
+    ]
+    for source, fault, status, message, pages in sorted(rows):
+        lines.append(f"| {source} | {fault} | {status} | {message[:70]} | {pages} |")
+    table = "\n".join(lines) + "\n"
+    path = Path(os.environ.get("SISTERCITIES_FAULT_MATRIX", "fault-matrix.md"))
+    path.write_text("# Fault matrix\n\n" + table, encoding="utf-8")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("-", f"fault matrix ({len(rows)} cases, {path})")
+        reporter.write_line(table)

@@ -276,7 +276,7 @@ MESSAGES = {
     ],
 )
 def test_a_failing_upstream_keeps_the_last_good_data_marked_stale(
-    live_env, source_id, fault
+    live_env, source_id, fault, fault_matrix
 ):
     settings = Settings.from_env()
     [first] = refresh([source_id], settings=settings, progress=False)
@@ -293,7 +293,30 @@ def test_a_failing_upstream_keeps_the_last_good_data_marked_stale(
     indicator = first.series[0].split("/")[0]
     frame = data_sources.load_series(indicator, settings=settings).frame
     assert frame.query("origin == 'live'")["stale"].all()
-    assert web.test_client().get(f"/api/series/{indicator}.json").status_code == 200
+    pages = every_page_answers(indicator)
+    fault_matrix.append((source_id, fault, outcome.status, outcome.message, pages))
+
+
+def every_page_answers(indicator: str) -> str:
+    """After a failed refresh: the pages and the API still answer, the data say stale."""
+    client = web.test_client()
+    statuses = {}
+    for name, path in (
+        ("/", f"/?indicator={indicator}"),
+        ("embed", f"/embed/{indicator}?lang=en"),
+        ("present", f"/present?slides={indicator}&lang=en"),
+        ("api", f"/api/series/{indicator}.json"),
+        ("sources", "/api/sources"),
+    ):
+        response = client.get(path)
+        assert response.status_code < 500, (name, response.status_code)
+        statuses[name] = response.status_code
+    embed = client.get(f"/embed/{indicator}?lang=en").get_data(as_text=True)
+    series = client.get(f"/api/series/{indicator}.json").get_json()["data"]
+    assert any(row["stale"] for row in series)
+    if series[-1]["stale"] and series[-1]["origin"] == "live":
+        assert "· stale" in embed
+    return " ".join(f"{name} {code}" for name, code in statuses.items())
 
 
 def test_connection_refused(live_env, monkeypatch):
