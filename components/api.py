@@ -22,6 +22,7 @@ from .state import parse_query, to_query
 log = logging.getLogger(__name__)
 api = flask.Blueprint("api", __name__)
 
+MAX_REQUEST_BYTES = 1_000_000
 SERIES_PARAMS = ("cities", "start", "end", "norm", "unit", "base", "lang", "pin")
 
 
@@ -141,6 +142,8 @@ def install(server: flask.Flask, callback_map=dict) -> None:
     in by Dash on the first request), the only outputs a callback request may name.
     """
     server.register_blueprint(api)
+    # No request of this app carries more than a few kB; bigger bodies get a 413.
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
 
     @server.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> flask.Response | HTTPException:

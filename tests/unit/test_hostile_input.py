@@ -152,3 +152,12 @@ def test_malformed_callback_requests_are_refused_not_crashed(client, body):
         "/_dash-update-component", data=body, content_type="application/json"
     )
     assert 400 <= response.status_code < 500
+
+
+def test_oversized_requests_are_refused(client):
+    response = client.post(
+        "/_dash-update-component",
+        data=b"{" + b" " * 2_000_000 + b"}",
+        content_type="application/json",
+    )
+    assert response.status_code == 413
