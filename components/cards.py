@@ -88,6 +88,24 @@ def kpi_card(
     )
 
 
+def kpi_cards(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    unit: str,
+    lang: str,
+    city_ids: tuple[str, ...],
+) -> html.Div:
+    """The pair's two cards, each compared with the other city."""
+    a, b = city_ids[:2]
+    return html.Div(
+        [
+            kpi_card(frame, a, b, indicator, unit, lang),
+            kpi_card(frame, b, a, indicator, unit, lang),
+        ],
+        className="kpis",
+    )
+
+
 def freshness(
     frame: pd.DataFrame, city_id: str, indicator: Indicator, lang: str
 ) -> html.Span:

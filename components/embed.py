@@ -20,7 +20,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from data_sources.registries import INDICATORS_BY_ID, LANGUAGES, PAIR, SOURCES_BY_ID
 
-from .cards import freshness, kpi_card, summary_sentence
+from .cards import freshness, kpi_cards, summary_sentence
 from .html_text import to_html
 from .i18n import pick_lang, t
 from .layout import source_line
@@ -172,7 +172,6 @@ def embed_body(page: EmbedPage) -> list:
         summary_sentence(shown.frame, indicator, shown.unit, each, PAIR)
         for each in langs
     ]
-    a, b = PAIR
     notices = []
     if page.pin_missing:
         notices.append(in_languages("pin_missing", langs, pin=page.pin_missing))
@@ -180,13 +179,7 @@ def embed_body(page: EmbedPage) -> list:
         notices.append(in_languages("pinned", langs, pin=request.pin))
     return [
         html.H1(in_languages(indicator.label, langs), className="embed-title"),
-        html.Div(
-            [
-                kpi_card(shown.frame, a, b, indicator, shown.unit, lang),
-                kpi_card(shown.frame, b, a, indicator, shown.unit, lang),
-            ],
-            className="kpis",
-        ),
+        kpi_cards(shown.frame, indicator, shown.unit, lang, PAIR),
         view_switch(request, f"/embed/{indicator.id}"),
         html.Figure(
             [

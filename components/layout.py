@@ -16,7 +16,7 @@ from data_sources.registries import (
 )
 
 from . import ids
-from .cards import data_table, freshness, kpi_card, summary_sentence
+from .cards import data_table, freshness, kpi_cards, summary_sentence
 from .i18n import fmt_date, t
 from .state import NORMS, PRESETS, VIEWS, ViewState, to_query
 from .tiles import tiles_placeholder
@@ -353,7 +353,6 @@ def view_content(
     """The indicator's view: freshness, cards, chart with its summary, notes, sources."""
     lang = state.lang
     summary = summary_sentence(frame, indicator, unit, lang, city_ids)
-    a, b = city_ids[:2]
     return [
         html.H2(indicator.label(lang), id="indicator-title"),
         html.P(indicator.descriptions[lang], className="description"),
@@ -361,13 +360,7 @@ def view_content(
             [freshness(frame, c, indicator, lang) for c in city_ids],
             className="freshness",
         ),
-        html.Div(
-            [
-                kpi_card(frame, a, b, indicator, unit, lang),
-                kpi_card(frame, b, a, indicator, unit, lang),
-            ],
-            className="kpis",
-        ),
+        kpi_cards(frame, indicator, unit, lang, city_ids),
         html.Figure(
             [
                 dcc.Graph(

@@ -17,7 +17,7 @@ from dash import html
 
 from data_sources.registries import CITIES_BY_ID, DECKS_BY_ID, PAIR, Deck
 
-from .cards import kpi_card, summary_sentence
+from .cards import kpi_cards, summary_sentence
 from .embed import in_languages, parse_langs, script_json
 from .html_text import to_html
 from .i18n import fmt_number, t, unit_label
@@ -79,7 +79,6 @@ def slide_section(slide: Slide, index: int, langs: tuple[str, ...]) -> html.Sect
     shown = slide.shown
     indicator = shown.indicator
     lang = langs[0]
-    a, b = PAIR
     return html.Section(
         [
             html.H2(in_languages(indicator.label, langs), className="slide-title"),
@@ -88,17 +87,7 @@ def slide_section(slide: Slide, index: int, langs: tuple[str, ...]) -> html.Sect
                     html.Div(id=f"chart-{index}", className="slide-chart"),
                     html.Aside(
                         [
-                            html.Div(
-                                [
-                                    kpi_card(
-                                        shown.frame, a, b, indicator, shown.unit, lang
-                                    ),
-                                    kpi_card(
-                                        shown.frame, b, a, indicator, shown.unit, lang
-                                    ),
-                                ],
-                                className="kpis",
-                            ),
+                            kpi_cards(shown.frame, indicator, shown.unit, lang, PAIR),
                             html.Figure(
                                 [
                                     html.Div(className="qr", id=f"qr-{index}"),
