@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,18 @@ def pytest_setup_options():
     ):
         options.add_argument(flag)
     return options
+
+
+SESSION_START = time.time()
+
+
+def fault_matrix_path() -> Path:
+    return Path(os.environ.get("SISTERCITIES_FAULT_MATRIX", "fault-matrix.md"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show the fault matrix this run's integration tests wrote (source × fault)."""
+    path = fault_matrix_path()
+    if path.is_file() and path.stat().st_mtime >= SESSION_START:
+        terminalreporter.write_sep("-", f"fault matrix ({path})")
+        terminalreporter.write_line(path.read_text(encoding="utf-8"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +11,7 @@ import pytest
 
 from data_sources.registries import SOURCES
 from data_sources.settings import Settings
+from tests.conftest import fault_matrix_path
 from tests.replay import ReplayServer, Reply, paged
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
@@ -159,7 +159,7 @@ def as_json(reply: Reply) -> object:
 
 
 @pytest.fixture(scope="session")
-def fault_matrix(request):
+def fault_matrix():
     """Rows (source, fault, refresh status, message, pages) that the fault tests add;
     written to fault-matrix.md and shown at the end of the run."""
     rows: list[tuple] = []
@@ -173,9 +173,6 @@ def fault_matrix(request):
     for source, fault, status, message, pages in sorted(rows):
         lines.append(f"| {source} | {fault} | {status} | {message[:70]} | {pages} |")
     table = "\n".join(lines) + "\n"
-    path = Path(os.environ.get("SISTERCITIES_FAULT_MATRIX", "fault-matrix.md"))
+    path = fault_matrix_path()
     path.write_text("# Fault matrix\n\n" + table, encoding="utf-8")
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_sep("-", f"fault matrix ({len(rows)} cases, {path})")
-        reporter.write_line(table)
+    # tests/conftest.py shows it at the end of the run

@@ -225,3 +225,46 @@ def test_views_are_built_once_and_shared_through_redis(redis_url, monkeypatch):
     )
     shared_view(state)
     assert len(list(client.scan_iter("sistercities:view:*"))) == 2
+
+
+WRITER = """
+import sys, pandas as pd
+from data_sources.redis_store import RedisSeriesStore
+from tests.integration.test_redis import tidy
+store = RedisSeriesStore(sys.argv[1])
+print("ready", flush=True)
+n = 0
+while True:  # versions 0, 1, 2, ... each a whole day of hourly values equal to n
+    n += 1
+    store.write_live(tidy([float(n)] * 24), {"fetched_at": "2026-11-25T00:00:00Z"})
+"""
+
+
+def test_a_writer_killed_at_random_leaves_a_whole_version_in_redis(redis_url):
+    """kill -9 while a refresher writes to Redis: a reader gets one complete version."""
+    import random
+
+    rng = random.Random(11)
+    store = RedisSeriesStore(redis_url)
+    seen = set()
+    for _trial in range(6):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, redis_url],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert writer.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 0.6))
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait(timeout=10)
+        [stored] = [
+            s
+            for s in store.series("bikes_available")
+            if s.provenance["origin"] == "live"
+        ]
+        rows = read_rows(stored)  # raises on missing data or a checksum mismatch
+        assert len(rows) == 24 and rows["value"].nunique() == 1  # never a mix
+        seen.add(rows["value"].iloc[0])
+    assert len(seen) > 1  # the kills landed at different points of the writing

@@ -297,7 +297,7 @@ def test_a_failing_upstream_keeps_the_last_good_data_marked_stale(
     fault_matrix.append((source_id, fault, outcome.status, outcome.message, pages))
 
 
-def every_page_answers(indicator: str) -> str:
+def every_page_answers(indicator: str, stale: bool = True) -> str:
     """After a failed refresh: the pages and the API still answer, the data say stale."""
     client = web.test_client()
     statuses = {}
@@ -313,7 +313,7 @@ def every_page_answers(indicator: str) -> str:
         statuses[name] = response.status_code
     embed = client.get(f"/embed/{indicator}?lang=en").get_data(as_text=True)
     series = client.get(f"/api/series/{indicator}.json").get_json()["data"]
-    assert any(row["stale"] for row in series)
+    assert any(row["stale"] for row in series) == stale
     if series[-1]["stale"] and series[-1]["origin"] == "live":
         assert "· stale" in embed
     return " ".join(f"{name} {code}" for name, code in statuses.items())
@@ -486,16 +486,19 @@ PAYLOAD_FAULTS = {
     [(s, c) for s, cases in PAYLOAD_FAULTS.items() for c in cases],
 )
 def test_bad_payloads_are_refused_with_a_clear_message(
-    live_env, source_id, case, caplog
+    live_env, source_id, case, caplog, fault_matrix
 ):
     settings = Settings.from_env()
-    refresh([source_id], settings=settings, progress=False)
+    [first] = refresh([source_id], settings=settings, progress=False)
     route, mutate, status, message = PAYLOAD_FAULTS[source_id][case]
     drift(route, mutate)(live_env)
     with caplog.at_level(logging.WARNING):
         [outcome] = refresh([source_id], settings=settings, progress=False)
     assert outcome.status == status
     assert message in outcome.message
+    assert message in caplog.text or status == "ok"  # the log says it too
+    pages = every_page_answers(first.series[0].split("/")[0], stale=status != "ok")
+    fault_matrix.append((source_id, case, outcome.status, outcome.message, pages))
     if status == "ok":  # absurd rows dropped and logged, the rest stored
         assert "outside [0" in caplog.text
         for stored in SeriesStore(settings.data_dir).series():
