@@ -21,6 +21,7 @@ from data_sources.registries import INDICATORS_BY_ID, PAIR, Indicator
 from data_sources.settings import Settings
 
 from . import ids
+from .caching import latest_version_cache
 from .embed import embed_path, snippet
 from .figures import empty_figure, figure_for
 from .i18n import pick_lang, t, unit_label
@@ -40,7 +41,7 @@ def data_years(indicator_id: str) -> tuple[int, int]:
     return _data_years(indicator_id, data_sources.data_version(indicator_id))
 
 
-@lru_cache(maxsize=128)
+@latest_version_cache(maxsize=128)
 def _data_years(indicator_id: str, _data_version: str) -> tuple[int, int]:
     frame = data_sources.load_series(indicator_id, PAIR).frame
     if frame.empty:
@@ -160,7 +161,7 @@ def figure_of(shown: ShownData, state: ViewState, theme: str | None = None):
     )
 
 
-@lru_cache(maxsize=VIEW_CACHE_SIZE)
+@latest_version_cache(maxsize=VIEW_CACHE_SIZE)
 def view_for(state: ViewState, _data_version: str) -> list:
     """Everything below the controls; the components are never mutated once built."""
     try:
@@ -187,7 +188,7 @@ def empty_graph_message(message: str, state: ViewState) -> dcc.Graph:
     return dcc.Graph(id=ids.CHART, figure=empty_figure(message, state.theme))
 
 
-@lru_cache(maxsize=VIEW_CACHE_SIZE)
+@latest_version_cache(maxsize=VIEW_CACHE_SIZE)
 def plain_view(state: ViewState, version: str) -> list:
     """The view as plain JSON data: encoding a cached go.Figure costs tens of ms per
     response, re-sending plain data a couple; Dash sends the same JSON either way."""

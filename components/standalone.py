@@ -18,6 +18,7 @@ import data_sources
 from data_sources.registries import PAIR
 
 from . import chart_images
+from .caching import latest_version_cache
 from .embed import (
     EMBED_THEMES,
     EmbedPage,
@@ -92,7 +93,7 @@ def embed(name: str) -> flask.Response:
     try:
         if fmt:
             return image_response(request, fmt)
-        return html_response(embed_page(request, data_key(request), public_origin()))
+        return html_response(embed_page(request, public_origin(), data_key(request)))
     except data_sources.BadRequest as error:
         return message_page(400, "bad_request", str(error), lang)
 
@@ -105,8 +106,8 @@ def embed_elsewhere(_anything: str) -> flask.Response:
     )
 
 
-@lru_cache(maxsize=PAGE_CACHE_SIZE)
-def embed_page(request: EmbedRequest, _data_key: str, base: str) -> str:
+@latest_version_cache(maxsize=PAGE_CACHE_SIZE)
+def embed_page(request: EmbedRequest, base: str, _data_key: str) -> str:
     pin_missing = None
     try:
         shown = shown_data(request.state, request.pin)
@@ -165,11 +166,11 @@ def image_response(request: EmbedRequest, fmt: str) -> flask.Response:
 def present() -> flask.Response:
     request = parse_present_query(flask.request.args, set(available_ids()))
     version = data_sources.data_version(*request.slides, *TILE_INDICATORS)
-    return html_response(present_page(request, version, public_origin()))
+    return html_response(present_page(request, public_origin(), version))
 
 
-@lru_cache(maxsize=32)
-def present_page(request: PresentRequest, _data_version: str, base: str) -> str:
+@latest_version_cache(maxsize=32)
+def present_page(request: PresentRequest, base: str, _data_version: str) -> str:
     slides = []
     for indicator_id in request.slides:
         state = parse_query(urlencode({"indicator": indicator_id}), request.langs[0])

@@ -158,3 +158,13 @@ def test_gunicorn_serves_the_app_with_the_documented_config(tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+
+
+def test_a_new_data_version_replaces_the_cached_view_instead_of_adding_one():
+    """Worker memory stays flat while a refresher keeps changing the data version."""
+    state = parse_query("indicator=no2")
+    view_for.cache_clear()
+    first = view_for(state, "version-1")
+    assert view_for(state, "version-1") is first
+    second = view_for(state, "version-2")
+    assert second is not first and view_for.cache_info().currsize == 1
