@@ -161,3 +161,38 @@ def test_oversized_requests_are_refused(client):
         content_type="application/json",
     )
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "method, path, payload",
+    [
+        ("get", "/present", {"slides": ",".join(["no2"] * 5000)}),
+        ("get", "/embed/no2", {"lang": "fr+" * 3000, "range": "1" * 5000}),
+        ("get", "/api/series/no2.json", {"cities": "paris," * 5000}),
+        ("post", "/_dash-update-component", list(range(100_000))),
+    ],
+)
+def test_a_hostile_request_costs_bounded_memory(client, method, path, payload):
+    """Huge lists and strings are cut or refused early, not expanded in memory."""
+    import tracemalloc
+
+    client.get("/embed/no2")  # warm the caches a normal visit fills anyway
+    client.get("/present")
+    tracemalloc.start()
+    if method == "get":
+        response = client.get(path, query_string=payload)
+    else:
+        response = client.post(
+            path,
+            json={
+                "output": "content.children",
+                "outputs": {"id": "content", "property": "children"},
+                "inputs": [{"id": "view-state", "property": "data", "value": payload}],
+                "changedPropIds": ["view-state.data"],
+                "state": [],
+            },
+        )
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert response.status_code < 500
+    assert peak < 64 * 2**20, f"{peak / 2**20:.0f} MiB"
