@@ -153,6 +153,9 @@ def test_gunicorn_serves_the_app_with_the_documented_config(tmp_path):
             f"http://127.0.0.1:{port}/", headers={"Accept-Encoding": "gzip"}, timeout=5
         )
         assert page.headers["Content-Encoding"] == "gzip"
+        # production: no dev tools UI, no prop checks, the minified renderer
+        assert '"ui":false' in page.text and '"props_check":false' in page.text
+        assert "dash_renderer" in page.text and ".dev.js" not in page.text
         time.sleep(0.3)
         assert "GET /health" in (tmp_path / "access.log").read_text()
     finally:
