@@ -90,17 +90,10 @@ def first_load_bytes(url: str) -> int:
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from components.chart_images import HEADLESS_CHROMIUM_FLAGS
+
     options = Options()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--window-size=1280,900",
-    ):
+    for flag in (*HEADLESS_CHROMIUM_FLAGS, "--window-size=1280,900"):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options)
     try:

@@ -37,6 +37,17 @@ RENDER_SLOTS = threading.BoundedSemaphore(2)
 SLOT_WAIT_SECONDS = 20
 CACHED_IMAGES = 500
 CACHE_TTL_SECONDS = 86_400
+# How this project runs Chromium without a display, in containers, off the network
+# (also used by the browser tests and the benchmarks).
+HEADLESS_CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+)
 OUTPUT = re.compile(r'<pre id="out">(.*?)</pre>', re.S)
 
 
@@ -103,13 +114,8 @@ def render(figure: dict, fmt: str, chromium: str | None) -> bytes:
         path.write_text(page, encoding="utf-8")
         command = [
             chromium,
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
+            *HEADLESS_CHROMIUM_FLAGS,
             "--disable-extensions",
-            "--disable-background-networking",
-            "--no-first-run",
             "--allow-file-access-from-files",
             f"--user-data-dir={folder}/profile",
             "--virtual-time-budget=20000",

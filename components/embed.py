@@ -97,11 +97,15 @@ def embed_query(request: EmbedRequest, **changes) -> str:
     return urlencode(params, safe="+")
 
 
+def embed_request(state: ViewState, pin: str | None = None) -> EmbedRequest:
+    """The embed of a dashboard view: its language and theme; ratio shows side by side."""
+    view = state.view if state.view in EMBED_VIEWS else "side"
+    return EmbedRequest(replace(state, view=view), (state.lang,), state.theme, pin)
+
+
 def embed_path(state: ViewState, pin: str | None = None) -> str:
     """The embed of a dashboard view (its language, theme and data version)."""
-    request = EmbedRequest(state, (state.lang,), state.theme, pin)
-    view = state.view if state.view in EMBED_VIEWS else "side"
-    return f"/embed/{state.indicator}?" + embed_query(request, state={"view": view})
+    return f"/embed/{state.indicator}?" + embed_query(embed_request(state, pin))
 
 
 def snippet(src: str, title: str, height: int = 560) -> str:
@@ -239,10 +243,7 @@ def meta_tags(title: str, description: str, url: str, image: str) -> str:
 
 def dashboard_meta(state: ViewState, base: str, query: str) -> str:
     """A shared dashboard link previews the chart it points to."""
-    image_state = replace(
-        state, view=state.view if state.view in EMBED_VIEWS else "side"
-    )
-    request = EmbedRequest(image_state, (state.lang,), state.theme, None)
+    request = embed_request(state)
     label = INDICATORS_BY_ID[state.indicator].label(state.lang)
     return meta_tags(
         f"{label} — Paris ↔ San Francisco",

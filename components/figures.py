@@ -429,9 +429,9 @@ def stage_figure(
     ink = palette("stage")["ink"]
     if indicator.freq == "instant":
         latest = [
-            (c, frame[frame["city"] == c].iloc[-1])
+            (c, rows.iloc[-1])
             for c in city_ids
-            if not frame[frame["city"] == c].empty
+            if not (rows := frame[frame["city"] == c]).empty
         ]
         figure = go.Figure(
             go.Bar(

@@ -8,6 +8,7 @@ an unknown indicator is a 404 page, malformed parameters fall back to their defa
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,7 +21,6 @@ from data_sources.registries import PAIR
 from . import chart_images
 from .caching import latest_version_cache
 from .embed import (
-    EMBED_THEMES,
     EmbedPage,
     EmbedRequest,
     embed_html,
@@ -33,6 +33,7 @@ from .figures import stage_figure
 from .i18n import pick_lang, t
 from .pages import (
     TILE_INDICATORS,
+    ShownData,
     figure_of,
     latest_values,
     public_origin,
@@ -106,25 +107,31 @@ def embed_elsewhere(_anything: str) -> flask.Response:
     )
 
 
+def shown_or_current(request: EmbedRequest) -> tuple[ShownData, str | None]:
+    """The request's (pinned) data, or the current data and the pin that is gone: a
+    published page whose version was lost still shows a chart, and says so."""
+    try:
+        return shown_data(request.state, request.pin), None
+    except data_sources.NotFound:
+        return shown_data(request.state), request.pin
+
+
+def image_theme(theme: str) -> str:
+    """Images have no reader preference to follow: auto draws light."""
+    return "dark" if theme == "dark" else "light"
+
+
 @latest_version_cache(maxsize=PAGE_CACHE_SIZE)
 def embed_page(request: EmbedRequest, base: str, _data_key: str) -> str:
-    pin_missing = None
-    try:
-        shown = shown_data(request.state, request.pin)
-    except data_sources.NotFound:
-        # A published page whose version is gone still shows a chart, and says so.
-        pin_missing, request = (
-            request.pin,
-            EmbedRequest(request.state, request.langs, request.theme, None),
-        )
-        shown = shown_data(request.state)
+    shown, pin_missing = shown_or_current(request)
+    if pin_missing:
+        request = replace(request, pin=None)
     themes = ("light", "dark") if request.theme == "auto" else (request.theme,)
     figures = {
         theme: figure_of(shown, request.state, theme).to_plotly_json()
         for theme in themes
     }
     path = f"/embed/{request.state.indicator}"
-    image_theme = "dark" if request.theme == "dark" else "light"
     scripts = plotly_scripts()
     return embed_html(
         EmbedPage(
@@ -133,7 +140,7 @@ def embed_page(request: EmbedRequest, base: str, _data_key: str) -> str:
             figures=figures,
             dashboard_url=f"{base}/{to_query(request.state)}",
             page_url=f"{base}{path}?{embed_query(request)}",
-            image_url=f"{base}{path}.png?{embed_query(request, theme=image_theme)}",
+            image_url=f"{base}{path}.png?{embed_query(request, theme=image_theme(request.theme))}",
             asset=asset,
             plotly_src=scripts[0] if scripts else None,
             pin_missing=pin_missing,
@@ -142,13 +149,11 @@ def embed_page(request: EmbedRequest, base: str, _data_key: str) -> str:
 
 
 def image_response(request: EmbedRequest, fmt: str) -> flask.Response:
-    theme = request.theme if request.theme in EMBED_THEMES[:2] else "light"
-    try:
-        shown = shown_data(request.state, request.pin)
-    except data_sources.NotFound:
-        shown = shown_data(request.state)
+    shown, _pin_missing = shown_or_current(request)
     figure = image_figure(
-        figure_of(shown, request.state, theme), shown, request.state.lang
+        figure_of(shown, request.state, image_theme(request.theme)),
+        shown,
+        request.state.lang,
     )
     try:
         image = chart_images.image_for(figure.to_plotly_json(), fmt)

@@ -59,17 +59,10 @@ def pytest_setup_options():
     """Chrome flags for dash_duo: this machine has no network beyond package registries."""
     from selenium.webdriver.chrome.options import Options
 
+    from components.chart_images import HEADLESS_CHROMIUM_FLAGS
+
     options = Options()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--window-size=1280,2000",
-    ):
+    for flag in (*HEADLESS_CHROMIUM_FLAGS, "--window-size=1280,2000"):
         options.add_argument(flag)
     return options
 
