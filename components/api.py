@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 import data_sources
 from data_sources.registries import INDICATORS
 
-from .embed import dashboard_meta
+from .embed import dashboard_meta, script_json
 from .i18n import pick_lang, t
 from .pages import latest_values, public_origin
 from .state import parse_query, to_query
@@ -43,9 +43,13 @@ def static_shell(lang: str) -> str:
 
 
 def error(message: str, status: int) -> flask.Response:
-    response = flask.jsonify({"error": message})
-    response.status_code = status
-    return response
+    # Messages quote what was asked ("unknown city '…'"): written with <, > and & as
+    # \u escapes, so no part of a request comes back as markup, whoever sniffs the body.
+    return flask.Response(
+        script_json({"error": message}) + "\n",
+        status=status,
+        mimetype="application/json",
+    )
 
 
 @api.errorhandler(data_sources.BadRequest)

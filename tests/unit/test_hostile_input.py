@@ -72,6 +72,9 @@ JSON_VALUES = st.recursive(
 SETTINGS = settings(
     max_examples=40,
     deadline=None,
+    # The same examples on every run: a new finding comes from a deliberate exploration
+    # run (remove this line), not from chance in an unrelated CI run.
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -81,8 +84,15 @@ def client():
     return server.test_client()
 
 
-def unescaped(value: str, body: str) -> bool:
-    return any(c in value for c in '<>"') and len(value) > 3 and value in body
+def unescaped(value: str, body: str, plain_body: str) -> bool:
+    """The value appears raw in the page, and not merely as markup the page always has
+    ('</di' is in every page that has a </div>)."""
+    return (
+        any(c in value for c in '<>"')
+        and len(value) > 3
+        and value in body
+        and value not in plain_body
+    )
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -92,8 +102,9 @@ def test_any_query_string_gets_a_clear_answer(client, path, query):
     response = client.get(path, query_string=query)
     assert response.status_code < 500, (path, query)
     body = response.get_data(as_text=True)
+    plain_body = client.get(path).get_data(as_text=True)
     for value in query.values():
-        assert not unescaped(value, body), (path, value)
+        assert not unescaped(value, body, plain_body), (path, value)
 
 
 def post_callback(client, output: str, inputs: list[dict]):
