@@ -26,7 +26,7 @@ from plotly.utils import PlotlyJSONEncoder
 import data_sources
 from data_sources.settings import Settings
 
-from .serving import PLOTLY_BASIC
+from .serving import standalone_plotly
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +90,7 @@ def render(figure: dict, fmt: str, chromium: str | None) -> bytes:
         raise ImageUnavailable(
             "no browser to draw images (install chromium or set SISTERCITIES_CHROMIUM)"
         )
-    if not PLOTLY_BASIC.is_file():
-        raise ImageUnavailable("plotly.js is not installed (run npm install)")
+    bundle = standalone_plotly()
     layout = figure.get("layout", {})
     options = {
         "format": fmt,
@@ -102,7 +101,7 @@ def render(figure: dict, fmt: str, chromium: str | None) -> bytes:
     data = json.dumps(figure, cls=PlotlyJSONEncoder).replace("<", "\\u003c")
     page = (
         '<!doctype html><html><head><meta charset="utf-8">'
-        f'<script src="{PLOTLY_BASIC.as_uri()}"></script></head><body>'
+        f'<script src="{bundle.as_uri()}"></script></head><body>'
         '<pre id="out"></pre><script>'
         f"Plotly.toImage({data}, {json.dumps(options)}).then("
         "function (image) { document.getElementById('out').textContent = 'ok:' + image; },"

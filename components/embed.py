@@ -163,7 +163,7 @@ class EmbedPage:
     page_url: str  # absolute URL of this embed (og:url)
     image_url: str  # absolute URL of its static PNG (og:image, noscript)
     asset: object  # name → fingerprinted URL
-    plotly_src: str | None
+    plotly_src: str  # the plotly.js bundle's URL
     pin_missing: str | None = None  # a pin that was asked for but is not stored
 
 
@@ -266,11 +266,6 @@ def embed_html(page: EmbedPage) -> str:
     body = to_html(embed_body(page)).replace(
         '<div id="chart"', noscript + '<div id="chart"', 1
     )
-    plotly = (
-        f'<script src="{escape(page.plotly_src)}" defer></script>'
-        if page.plotly_src
-        else ""
-    )
     og = meta_tags(
         f"{title} — Paris ↔ San Francisco", description, page.page_url, page.image_url
     )
@@ -286,7 +281,7 @@ def embed_html(page: EmbedPage) -> str:
         f'<link rel="stylesheet" href="{escape(page.asset("standalone/embed.css"))}">'
         # Synchronous and tiny: theme=auto resolves before the first paint.
         f'<script src="{escape(page.asset("standalone/theme.js"))}"></script>'
-        f"{plotly}"
+        f'<script src="{escape(page.plotly_src)}" defer></script>'
         f'<script src="{escape(page.asset("standalone/embed.js"))}" defer></script>'
         "</head>"
         f'<body class="embed"><main class="embed-main">{body}</main>'

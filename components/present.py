@@ -172,7 +172,7 @@ def present_html(
     slides: list[Slide],
     live: list[dict],
     asset,
-    plotly_src: str | None,
+    plotly_src: str,
 ) -> str:
     """The whole deck in one page; every interpolated value escaped or safe JSON."""
     langs, lang = request.langs, request.langs[0]
@@ -230,7 +230,6 @@ def present_html(
         "lang": lang,
         "live": live,
     }
-    plotly = f'<script src="{escape(plotly_src)}" defer></script>' if plotly_src else ""
     return (
         "<!doctype html>"
         f'<html lang="{escape(lang)}" data-theme="stage">'
@@ -239,7 +238,7 @@ def present_html(
         f"<title>{escape(title)} — Sister Cities</title>"
         f'<link rel="stylesheet" href="{escape(asset("style.css"))}">'
         f'<link rel="stylesheet" href="{escape(asset("standalone/present.css"))}">'
-        f"{plotly}"
+        f'<script src="{escape(plotly_src)}" defer></script>'
         f'<script src="{escape(asset("standalone/present.js"))}" defer></script>'
         f'</head><body class="stage">{body}'
         f'<script type="application/json" id="deck-data">{script_json(config)}</script>'

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import flask
+import plotly
 
 from data_sources.settings import Settings
 
@@ -26,17 +27,38 @@ BUNDLE_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 ONE_YEAR = 31_536_000
 
 
-@lru_cache(maxsize=1)
-def bundle_fingerprint() -> str | None:
-    if not PLOTLY_BASIC.is_file():
+# Without `npm install`, the pages served without Dash (embeds, stage, chart images) use
+# the full plotly.js that the plotly Python package ships (Dash has its own copy).
+PLOTLY_FULL = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+BUNDLES = {"plotly-basic": PLOTLY_BASIC, "plotly": PLOTLY_FULL}
+
+
+@lru_cache(maxsize=4)
+def fingerprint_of(path: Path) -> str | None:
+    if not path.is_file():
         return None
-    return hashlib.sha256(PLOTLY_BASIC.read_bytes()).hexdigest()[:12]
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def bundle_fingerprint() -> str | None:
+    return fingerprint_of(PLOTLY_BASIC)
 
 
 def plotly_scripts() -> list[str]:
     """external_scripts for Dash: the partial bundle if it is installed, else nothing."""
     fingerprint = bundle_fingerprint()
     return [f"/vendor/plotly-basic.{fingerprint}.min.js"] if fingerprint else []
+
+
+def standalone_plotly() -> Path:
+    """plotly.js for the pages served without Dash: the partial bundle, else the full."""
+    return PLOTLY_BASIC if PLOTLY_BASIC.is_file() else PLOTLY_FULL
+
+
+def standalone_plotly_src() -> str:
+    path = standalone_plotly()
+    name = next(name for name, bundle in BUNDLES.items() if bundle == path)
+    return f"/vendor/{name}.{fingerprint_of(path)}.min.js"
 
 
 EMBED_PREFIX = "/embed/"
@@ -102,13 +124,12 @@ def install(server: flask.Flask, script_hashes: list[str] = ()) -> None:
         )
         return response
 
-    @server.get("/vendor/plotly-basic.<fingerprint>.min.js")
-    def plotly_basic(fingerprint: str) -> flask.Response:
-        if fingerprint != bundle_fingerprint():
+    @server.get("/vendor/<name>.<fingerprint>.min.js")
+    def plotly_bundle(name: str, fingerprint: str) -> flask.Response:
+        path = BUNDLES.get(name)
+        if path is None or fingerprint != fingerprint_of(path):
             flask.abort(404)
-        response = flask.send_file(
-            PLOTLY_BASIC, mimetype="text/javascript", max_age=ONE_YEAR
-        )
+        response = flask.send_file(path, mimetype="text/javascript", max_age=ONE_YEAR)
         response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
         return response
 

@@ -40,7 +40,7 @@ from .pages import (
     shown_data,
 )
 from .present import PresentRequest, Slide, parse_present_query, present_html
-from .serving import plotly_scripts
+from .serving import standalone_plotly_src
 from .state import parse_query, to_query
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,6 @@ def embed_page(request: EmbedRequest, base: str, _data_key: str) -> str:
         for theme in themes
     }
     path = f"/embed/{request.state.indicator}"
-    scripts = plotly_scripts()
     return embed_html(
         EmbedPage(
             request=request,
@@ -142,7 +141,7 @@ def embed_page(request: EmbedRequest, base: str, _data_key: str) -> str:
             page_url=f"{base}{path}?{embed_query(request)}",
             image_url=f"{base}{path}.png?{embed_query(request, theme=image_theme(request.theme))}",
             asset=asset,
-            plotly_src=scripts[0] if scripts else None,
+            plotly_src=standalone_plotly_src(),
             pin_missing=pin_missing,
         )
     )
@@ -188,9 +187,8 @@ def present_page(request: PresentRequest, base: str, _data_version: str) -> str:
             shown.frame, shown.indicator, shown.unit, state.lang, PAIR
         ).to_plotly_json()
         slides.append(Slide(shown, figure, f"{base}/{to_query(state)}"))
-    scripts = plotly_scripts()
     return present_html(
-        request, slides, latest_values(), asset, scripts[0] if scripts else None
+        request, slides, latest_values(), asset, standalone_plotly_src()
     )
 
 

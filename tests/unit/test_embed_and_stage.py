@@ -298,3 +298,23 @@ def test_latest_values_api_gives_each_citys_live_value(client):
     bikes = next(tile for tile in body if tile["kind"] == "bikes")
     assert bikes["cities"]["paris"]["value"] == 18066
     assert bikes["cities"]["sf"]["time"] == "2023-07-19T19:06:56Z"
+
+
+def test_without_npm_embeds_and_stage_use_the_plotly_python_package_bundle(
+    client, monkeypatch, tmp_path
+):
+    """`pip install -e . && python app.py` alone (no npm): charts still draw."""
+    from components import serving, standalone
+
+    monkeypatch.setattr(serving, "PLOTLY_BASIC", tmp_path / "not-installed.js")
+    monkeypatch.setitem(serving.BUNDLES, "plotly-basic", tmp_path / "not-installed.js")
+    standalone.embed_page.cache_clear()
+    standalone.present_page.cache_clear()
+    for path in ("/embed/no2", "/present?slides=no2"):
+        body = client.get(path).get_data(as_text=True)
+        src = re.search(r'<script src="(/vendor/[^"]+)"', body)[1]
+        assert src.startswith("/vendor/plotly."), path
+        script = client.get(src)
+        assert script.status_code == 200 and b"plotly" in script.data[:2000]
+    standalone.embed_page.cache_clear()
+    standalone.present_page.cache_clear()
