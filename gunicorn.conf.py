@@ -18,3 +18,12 @@ errorlog = "-"
 preload_app = True
 # gunicorn 23+ opens a control socket under ~/.gunicorn; keep it beside the process.
 control_socket_disable = True
+
+
+def when_ready(server):
+    """With preload_app, build the default page once here, in the master, before the
+    workers fork: each worker then starts with Dash's first-request setup done and the
+    default view cached, instead of its first visitor waiting for them (~1 s)."""
+    import app
+
+    app.server.test_client().get("/_dash-layout")

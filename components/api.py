@@ -175,8 +175,13 @@ def install(server: flask.Flask, callback_map=dict) -> None:
             )
         ):
             return error("malformed callback request", 400)
-        if body["output"] not in callback_map():
+        registered = callback_map().get(body["output"])
+        if registered is None:
             return error("unknown callback output", 400)
+        if len(body.get("inputs", [])) != len(registered["inputs"]) or len(
+            body.get("state", [])
+        ) != len(registered["state"]):
+            return error("callback request does not match the callback", 400)
         return None
 
     @server.errorhandler(Exception)

@@ -4,6 +4,10 @@
 must update each other (back/forward moves the controls, a control moves the URL), and
 Dash only allows such a cycle inside a single callback. Its decisions live in the pure
 `next_state`, which the tests call directly.
+
+The view, theme and y-axis switches never reach the server: client-side callbacks
+(`assets/presentation.js`) redraw the chart from the presentations sent with the view,
+and record the choice in the URL themselves.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import replace
 
 from dash import (
     ALL,
+    ClientsideFunction,
     Input,
     Output,
     State,
@@ -34,7 +39,9 @@ from .layout import (
     unit_options,
     year_marks,
 )
-from .pages import data_years, embed_code, shared_view, tiles_now
+from .pages import data_years, embed_codes, shared_view, tiles_now
+from .presentation import CONTROLS as CONTROL_IDS
+from .presentation import PRESENTATION
 from .state import (
     ViewState,
     as_dict,
@@ -47,18 +54,26 @@ from .state import (
 
 log = logging.getLogger(__name__)
 
+# The controls that choose which rows are shown (the server answers them)…
 CONTROLS = (
     (ids.INDICATOR, "indicator"),
-    (ids.VIEW, "view"),
-    (ids.AXIS, "axis"),
     (ids.PRESET, "range"),
     (ids.YEARS, "years"),
     (ids.NORM, "norm"),
     (ids.UNIT, "unit"),
     (ids.CLOCK, "clock"),
     (ids.TABLE, "table"),
-    (ids.THEME, "theme"),
 )
+# …and those that choose how they are drawn (the browser answers them alone:
+# assets/presentation.js).
+PRESENTATION_CONTROLS = tuple((CONTROL_IDS[f], f) for f in PRESENTATION)
+
+
+def state_with(stored, presentation: dict) -> ViewState:
+    """The stored state with the presentation the controls show now (the stored copy
+    may be behind: the browser switches presentations without telling the server)."""
+    data = stored if isinstance(stored, dict) else {}
+    return from_dict({**data, **presentation})
 
 
 def next_state(
@@ -103,32 +118,31 @@ def next_state(
 @callback(
     Output(ids.URL, "search"),
     Output(ids.STATE, "data"),
-    *(Output(control, "value", allow_duplicate=False) for control, _ in CONTROLS),
+    *(Output(control, "value") for control, _ in CONTROLS),
+    *(Output(control, "value") for control, _ in PRESENTATION_CONTROLS),
     Output(ids.INDICATOR, "options"),
     Output(ids.NORM, "options"),
     Output(ids.UNIT, "options"),
     Output(ids.YEARS, "min"),
     Output(ids.YEARS, "max"),
     Output(ids.YEARS, "marks"),
-    Output(ids.AXIS_FIELD, "hidden"),
     Output(ids.UNIT_FIELD, "hidden"),
     Output(ids.CLOCK_FIELD, "hidden"),
     Output(ids.LANG_LINK, "href"),
-    Output(ids.PAGE, "className"),
     Output(ids.domain_button(ALL), "className"),
     Output(ids.domain_button(ALL), "aria-pressed"),
     Input(ids.URL, "search"),
     Input(ids.domain_button(ALL), "n_clicks"),
     *(Input(control, "value") for control, _ in CONTROLS),
+    *(State(control, "value") for control, _ in PRESENTATION_CONTROLS),
     State(ids.STATE, "data"),
 )
 def sync_state(search, _domain_clicks, *args):
     """Keep URL, controls and the stored state in step."""
     *control_values, stored = args
-    values = {
-        name: value for (_, name), value in zip(CONTROLS, control_values, strict=True)
-    }
-    current = from_dict(stored)
+    names = [name for _, name in CONTROLS + PRESENTATION_CONTROLS]
+    values = dict(zip(names, control_values, strict=True))
+    current = state_with(stored, {f: values[f] for f in PRESENTATION})
     values["domain"] = current.domain
     trigger = ctx.triggered_id
     if isinstance(trigger, dict) and trigger.get("type") == ids.DOMAIN_BUTTON:
@@ -136,8 +150,10 @@ def sync_state(search, _domain_clicks, *args):
     elif trigger not in {c for c, _ in CONTROLS} | {ids.URL}:
         trigger = None
     state = next_state(current, trigger, values, search)
-    if trigger is None and state == current:
-        # The page was drawn on the server for this very URL: nothing to redo.
+    from_url = trigger in (None, ids.URL)
+    if from_url and state == current:
+        # The page already shows this very URL (drawn on the server, or switched in
+        # the browser): nothing to redo.
         raise PreventUpdate
     indicator = INDICATORS_BY_ID[state.indicator]
     first, last = data_years(indicator.id)
@@ -145,21 +161,20 @@ def sync_state(search, _domain_clicks, *args):
     query = to_query(state)
     controls = {
         "indicator": state.indicator,
-        "view": state.view,
-        "axis": state.axis,
         "range": state.range,
         "years": list(window),
         "norm": state.norm,
         "unit": state.unit or indicator.unit,
         "clock": state.clock,
         "table": ["table"] if state.table else [],
-        "theme": state.theme,
+        # Only a URL moves the presentation controls; otherwise they already show it.
+        **{f: getattr(state, f) if from_url else no_update for f in PRESENTATION},
     }
     other = "fr" if state.lang == "en" else "en"
     return (
-        query if trigger not in (None, ids.URL) and query != search else no_update,
+        query if not from_url and query != search else no_update,
         as_dict(state),
-        *(controls[name] for _, name in CONTROLS),
+        *(controls[name] for name in names),
         indicator_options(
             indicator.domain, state.lang, data_sources.available_indicators()
         ),
@@ -168,11 +183,9 @@ def sync_state(search, _domain_clicks, *args):
         first,
         last,
         year_marks(first, last),
-        state.view != "side",
         len(indicator.units) < 2 or state.norm != "absolute",
         indicator.freq not in ("hourly", "instant"),
         to_query(replace(state, lang=other)),
-        f"page theme-{state.theme}",
         [domain_class(d, state.domain) for d in DOMAINS],
         ["true" if d == state.domain else "false" for d in DOMAINS],
     )
@@ -181,23 +194,26 @@ def sync_state(search, _domain_clicks, *args):
 @callback(
     Output(ids.CONTENT, "children"),
     Input(ids.STATE, "data"),
+    *(State(control, "value") for control, _ in PRESENTATION_CONTROLS),
     prevent_initial_call=True,  # the page arrives with its first view already drawn
 )
-def render_view(stored):
-    """The indicator view for the current state (built once per state and data version)."""
-    state = from_dict(stored)
-    return shared_view(state)
+def render_view(stored, *presentation):
+    """The indicator view for the current state (built once per state and data version),
+    drawn in the presentation the controls show."""
+    return shared_view(
+        state_with(stored, dict(zip(PRESENTATION, presentation, strict=True)))
+    )
 
 
 @callback(
-    Output(ids.EMBED_SNIPPET, "value"),
+    Output(ids.EMBED_SNIPPETS, "data"),
     Input(ids.STATE, "data"),
     Input(ids.EMBED_PIN, "value"),
     prevent_initial_call=True,  # drawn with the page
 )
-def update_embed_code(stored, pin_choice):
-    """The iframe snippet for the current view, pinned to today's data if asked."""
-    return embed_code(from_dict(stored), pinned=bool(pin_choice))
+def update_embed_codes(stored, pin_choice):
+    """The iframe snippets of the current view, pinned to today's data if asked."""
+    return embed_codes(from_dict(stored), pinned=bool(pin_choice))
 
 
 @callback(
@@ -221,12 +237,11 @@ clientside_callback(
     Input(ids.URL, "search"),
 )
 
-# The page language lives in <html lang>; the theme class is on the page container.
+# The page language lives in <html lang> (the theme: assets/presentation.js).
 clientside_callback(
     """
     function(state) {
         if (state && state.lang) { document.documentElement.lang = state.lang; }
-        if (state && state.theme) { document.documentElement.dataset.theme = state.theme; }
         return window.dash_clientside.no_update;
     }
     """,
@@ -234,18 +249,38 @@ clientside_callback(
     Input(ids.STATE, "data"),
 )
 
+# Presentation toggles: answered in the browser from the bundle sent with the view.
+PRESENTATION_INPUTS = [Input(c, "value") for c, _ in PRESENTATION_CONTROLS]
+clientside_callback(
+    ClientsideFunction("presentation", "chart"),
+    Output(ids.CHART, "figure"),
+    Output(ids.CHART, "config"),
+    *PRESENTATION_INPUTS,
+    Input(ids.FIGURES, "data"),
+    State(ids.CHART, "figure"),
+    State(ids.CHART, "config"),
+)
+clientside_callback(
+    ClientsideFunction("presentation", "page"),
+    Output(ids.PAGE, "className"),
+    Output(ids.AXIS_FIELD, "hidden"),
+    Output(ids.LANG_LINK, "href", allow_duplicate=True),
+    Output(ids.SHARE_URL, "value", allow_duplicate=True),
+    *PRESENTATION_INPUTS,
+    State(ids.PRESENTATION, "data"),
+    State(ids.LANG_LINK, "href"),
+    prevent_initial_call="initial_duplicate",
+)
+clientside_callback(
+    ClientsideFunction("presentation", "snippet"),
+    Output(ids.EMBED_SNIPPET, "value"),
+    Input(ids.VIEW, "value"),
+    Input(ids.THEME, "value"),
+    Input(ids.EMBED_SNIPPETS, "data"),
+)
 # SVG export through plotly.js itself (the modebar camera gives PNG).
 clientside_callback(
-    """
-    function(clicks) {
-        var graph = document.querySelector("#chart .js-plotly-plot");
-        if (clicks && graph && window.Plotly) {
-            var button = document.getElementById("svg-button");
-            window.Plotly.downloadImage(graph, {format: "svg", filename: button.dataset.filename});
-        }
-        return window.dash_clientside.no_update;
-    }
-    """,
+    ClientsideFunction("presentation", "svg"),
     Output(ids.SVG_BUTTON, "title"),
     Input(ids.SVG_BUTTON, "n_clicks"),
     prevent_initial_call=True,

@@ -18,6 +18,7 @@ from data_sources.registries import (
 from . import ids
 from .cards import data_table, freshness, kpi_cards, summary_sentence
 from .i18n import fmt_date, t
+from .presentation import choices, snippet_key
 from .state import NORMS, PRESETS, VIEWS, ViewState, to_query
 from .tiles import tiles_placeholder
 
@@ -71,7 +72,7 @@ def field(
     )
 
 
-def header(state: ViewState, embed: str = "") -> html.Header:
+def header(state: ViewState, embed: dict) -> html.Header:
     lang = state.lang
     other = "fr" if lang == "en" else "en"
     return html.Header(
@@ -130,9 +131,12 @@ def header(state: ViewState, embed: str = "") -> html.Header:
                                         t("embed_snippet", lang),
                                         htmlFor=ids.EMBED_SNIPPET,
                                     ),
+                                    dcc.Store(id=ids.EMBED_SNIPPETS, data=embed),
                                     dcc.Textarea(
                                         id=ids.EMBED_SNIPPET,
-                                        value=embed,
+                                        value=embed.get(
+                                            snippet_key(state.view, state.theme)
+                                        ),
                                         readOnly=True,
                                         rows=4,
                                         className="share-url embed-snippet",
@@ -339,12 +343,34 @@ def definitions(indicator: Indicator, lang: str, city_ids: tuple[str, ...]) -> h
     )
 
 
+def chart(figure: dict, bundle: dict) -> list:
+    """The chart, and every other presentation of it for the browser to switch to."""
+    return [
+        dcc.Graph(
+            id=ids.CHART,
+            figure=figure,
+            className="chart",
+            config={
+                "displaylogo": False,
+                "responsive": True,
+                "toImageButtonOptions": {
+                    "filename": figure["layout"]["meta"]["filename"],
+                    "format": "png",
+                    "scale": 2,
+                },
+                "modeBarButtonsToAdd": ["toImage"],
+            },
+        ),
+        dcc.Store(id=ids.FIGURES, data=bundle),
+    ]
+
+
 def view_content(
     state: ViewState,
     indicator: Indicator,
     frame: pd.DataFrame,
     unit: str,
-    figure,
+    chart_parts: list,
     provenance: list[dict],
     notes: tuple[str, ...],
     csv_href: str,
@@ -363,21 +389,7 @@ def view_content(
         kpi_cards(frame, indicator, unit, lang, city_ids),
         html.Figure(
             [
-                dcc.Graph(
-                    id=ids.CHART,
-                    figure=figure,
-                    className="chart",
-                    config={
-                        "displaylogo": False,
-                        "responsive": True,
-                        "toImageButtonOptions": {
-                            "filename": f"sistercities-{indicator.id}-{state.view}",
-                            "format": "png",
-                            "scale": 2,
-                        },
-                        "modeBarButtonsToAdd": ["toImage"],
-                    },
-                ),
+                *chart_parts,
                 html.Figcaption(summary, id=ids.SUMMARY, className="summary"),
             ],
             **{"aria-labelledby": "indicator-title", "aria-describedby": ids.SUMMARY},
@@ -398,10 +410,7 @@ def view_content(
             [
                 html.A(t("download_csv", lang), href=csv_href, className="download"),
                 html.Button(
-                    t("download_svg", lang),
-                    id=ids.SVG_BUTTON,
-                    className="link-button",
-                    **{"data-filename": f"sistercities-{indicator.id}-{state.view}"},
+                    t("download_svg", lang), id=ids.SVG_BUTTON, className="link-button"
                 ),
                 html.Span(t("export_hint", lang), className="hint"),
             ],
@@ -435,7 +444,7 @@ def page(
     available: set[str],
     view: list | None = None,
     tiles: list | None = None,
-    embed: str = "",
+    embed: dict | None = None,
 ) -> html.Div:
     """The whole dashboard, initialised from the state; the view fills in by callback."""
     lang = state.lang
@@ -447,8 +456,9 @@ def page(
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.STATE, data=state.__dict__),
             dcc.Store(id=ids.NOOP),
+            dcc.Store(id=ids.PRESENTATION, data=choices()),
             html.A(t("skip", lang), href="#workspace", className="skip-link"),
-            header(state, embed),
+            header(state, embed or {}),
             tiles_placeholder(lang, tiles),
             html.Main(
                 [

@@ -6,27 +6,32 @@ import hashlib
 import json
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 import flask
 import pandas as pd
 import redis
-from dash import dcc, html
+from dash import html
 from plotly.utils import PlotlyJSONEncoder
 
 import data_sources
 from data_sources.registries import INDICATORS_BY_ID, PAIR, Indicator
 from data_sources.settings import Settings
 
-from . import ids
 from .caching import latest_version_cache
 from .embed import embed_path, snippet
 from .figures import empty_figure, figure_for
 from .i18n import pick_lang, t, unit_label
-from .layout import page, view_content
-from .state import ViewState, parse_query, year_window
+from .layout import chart, page, view_content
+from .presentation import (
+    figure_bundle,
+    figure_from_bundle,
+    shown_presentation,
+    snippet_key,
+)
+from .state import THEMES, VIEWS, ViewState, data_only, parse_query, year_window
 from .tiles import TILES, latest_point, tile
 
 log = logging.getLogger(__name__)
@@ -78,7 +83,7 @@ def dashboard() -> html.Div:
         data_sources.available_indicators(),
         view=shared_view(state),
         tiles=tiles_now(state.lang),
-        embed=embed_code(state),
+        embed=embed_codes(state),
     )
 
 
@@ -94,14 +99,25 @@ def public_origin() -> str:
     return origin if ORIGIN.fullmatch(origin) else flask.request.host_url.rstrip("/")
 
 
-def embed_code(state: ViewState, pinned: bool = False) -> str:
-    """The iframe snippet for a view; pinned: to the data as they are now (saved for good)."""
+def embed_codes(state: ViewState, pinned: bool = False) -> dict[str, str]:
+    """The iframe snippet of a view in every presentation ("<view> <theme>" → code, for
+    the browser to pick with no round trip); pinned: to the data as they are now."""
     pin = data_sources.pin_version(state.indicator) if pinned else None
     label = INDICATORS_BY_ID[state.indicator].label(state.lang)
-    return snippet(
-        public_origin() + embed_path(state, pin),
-        t("embed_title", state.lang, label=label),
-    )
+    title = t("embed_title", state.lang, label=label)
+    origin = public_origin()
+    return {
+        snippet_key(view, theme): snippet(
+            origin + embed_path(replace(state, view=view, theme=theme), pin), title
+        )
+        for view in VIEWS
+        for theme in THEMES
+    }
+
+
+def embed_code(state: ViewState, pinned: bool = False) -> str:
+    """The iframe snippet for a view, pinned to the data as they are now if asked."""
+    return embed_codes(state, pinned)[snippet_key(state.view, state.theme)]
 
 
 def csv_link(indicator_id: str, params: dict) -> str:
@@ -161,31 +177,69 @@ def figure_of(shown: ShownData, state: ViewState, theme: str | None = None):
     )
 
 
+def plain_figure(figure, state: ViewState, indicator_id: str) -> dict:
+    """A figure as plain JSON, naming the presentation it shows (read by the browser,
+    which switches presentations itself) and the file name its exports get."""
+    figure.update_layout(
+        meta={
+            **shown_presentation(state),
+            "filename": f"sistercities-{indicator_id}-{state.view}",
+        }
+    )
+    return json.loads(figure.to_json())
+
+
 @latest_version_cache(maxsize=VIEW_CACHE_SIZE)
-def view_for(state: ViewState, _data_version: str) -> list:
-    """Everything below the controls; the components are never mutated once built."""
+def bundle_for(state: ViewState, _data_version: str) -> dict:
+    """Every presentation of a data state's chart (see components.presentation)."""
     try:
         shown = shown_data(state)
     except data_sources.BadRequest as error:
-        return [empty_graph_message(str(error), state)]
+        return message_bundle(str(error), state)
+    except Exception:
+        log.exception("chart %s could not be built", state.indicator)
+        return message_bundle(t("data_unavailable", state.lang), state)
+
+    def build(view: str, theme: str, axis: str) -> dict:
+        shown_as = replace(state, view=view, theme=theme, axis=axis)
+        return plain_figure(figure_of(shown, shown_as), shown_as, state.indicator)
+
+    return figure_bundle(build)
+
+
+def message_bundle(message: str, state: ViewState) -> dict:
+    """A message in place of the chart, in every presentation."""
+
+    def build(view: str, theme: str, axis: str) -> dict:
+        shown_as = replace(state, view=view, theme=theme, axis=axis)
+        return plain_figure(empty_figure(message, theme), shown_as, state.indicator)
+
+    return figure_bundle(build)
+
+
+@latest_version_cache(maxsize=VIEW_CACHE_SIZE)
+def view_for(state: ViewState, version: str) -> list:
+    """Everything below the controls; the components are never mutated once built."""
+    bundle = bundle_for(data_only(state), version)
+    figure = figure_from_bundle(bundle, state.view, state.theme, state.axis)
+    try:
+        shown = shown_data(state)
+    except data_sources.BadRequest:
+        return chart(figure, bundle)
     except Exception:
         log.exception("view %s could not be built", state.indicator)
-        return [empty_graph_message(t("data_unavailable", state.lang), state)]
+        return chart(figure, bundle)
     return view_content(
         state,
         shown.indicator,
         shown.frame,
         shown.unit,
-        figure_of(shown, state),
+        chart(figure, bundle),
         shown.provenance,
         shown.notes,
         csv_link(shown.indicator.id, shown.params),
         PAIR,
     )
-
-
-def empty_graph_message(message: str, state: ViewState) -> dcc.Graph:
-    return dcc.Graph(id=ids.CHART, figure=empty_figure(message, state.theme))
 
 
 @latest_version_cache(maxsize=VIEW_CACHE_SIZE)

@@ -279,3 +279,73 @@ def test_axe_finds_no_violations_beyond_dash_internals(dashboard):
             )
         }
         assert found == {}, json.dumps(found, indent=1)
+
+
+def shown_figure(duo) -> dict:
+    """The figure the chart component holds now (Dash's own copy of its props)."""
+    return json.loads(
+        duo.driver.execute_script(
+            "return JSON.stringify("
+            "window.dash_component_api.getLayout('chart').props.figure)"
+        )
+    )
+
+
+def full_render(query: str) -> dict:
+    """The figure the server builds from scratch for a URL (no bundle, no changes)."""
+    from components.pages import figure_of, plain_figure, shown_data
+    from components.state import parse_query
+
+    state = parse_query(query)
+    return plain_figure(figure_of(shown_data(state), state), state, state.indicator)
+
+
+def callback_requests(duo) -> int:
+    return duo.driver.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('_dash-update-component')).length"
+    )
+
+
+def settled_callback_requests(duo) -> int:
+    """The count once the page's own start-up requests are over (none for 1 s)."""
+    count = callback_requests(duo)
+    while True:
+        time.sleep(1)
+        now = callback_requests(duo)
+        if now == count:
+            return count
+        count = now
+
+
+@pytest.mark.parametrize("indicator", ["road_deaths", "pm25"])
+def test_view_theme_and_axis_switch_in_the_browser_like_a_full_render(
+    dashboard, indicator
+):
+    """Each switch redraws at once with no request to the server, and what it draws is
+    exactly what the server builds from scratch for the URL it leaves behind."""
+    open_view(dashboard, f"?indicator={indicator}")
+    before = settled_callback_requests(dashboard)
+    steps = [
+        ("theme", "dark", f"?indicator={indicator}&theme=dark"),  # patched in place
+        ("axis", "free", f"?indicator={indicator}&theme=dark&axis=free"),
+        ("view", "overlay", f"?indicator={indicator}&theme=dark&view=overlay"),
+        ("theme", "light", f"?indicator={indicator}&view=overlay"),
+        ("view", "gap", f"?indicator={indicator}&view=gap"),
+        ("view", "side", f"?indicator={indicator}"),  # free axis again (kept)
+    ]
+    for control, value, query in steps:
+        click_option(dashboard, control, value)
+        expected = full_render(query + "&axis=free" if value == "side" else query)
+        until(lambda e=expected: shown_figure(dashboard) == e, timeout=10)
+        dashboard.wait_for_element("#chart .main-svg", timeout=10)
+    assert callback_requests(dashboard) == before, (
+        "a presentation switch asked the server"
+    )
+    assert "theme-light" in dashboard.find_element("#page").get_attribute("class")
+    # The URL keeps the presentation: opening it draws the same chart from the server.
+    query = query_of(dashboard)
+    assert "axis=free" in query and "view=" not in query
+    open_view(dashboard, query)
+    assert dashboard.find_element("#axis input[value='free']").is_selected()
+    assert dashboard.get_logs() == []

@@ -107,7 +107,7 @@ def test_any_query_string_gets_a_clear_answer(client, path, query):
         assert not unescaped(value, body, plain_body), (path, value)
 
 
-def post_callback(client, output: str, inputs: list[dict]):
+def post_callback(client, output: str, inputs: list[dict], state: list | None = None):
     target, prop = output.rsplit(".", 1)
     return client.post(
         "/_dash-update-component",
@@ -116,7 +116,7 @@ def post_callback(client, output: str, inputs: list[dict]):
             "outputs": {"id": target, "property": prop},
             "inputs": inputs,
             "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
-            "state": [],
+            "state": state or [],
         },
     )
 
@@ -124,10 +124,15 @@ def post_callback(client, output: str, inputs: list[dict]):
 @SETTINGS
 @given(stored=JSON_VALUES, pin=JSON_VALUES)
 def test_any_callback_payload_gets_a_clear_answer(client, stored, pin):
-    for output, inputs in (
+    presentation = [
+        {"id": control, "property": "value", "value": pin}
+        for control in ("view", "theme", "axis")
+    ]
+    for output, inputs, state in (
         (
             "content.children",
             [{"id": "view-state", "property": "data", "value": stored}],
+            presentation,
         ),
         (
             "live-tiles.children",
@@ -135,16 +140,18 @@ def test_any_callback_payload_gets_a_clear_answer(client, stored, pin):
                 {"id": "tiles-interval", "property": "n_intervals", "value": pin},
                 {"id": "view-state", "property": "data", "value": stored},
             ],
+            [],
         ),
         (
-            "embed-snippet.value",
+            "embed-snippets.data",
             [
                 {"id": "view-state", "property": "data", "value": stored},
                 {"id": "embed-pin", "property": "value", "value": pin},
             ],
+            [],
         ),
     ):
-        response = post_callback(client, output, inputs)
+        response = post_callback(client, output, inputs, state)
         assert response.status_code < 500, (output, stored, pin)
 
 
@@ -155,6 +162,11 @@ def test_any_callback_payload_gets_a_clear_answer(client, stored, pin):
         "[]",
         '{"output": 1}',
         '{"output": "nope.children", "inputs": [], "outputs": {}}',
+        # A real callback missing the presentation controls it reads (found by
+        # hypothesis: Dash indexed past the end of the list, a 500).
+        '{"output": "content.children", "outputs": {"id": "content", "property":'
+        ' "children"}, "inputs": [{"id": "view-state", "property": "data",'
+        ' "value": {}}], "state": []}',
         "{" * 5000,
     ],
 )

@@ -1,0 +1,125 @@
+"""Presentation: what the browser switches by itself, with no server round trip.
+
+The view (side by side, overlay, gap, ratio), the theme and the shared/free y-axis change
+how the same rows are drawn, not which rows. For a data state the server builds, once, a
+*figure bundle*: the figure of every view in the default theme and axis, and for every
+other theme and axis the changes (plain [path, value] assignments, or [path] deletions)
+that turn each view's figure into that variant. `assets/presentation.js` applies them
+— as a `dash_clientside.Patch` when only the theme or axis changes — so a toggle redraws
+at once. Theme changes touch colours and templates, axis changes touch the y-axes: the
+changes of different fields never overlap, so they apply in any order (tested for every
+indicator against building the figure directly).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+from . import ids
+from .figures import AXIS_VIEWS
+from .state import AXES, THEMES, VIEWS, ViewState
+
+# The ViewState fields the browser switches alone, with the values each may take.
+PRESENTATION = {"view": VIEWS, "theme": THEMES, "axis": AXES}
+CONTROLS = {"view": ids.VIEW, "theme": ids.THEME, "axis": ids.AXIS}
+DEFAULTS = {field: getattr(ViewState(), field) for field in PRESENTATION}
+# The views a field changes (the others are the same figure whatever its value).
+AFFECTED_VIEWS = {"view": VIEWS, "theme": VIEWS, "axis": AXIS_VIEWS}
+
+
+def shown_presentation(state: ViewState) -> dict:
+    """The presentation fields a state's figure depends on, with their values (the
+    figure carries them as `layout.meta`, so the browser knows what it shows)."""
+    return {
+        field: getattr(state, field)
+        for field in PRESENTATION
+        if state.view in AFFECTED_VIEWS[field]
+    }
+
+
+def choices() -> dict:
+    """What the browser needs to read and write these fields in a URL, and the id of
+    the control that shows each."""
+    return {
+        field: {
+            "default": DEFAULTS[field],
+            "allowed": list(values),
+            "control": CONTROLS[field],
+        }
+        for field, values in PRESENTATION.items()
+    }
+
+
+def snippet_key(view: str, theme: str) -> str:
+    """How the embed snippets of a view are keyed for the browser (presentation.js)."""
+    return f"{view} {theme}"
+
+
+def changes(base, target, path: tuple = ()) -> list[list]:
+    """The assignments [path, value] and deletions [path] that turn `base` into
+    `target` (plain JSON). Lists of equal length are compared item by item; a list
+    that changes length is replaced whole."""
+    if isinstance(base, dict) and isinstance(target, dict):
+        found = [[[*path, key]] for key in base if key not in target]
+        for key, value in target.items():
+            if key in base:
+                found += changes(base[key], value, (*path, key))
+            else:
+                found.append([[*path, key], value])
+        return found
+    if isinstance(base, list) and isinstance(target, list) and len(base) == len(target):
+        found = []
+        for index, (before, after) in enumerate(zip(base, target, strict=True)):
+            found += changes(before, after, (*path, index))
+        return found
+    return [] if base == target else [[list(path), target]]
+
+
+def apply_changes(document, found: list[list]):
+    """`document` with `found` applied (a new object: the input is never mutated)."""
+    result = copy.deepcopy(document)
+    for change in found:
+        *parents, last = change[0]
+        node = result
+        for key in parents:
+            node = node[key]
+        if len(change) == 1:
+            del node[last]
+        else:
+            node[last] = copy.deepcopy(change[1])
+    return result
+
+
+def figure_bundle(build: Callable[[str, str, str], dict]) -> dict:
+    """Every view's figure in the default theme and axis, and per other value of each
+    field, per view it affects, the changes to it. `build(view, theme, axis)` → plain
+    figure JSON."""
+    base = {view: build(view, DEFAULTS["theme"], DEFAULTS["axis"]) for view in VIEWS}
+    variants: dict = {}
+    for field in ("theme", "axis"):
+        variants[field] = {
+            value: {
+                view: changes(
+                    base[view],
+                    build(
+                        view,
+                        value if field == "theme" else DEFAULTS["theme"],
+                        value if field == "axis" else DEFAULTS["axis"],
+                    ),
+                )
+                for view in AFFECTED_VIEWS[field]
+            }
+            for value in PRESENTATION[field]
+            if value != DEFAULTS[field]
+        }
+    return {"figures": base, "changes": variants}
+
+
+def figure_from_bundle(bundle: dict, view: str, theme: str, axis: str) -> dict:
+    """The figure a presentation shows: the view's figure with its changes applied."""
+    figure = bundle["figures"][view]
+    for field, value in (("theme", theme), ("axis", axis)):
+        found = bundle["changes"][field].get(value, {}).get(view, [])
+        figure = apply_changes(figure, found) if found else figure
+    return figure

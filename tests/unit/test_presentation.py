@@ -1,0 +1,147 @@
+"""Presentations switched in the browser give exactly the figure a full render gives.
+
+The browser builds a presentation from the bundle: a view's figure plus the theme's and
+the axis' changes, each computed on its own. These tests hold that to the figure the
+server builds from scratch, for every presentation of indicators of each kind; the
+browser test checks that assets/presentation.js applies the same changes.
+"""
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import data_sources
+from components import ids
+from components.pages import (
+    bundle_for,
+    dashboard,
+    figure_of,
+    plain_figure,
+    shown_data,
+    view_for,
+)
+from components.presentation import (
+    apply_changes,
+    changes,
+    choices,
+    figure_from_bundle,
+)
+from components.state import AXES, THEMES, VIEWS, data_only, parse_query
+
+# One of each kind: annual with gaps and a reference line, daily (thousands of points),
+# monthly, instant (markers), and one with no rows at all (a message, not a chart).
+KINDS = ["no2", "road_deaths", "pm25", "electricity_monthly", "bikes_available"]
+
+
+def full_render(query: str) -> dict:
+    state = parse_query(query)
+    return plain_figure(figure_of(shown_data(state), state), state, state.indicator)
+
+
+@pytest.mark.parametrize("indicator", KINDS)
+def test_every_presentation_equals_a_full_render(indicator):
+    state = parse_query(f"indicator={indicator}")
+    bundle = bundle_for(data_only(state), data_sources.data_version(indicator))
+    for view in VIEWS:
+        for theme in THEMES:
+            for axis in AXES:
+                query = f"indicator={indicator}&view={view}&theme={theme}&axis={axis}"
+                assert figure_from_bundle(bundle, view, theme, axis) == full_render(
+                    query
+                ), query
+
+
+def test_the_theme_changes_colours_not_data_and_the_axis_only_side_by_side():
+    bundle = bundle_for(
+        data_only(parse_query("indicator=pm25")), data_sources.data_version("pm25")
+    )
+    dark = bundle["changes"]["theme"]["dark"]
+    assert set(dark) == set(VIEWS)
+    touched = {key for view in VIEWS for path, *_ in dark[view] for key in path}
+    assert not touched & {"x", "y", "customdata"}  # colours, never the data
+    assert list(bundle["changes"]["axis"]["free"]) == ["side"]
+    side_free = bundle["changes"]["axis"]["free"]["side"]
+    assert {tuple(path[:2]) for path, *_ in side_free} >= {("layout", "yaxis2")}
+
+
+def test_a_view_with_no_data_switches_theme_too():
+    """The message in place of a chart follows the theme like any chart."""
+    state = parse_query("indicator=pm25_hourly")
+    bundle = bundle_for(data_only(state), "no-data")
+    light = figure_from_bundle(bundle, "side", "light", "shared")
+    dark = figure_from_bundle(bundle, "side", "dark", "shared")
+    assert light["layout"]["annotations"][0]["text"]
+    assert light["layout"]["template"]["layout"]["paper_bgcolor"] == "#ffffff"
+    assert dark["layout"]["template"]["layout"]["paper_bgcolor"] == "#1f2933"
+
+
+def test_the_page_ships_every_presentation_and_shows_the_asked_one():
+    state = parse_query("indicator=road_deaths&view=overlay&theme=dark")
+    view = view_for(state, data_sources.data_version("road_deaths"))
+    components = by_id(view)
+    chart, store = components[ids.CHART], components[ids.FIGURES]
+    assert chart.figure == full_render("indicator=road_deaths&view=overlay&theme=dark")
+    assert chart.config["toImageButtonOptions"]["filename"] == (
+        "sistercities-road_deaths-overlay"
+    )
+    assert set(store.data["figures"]) == set(VIEWS)
+    # The same data in another presentation: the same bundle, not a new one.
+    other = view_for(
+        replace(state, view="gap"), data_sources.data_version("road_deaths")
+    )
+    assert by_id(other)[ids.FIGURES].data is store.data
+
+
+def test_the_browser_is_told_every_presentation_field_and_its_control():
+    found = choices()
+    assert {f: found[f]["default"] for f in found} == {
+        "view": "side",
+        "theme": "light",
+        "axis": "shared",
+    }
+    assert found["view"]["allowed"] == list(VIEWS)
+    assert {found[f]["control"] for f in found} == {ids.VIEW, ids.THEME, ids.AXIS}
+    from app import server
+
+    with server.test_request_context("/"):
+        page = dashboard()
+    assert by_id([page])[ids.PRESENTATION].data == found
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from("abcd"), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(before=JSON, after=JSON)
+def test_changes_turn_any_document_into_any_other(before, after):
+    # Figures are dicts at the top; anything may change below.
+    before, after = {"figure": before}, {"figure": after}
+    found = changes(before, after)
+    assert apply_changes(before, found) == after
+    assert (found == []) == (before == after)
+
+
+def by_id(parts: list) -> dict:
+    return {
+        c.id: c
+        for part in parts
+        for c in walk_components(part)
+        if isinstance(getattr(c, "id", None), str)
+    }
+
+
+def walk_components(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from walk_components(child)
