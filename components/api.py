@@ -178,9 +178,15 @@ def install(server: flask.Flask, callback_map=dict) -> None:
         registered = callback_map().get(body["output"])
         if registered is None:
             return error("unknown callback output", 400)
-        if len(body.get("inputs", [])) != len(registered["inputs"]) or len(
-            body.get("state", [])
-        ) != len(registered["state"]):
+        outputs = body["outputs"]
+        # A multi-output callback is keyed "..id.prop...id.prop.." and sent a list.
+        multi = body["output"].startswith("..")
+        if (
+            len(body.get("inputs", [])) != len(registered["inputs"])
+            or len(body.get("state", [])) != len(registered["state"])
+            or multi != isinstance(outputs, list)
+            or (multi and len(outputs) != body["output"].count("...") + 1)
+        ):
             return error("callback request does not match the callback", 400)
         return None
 

@@ -39,7 +39,7 @@ from .layout import (
     unit_options,
     year_marks,
 )
-from .pages import data_years, embed_codes, shared_view, tiles_now
+from .pages import data_years, embed_codes, rendered, tiles_now, view_update
 from .presentation import CONTROLS as CONTROL_IDS
 from .presentation import PRESENTATION
 from .state import (
@@ -193,16 +193,24 @@ def sync_state(search, _domain_clicks, *args):
 
 @callback(
     Output(ids.CONTENT, "children"),
+    Output(ids.RENDERED, "data"),
     Input(ids.STATE, "data"),
     *(State(control, "value") for control, _ in PRESENTATION_CONTROLS),
+    State(ids.RENDERED, "data"),
     prevent_initial_call=True,  # the page arrives with its first view already drawn
 )
-def render_view(stored, *presentation):
+def render_view(stored, *args):
     """The indicator view for the current state (built once per state and data version),
-    drawn in the presentation the controls show."""
-    return shared_view(
-        state_with(stored, dict(zip(PRESENTATION, presentation, strict=True)))
-    )
+    drawn in the presentation the controls show; only its changed parts when the page
+    shows the same data version."""
+    *values, shown = args
+    presentation = dict(zip(PRESENTATION, values, strict=True))
+    state = state_with(stored, presentation)
+    now = rendered(state)
+    before = None
+    if isinstance(shown, dict) and shown.get("version") == now["version"]:
+        before = state_with(shown.get("state"), presentation)
+    return view_update(state, before), now
 
 
 @callback(

@@ -3,6 +3,7 @@
 PAGE = "page"
 URL = "url"
 STATE = "view-state"
+RENDERED = "rendered-view"
 LANG_LINK = "lang-link"
 THEME = "theme"
 TABS = "domain-tabs"

@@ -445,6 +445,7 @@ def page(
     view: list | None = None,
     tiles: list | None = None,
     embed: dict | None = None,
+    rendered: dict | None = None,
 ) -> html.Div:
     """The whole dashboard, initialised from the state; the view fills in by callback."""
     lang = state.lang
@@ -457,6 +458,7 @@ def page(
             dcc.Store(id=ids.STATE, data=state.__dict__),
             dcc.Store(id=ids.NOOP),
             dcc.Store(id=ids.PRESENTATION, data=choices()),
+            dcc.Store(id=ids.RENDERED, data=rendered),
             html.A(t("skip", lang), href="#workspace", className="skip-link"),
             header(state, embed or {}),
             tiles_placeholder(lang, tiles),

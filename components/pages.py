@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlsplit
 import flask
 import pandas as pd
 import redis
-from dash import html
+from dash import Patch, html
 from plotly.utils import PlotlyJSONEncoder
 
 import data_sources
@@ -31,7 +31,15 @@ from .presentation import (
     shown_presentation,
     snippet_key,
 )
-from .state import THEMES, VIEWS, ViewState, data_only, parse_query, year_window
+from .state import (
+    THEMES,
+    VIEWS,
+    ViewState,
+    as_dict,
+    data_only,
+    parse_query,
+    year_window,
+)
 from .tiles import TILES, latest_point, tile
 
 log = logging.getLogger(__name__)
@@ -84,6 +92,7 @@ def dashboard() -> html.Div:
         view=shared_view(state),
         tiles=tiles_now(state.lang),
         embed=embed_codes(state),
+        rendered=rendered(state),
     )
 
 
@@ -269,6 +278,35 @@ def shared_view(state: ViewState) -> list:
     except redis.RedisError:
         log.warning("Redis unavailable for the view cache; building locally")
         return plain_view(state, version)
+
+
+def view_update(state: ViewState, before: ViewState | None) -> list | Patch:
+    """The view for `state`. When the page shows the view for `before` (same data
+    version), only the parts that differ, as a Patch: showing the data table sends the
+    table, not the chart again."""
+    view = shared_view(state)
+    if before is None or before == state:
+        return view
+    shown = shared_view(before)
+    if len(shown) != len(view):
+        return view
+    changed = [
+        i for i, (old, new) in enumerate(zip(shown, view, strict=True)) if old != new
+    ]
+    if len(changed) == len(view):
+        return view
+    patch = Patch()
+    for index in changed:
+        patch[index] = view[index]
+    return patch
+
+
+def rendered(state: ViewState) -> dict:
+    """What the page shows: the state and data version its view was built for."""
+    return {
+        "state": as_dict(state),
+        "version": data_sources.data_version(state.indicator),
+    }
 
 
 def tiles_now(lang: str) -> list:

@@ -59,7 +59,6 @@ for _name, _colours in PALETTES.items():
         )
     )
 
-
     # Merged with plotly's own template once, here: merging on every figure ("a+b")
     # took about half of a figure's build time.
     pio.templates[f"sistercities_{_name}_full"] = pio.templates.merge_templates(

@@ -349,3 +349,26 @@ def test_view_theme_and_axis_switch_in_the_browser_like_a_full_render(
     open_view(dashboard, query)
     assert dashboard.find_element("#axis input[value='free']").is_selected()
     assert dashboard.get_logs() == []
+
+
+def test_showing_the_table_sends_the_table_not_the_chart_again(dashboard):
+    """The server answers with only the parts of the view that change (a Patch)."""
+    from components.pages import bundle_for
+    from components.state import data_only, parse_query
+    from data_sources import data_version
+
+    bundle = bundle_for(data_only(parse_query("indicator=pm25")), data_version("pm25"))
+    bundle_bytes = len(json.dumps(bundle))
+    open_view(dashboard, "?indicator=pm25")
+    before = settled_callback_requests(dashboard)
+    dashboard.find_element("#table-toggle input").click()
+    dashboard.wait_for_element(".data-table", timeout=20)
+    until(lambda: "table=1" in query_of(dashboard))
+    sizes = dashboard.driver.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('_dash-update-component'))"
+        ".map(e => e.decodedBodySize)"
+    )[before:]
+    assert sizes and max(sizes) < bundle_bytes / 2, (sizes, bundle_bytes)
+    assert len(dashboard.find_elements("#chart .scatterlayer .trace")) == 2
+    assert dashboard.get_logs() == []

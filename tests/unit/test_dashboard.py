@@ -335,17 +335,23 @@ def test_with_gaps_and_crossovers_helpers():
 # ------------------------------------------------------------------ callbacks as plain functions
 
 
-def callback_args(state):
-    """render_view's arguments as the browser sends them: the stored state and the
-    presentation controls' values."""
-    return as_dict(state), state.view, state.theme, state.axis
+def callback_args(state, shown=None):
+    """render_view's arguments as the browser sends them: the stored state, the
+    presentation controls' values, and what the page shows (None: not known)."""
+    return as_dict(state), state.view, state.theme, state.axis, shown
+
+
+def rendered_view(state) -> list:
+    """The whole view render_view sends for a state when it does not know the page."""
+    content, _ = render_view(*callback_args(state))
+    return content
 
 
 def test_render_view_builds_the_chart_summary_and_csv_link():
     state = parse_query(
         "?lang=fr&indicator=no2&view=overlay&range=custom&from=2012&to=2016"
     )
-    content = render_view(*callback_args(state))
+    content = rendered_view(state)
     graph = find(content, ids.CHART)
     assert [trace["name"] for trace in props(graph)["figure"]["data"]] == [
         "Paris",
@@ -366,10 +372,8 @@ def test_render_view_builds_the_chart_summary_and_csv_link():
 
 
 def test_render_view_shows_the_table_only_when_asked():
-    without = render_view(*callback_args(parse_query("?indicator=road_deaths")))
-    with_table = render_view(
-        *callback_args(parse_query("?indicator=road_deaths&table=1"))
-    )
+    without = rendered_view(parse_query("?indicator=road_deaths"))
+    with_table = rendered_view(parse_query("?indicator=road_deaths&table=1"))
     assert "Period" not in texts(without) and "Period" in texts(with_table)
 
 
@@ -391,7 +395,7 @@ def test_the_layout_follows_the_query_and_ignores_unknown_parameters():
 
 
 def test_source_line_names_publisher_licence_and_access_date():
-    text = texts(render_view(*callback_args(parse_query("?indicator=road_deaths"))))
+    text = texts(rendered_view(parse_query("?indicator=road_deaths")))
     assert (
         "ONISR (Sécurité routière)" in text and "licence: Licence Ouverte 2.0" in text
     )

@@ -6,6 +6,7 @@ server builds from scratch, for every presentation of indicators of each kind; t
 browser test checks that assets/presentation.js applies the same changes.
 """
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -28,7 +29,7 @@ from components.presentation import (
     choices,
     figure_from_bundle,
 )
-from components.state import AXES, THEMES, VIEWS, data_only, parse_query
+from components.state import AXES, THEMES, VIEWS, as_dict, data_only, parse_query
 
 # One of each kind: annual with gaps and a reference line, daily (thousands of points),
 # monthly, instant (markers), and one with no rows at all (a message, not a chart).
@@ -145,3 +146,51 @@ def walk_components(component):
     for child in children if isinstance(children, list | tuple) else [children]:
         if hasattr(child, "to_plotly_json"):
             yield from walk_components(child)
+
+
+def apply_patch(content: list, patch: dict) -> list:
+    """A Dash Patch applied as the browser applies it (Assign at a top-level index)."""
+    result = list(content)
+    for operation in patch["operations"]:
+        assert operation["operation"] == "Assign"
+        (index,) = operation["location"]
+        result[index] = operation["params"]["value"]
+    return result
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("indicator=road_deaths", "indicator=road_deaths&table=1"),
+        ("indicator=pm25&view=overlay&table=1", "indicator=pm25&view=overlay"),
+        ("indicator=no2", "indicator=no2&range=5y"),
+    ],
+)
+def test_a_partial_view_update_equals_the_full_render(before, after):
+    """What the server sends when the page already shows a view of the same data, once
+    applied, is exactly the view it would send whole."""
+    from components.callbacks import render_view
+    from components.pages import rendered, shared_view
+
+    old, new = parse_query(before), parse_query(after)
+    update, now = render_view(
+        as_dict(new), new.view, new.theme, new.axis, rendered(old)
+    )
+    full = shared_view(new)
+    assert now == rendered(new)
+    patch = update.to_plotly_json()
+    assert apply_patch(shared_view(old), patch) == full
+    if "table" in before + after:
+        # Only the table travels: the chart and its presentations stay in the page.
+        assert len(patch["operations"]) == 1
+        assert ids.FIGURES not in json.dumps(patch)
+
+
+def test_a_view_of_older_data_is_replaced_whole():
+    from components.callbacks import render_view
+    from components.pages import rendered
+
+    state = parse_query("indicator=road_deaths&table=1")
+    shown = {**rendered(parse_query("indicator=road_deaths")), "version": "older"}
+    update, _ = render_view(as_dict(state), "side", "light", "shared", shown)
+    assert isinstance(update, list) and len(update) > 3
