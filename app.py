@@ -4,7 +4,15 @@ from dash import Dash
 
 from components import api, pages, serving, standalone
 
-app = Dash(
+
+class SisterCities(Dash):
+    def interpolate_index(self, **kwargs) -> str:
+        # Dash's documented hook for the page template: a lighter set of scripts.
+        kwargs["scripts"] = serving.lighter_scripts(kwargs["scripts"])
+        return super().interpolate_index(**kwargs)
+
+
+app = SisterCities(
     __name__,
     title="Sister Cities — Paris ↔ San Francisco",
     # Parts of the view (the SVG button) exist only once a callback has drawn them.

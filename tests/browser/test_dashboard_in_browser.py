@@ -122,6 +122,11 @@ def test_charts_draw_with_the_partial_plotly_bundle_only(dashboard):
         )
     if uses_partial:
         assert not [s for s in scripts if "plotly.min.js" in s], scripts
+    # regenerator-runtime in place of Dash's @babel/polyfill (installed by npm too).
+    lighter = any("/vendor/regenerator-runtime." in s for s in scripts)
+    assert lighter == uses_partial
+    if lighter:
+        assert not [s for s in scripts if "polyfill@" in s], scripts
     for query in (
         "?indicator=road_deaths&view=gap",
         "?indicator=bikes_available",

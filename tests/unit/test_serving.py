@@ -17,9 +17,15 @@ import requests
 import data_sources
 from app import server
 from components.figures import figure_for, stage_figure
-from components.pages import view_for
-from components.serving import BUNDLE_TRACE_TYPES, PLOTLY_BASIC, bundle_fingerprint
-from components.state import VIEWS, parse_query
+from components.pages import bundle_for, view_for
+from components.serving import (
+    BUNDLE_TRACE_TYPES,
+    PLOTLY_BASIC,
+    REGENERATOR,
+    bundle_fingerprint,
+    vendor_src,
+)
+from components.state import VIEWS, data_only, parse_query
 from data_sources.registries import INDICATORS, PAIR
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,6 +67,9 @@ def test_a_cached_view_is_identical_to_a_fresh_one():
 
     assert again is cached
     assert encoded(cached) == encoded(fresh)
+    # The presentations the browser switches between, cached and built afresh.
+    data = data_only(state)
+    assert bundle_for(data, version) == bundle_for.__wrapped__(data, version)
 
 
 def test_the_data_version_changes_when_a_live_series_arrives(empty_live_store):
@@ -113,6 +122,24 @@ def test_the_partial_bundle_is_served_fingerprinted_before_dash_components():
     )
     assert "immutable" in bundle.headers["Cache-Control"]
     assert client.get("/vendor/plotly-basic.000000000000.min.js").status_code == 404
+
+
+def test_dash_polyfill_gives_way_to_regenerator_runtime():
+    """Dash's 99 kB @babel/polyfill is replaced by the one part its bundles use."""
+    if not REGENERATOR.is_file():
+        if UNDER_CI:
+            pytest.fail(
+                "node_modules/regenerator-runtime missing: .ci/run runs npm install"
+            )
+        pytest.skip("run `npm install` for regenerator-runtime")
+    client = server.test_client()
+    html = client.get("/").get_data(as_text=True)
+    src = vendor_src("regenerator-runtime")
+    assert "polyfill@" not in html
+    # Before React and Dash's bundles, where the polyfill was.
+    assert html.index(src) < html.index("/deps/react@")
+    runtime = client.get(src)
+    assert runtime.status_code == 200 and b"regeneratorRuntime" in runtime.get_data()
 
 
 def free_port() -> int:
