@@ -170,23 +170,35 @@ def stock_bodies() -> list[dict]:
 
 
 def project_bodies(views: list[str]) -> list[dict]:
+    """The request a data control makes: the view for a state, drawn whole (the page's
+    shown view unknown), as the browser sends it."""
     from components.state import as_dict, parse_query
 
-    return [
-        {
-            "output": "content.children",
-            "outputs": {"id": "content", "property": "children"},
-            "inputs": [
-                {
-                    "id": "view-state",
-                    "property": "data",
-                    "value": as_dict(parse_query(query)),
-                }
-            ],
-            "changedPropIds": ["view-state.data"],
-        }
-        for query in views
-    ]
+    bodies = []
+    for query in views:
+        state = parse_query(query)
+        presentation = [
+            {"id": control, "property": "value", "value": getattr(state, control)}
+            for control in ("view", "theme", "axis")
+        ]
+        bodies.append(
+            {
+                "output": "..content.children...rendered-view.data..",
+                "outputs": [
+                    {"id": "content", "property": "children"},
+                    {"id": "rendered-view", "property": "data"},
+                ],
+                "inputs": [
+                    {"id": "view-state", "property": "data", "value": as_dict(state)}
+                ],
+                "state": [
+                    *presentation,
+                    {"id": "rendered-view", "property": "data", "value": None},
+                ],
+                "changedPropIds": ["view-state.data"],
+            }
+        )
+    return bodies
 
 
 def refresh_seconds() -> float:
@@ -271,14 +283,14 @@ def main() -> int:
         stock_load = load(stock_url, stock_bodies(), seconds, clients)
         stock_lh = {p: lighthouse(stock_url + "/", p) for p in ("desktop", None)}
     with gunicorn("app", env={"SISTERCITIES_OFFLINE": "1"}) as (url, start):
-        project_bytes = first_load_bytes(url + "/?indicator=no2")
+        project_bytes = first_load_bytes(url + "/")
         repeat = load(url, project_bodies(["?indicator=no2"]), seconds, clients)
         cycling = load(
             url,
             project_bodies(
                 [
                     "?indicator=no2",
-                    "?indicator=no2&view=overlay",
+                    "?indicator=no2&range=10y",
                     "?indicator=road_deaths",
                     "?indicator=pm25",
                     "?lang=fr&indicator=no2&view=gap",

@@ -233,10 +233,8 @@ def view_for(state: ViewState, version: str) -> list:
     figure = figure_from_bundle(bundle, state.view, state.theme, state.axis)
     try:
         shown = shown_data(state)
-    except data_sources.BadRequest:
-        return chart(figure, bundle)
     except Exception:
-        log.exception("view %s could not be built", state.indicator)
+        # bundle_for met the same error: its figures carry the message (and it logged).
         return chart(figure, bundle)
     return view_content(
         state,
@@ -253,8 +251,8 @@ def view_for(state: ViewState, version: str) -> list:
 
 @latest_version_cache(maxsize=VIEW_CACHE_SIZE)
 def plain_view(state: ViewState, version: str) -> list:
-    """The view as plain JSON data: encoding a cached go.Figure costs tens of ms per
-    response, re-sending plain data a couple; Dash sends the same JSON either way."""
+    """The view as plain JSON data, what Dash sends: its parts compare by value (a Patch
+    sends only those that changed) and it can be stored in Redis as it is."""
     return json.loads(json.dumps(view_for(state, version), cls=PlotlyJSONEncoder))
 
 

@@ -104,13 +104,16 @@ def test_responses_are_compressed_and_assets_cached_for_a_year():
     assert css.headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
-def test_the_partial_bundle_is_served_fingerprinted_before_dash_components():
-    if not PLOTLY_BASIC.is_file():
+def require_npm_file(path) -> None:
+    """Files npm installs: required under CI (.ci/run runs npm install), else skipped."""
+    if not path.is_file():
         if UNDER_CI:
-            pytest.fail(
-                "node_modules/plotly.js-basic-dist-min missing: .ci/run runs npm install"
-            )
-        pytest.skip("run `npm install` for the partial plotly bundle")
+            pytest.fail(f"{path} missing: .ci/run runs npm install")
+        pytest.skip(f"run `npm install` for {path.name}")
+
+
+def test_the_partial_bundle_is_served_fingerprinted_before_dash_components():
+    require_npm_file(PLOTLY_BASIC)
     client = server.test_client()
     html = client.get("/").get_data(as_text=True)
     src = f"/vendor/plotly-basic.{bundle_fingerprint()}.min.js"
@@ -126,12 +129,7 @@ def test_the_partial_bundle_is_served_fingerprinted_before_dash_components():
 
 def test_dash_polyfill_gives_way_to_regenerator_runtime():
     """Dash's 99 kB @babel/polyfill is replaced by the one part its bundles use."""
-    if not REGENERATOR.is_file():
-        if UNDER_CI:
-            pytest.fail(
-                "node_modules/regenerator-runtime missing: .ci/run runs npm install"
-            )
-        pytest.skip("run `npm install` for regenerator-runtime")
+    require_npm_file(REGENERATOR)
     client = server.test_client()
     html = client.get("/").get_data(as_text=True)
     src = vendor_src("regenerator-runtime")
