@@ -3,8 +3,9 @@
  * The view (side by side, overlay, gap, ratio), the theme and the shared/free y-axis
  * change how the shown rows are drawn, not which rows. With each view the server sends a
  * bundle (components/presentation.py): every view's figure in the default theme and
- * axis, and per other theme and axis the changes — [path, value] assignments and [path]
- * deletions — that turn a view's figure into that variant. Each figure names the
+ * axis (the first whole, each other as changes from the one before), and per other theme
+ * and axis the changes — [path, value] assignments and [path] deletions — that turn a
+ * view's figure into that variant. Each figure names the
  * presentation it shows in layout.meta. These functions are Dash client-side callbacks
  * (registered in components/callbacks.py); the URL keeps the presentation through the
  * History API, so a link, back and forward restore it.
@@ -16,6 +17,10 @@
 
   // Field → {default, allowed} (components.presentation.choices), kept for popstate.
   var known = null;
+
+  function copy(value) {
+    return value !== null && typeof value === "object" ? JSON.parse(JSON.stringify(value)) : value;
+  }
 
   function get(document, path) {
     var node = document;
@@ -33,7 +38,8 @@
       var path = change[0];
       var parent = get(document, path.slice(0, -1)).value;
       var last = path[path.length - 1];
-      if (change.length === 1) { delete parent[last]; } else { parent[last] = change[1]; }
+      // A copy: later changes may write inside it, and the bundle must stay as sent.
+      if (change.length === 1) { delete parent[last]; } else { parent[last] = copy(change[1]); }
     });
   }
 
@@ -62,12 +68,14 @@
     return paths;
   }
 
+  // The first view's figure, changed view by view up to the wanted one, then the
+  // theme's and the axis' changes.
   function presented(bundle, wanted) {
-    var changes = changesFor(bundle, wanted);
-    var base = bundle.figures[wanted.view];
-    if (!changes.length) { return base; }
-    var figure = JSON.parse(JSON.stringify(base));
-    applyChanges(figure, changes);
+    var figure = copy(bundle.figure);
+    for (var i = 1; i <= bundle.order.indexOf(wanted.view); i++) {
+      applyChanges(figure, bundle.views[bundle.order[i]]);
+    }
+    applyChanges(figure, changesFor(bundle, wanted));
     return figure;
   }
 
@@ -120,7 +128,7 @@
        another theme or axis as a Patch of the paths those change; another view whole. */
     chart: function (view, theme, axis, bundle, figure, config) {
       var wanted = {view: view, theme: theme, axis: axis};
-      if (!bundle || !bundle.figures || !bundle.figures[view]) { return [noUpdate(), noUpdate()]; }
+      if (!bundle || !bundle.order || bundle.order.indexOf(view) < 0) { return [noUpdate(), noUpdate()]; }
       var meta = (figure && figure.layout && figure.layout.meta) || null;
       if (meta && shows(meta, wanted)) { return [noUpdate(), noUpdate()]; }
       var target = presented(bundle, wanted);

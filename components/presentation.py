@@ -2,9 +2,10 @@
 
 The view (side by side, overlay, gap, ratio), the theme and the shared/free y-axis change
 how the same rows are drawn, not which rows. For a data state the server builds, once, a
-*figure bundle*: the figure of every view in the default theme and axis, and for every
-other theme and axis the changes (plain [path, value] assignments, or [path] deletions)
-that turn each view's figure into that variant. `assets/presentation.js` applies them
+*figure bundle*: the figure of every view in the default theme and axis (the first whole,
+the others as changes from the one before), and for every other theme and axis the
+changes (plain [path, value] assignments, or [path] deletions) that turn each view's
+figure into that variant. `assets/presentation.js` applies them
 — as a `dash_clientside.Patch` when only the theme or axis changes — so a toggle redraws
 at once. Theme changes touch colours and templates, axis changes touch the y-axes: the
 changes of different fields never overlap, so they apply in any order (tested for every
@@ -58,8 +59,8 @@ def snippet_key(view: str, theme: str) -> str:
 
 def changes(base, target, path: tuple = ()) -> list[list]:
     """The assignments [path, value] and deletions [path] that turn `base` into
-    `target` (plain JSON). Lists of equal length are compared item by item; a list
-    that changes length is replaced whole."""
+    `target` (plain JSON). Lists of objects of equal length are compared item by item;
+    other lists — data arrays — are replaced whole when they differ."""
     if isinstance(base, dict) and isinstance(target, dict):
         found = [[[*path, key]] for key in base if key not in target]
         for key, value in target.items():
@@ -68,7 +69,12 @@ def changes(base, target, path: tuple = ()) -> list[list]:
             else:
                 found.append([[*path, key], value])
         return found
-    if isinstance(base, list) and isinstance(target, list) and len(base) == len(target):
+    if (
+        isinstance(base, list)
+        and isinstance(target, list)
+        and len(base) == len(target)
+        and any(isinstance(item, dict | list) for item in base)
+    ):
         found = []
         for index, (before, after) in enumerate(zip(base, target, strict=True)):
             found += changes(before, after, (*path, index))
@@ -92,16 +98,20 @@ def apply_changes(document, found: list[list]):
 
 
 def figure_bundle(build: Callable[[str, str, str], dict]) -> dict:
-    """Every view's figure in the default theme and axis, and per other value of each
-    field, per view it affects, the changes to it. `build(view, theme, axis)` → plain
-    figure JSON."""
-    base = {view: build(view, DEFAULTS["theme"], DEFAULTS["axis"]) for view in VIEWS}
+    """Every presentation of a chart. `build(view, theme, axis)` → plain figure JSON.
+
+    "figure": the first view's figure in the default theme and axis; "views": each other
+    view as the changes from the view before it in `order` (side by side and overlay
+    draw the same rows, gap and ratio pair the same periods: the rows travel once);
+    "changes": per field, per other value, per view it affects, the changes to that
+    view's figure."""
+    figures = {view: build(view, DEFAULTS["theme"], DEFAULTS["axis"]) for view in VIEWS}
     variants: dict = {}
     for field in ("theme", "axis"):
         variants[field] = {
             value: {
                 view: changes(
-                    base[view],
+                    figures[view],
                     build(
                         view,
                         value if field == "theme" else DEFAULTS["theme"],
@@ -113,12 +123,23 @@ def figure_bundle(build: Callable[[str, str, str], dict]) -> dict:
             for value in PRESENTATION[field]
             if value != DEFAULTS[field]
         }
-    return {"figures": base, "changes": variants}
+    return {
+        "order": list(VIEWS),
+        "figure": figures[VIEWS[0]],
+        "views": {
+            view: changes(figures[before], figures[view])
+            for before, view in zip(VIEWS, VIEWS[1:], strict=False)
+        },
+        "changes": variants,
+    }
 
 
 def figure_from_bundle(bundle: dict, view: str, theme: str, axis: str) -> dict:
-    """The figure a presentation shows: the view's figure with its changes applied."""
-    figure = bundle["figures"][view]
+    """The figure a presentation shows: the first view's figure changed view by view up
+    to the one asked for, then the theme's and the axis' changes applied."""
+    figure = bundle["figure"]
+    for step in bundle["order"][1 : bundle["order"].index(view) + 1]:
+        figure = apply_changes(figure, bundle["views"][step])
     for field, value in (("theme", theme), ("axis", axis)):
         found = bundle["changes"][field].get(value, {}).get(view, [])
         figure = apply_changes(figure, found) if found else figure

@@ -87,7 +87,7 @@ def test_the_page_ships_every_presentation_and_shows_the_asked_one():
     assert chart.config["toImageButtonOptions"]["filename"] == (
         "sistercities-road_deaths-overlay"
     )
-    assert set(store.data["figures"]) == set(VIEWS)
+    assert store.data["order"] == list(VIEWS)
     # The same data in another presentation: the same bundle, not a new one.
     other = view_for(
         replace(state, view="gap"), data_sources.data_version("road_deaths")
