@@ -60,10 +60,11 @@ def with_gaps(x: pd.Series, y: pd.Series, freq: str) -> tuple[list, list]:
 
 
 def iso(xs: list) -> list[str]:
-    """Datetimes as the ISO text plotly would write for them. Handing plotly text, not
-    Timestamp objects, spares it deep-copying thousands of them per figure (the same
-    JSON, built several times faster)."""
-    return [x.isoformat() for x in xs]
+    """Datetimes as ISO text, a plain date for midnight. Handing plotly text, not
+    Timestamp objects, spares it deep-copying thousands of them per figure; plain dates
+    make a daily chart's JSON a quarter smaller. plotly reads both as the same instant,
+    and the text still sorts in time order."""
+    return [x.isoformat().removesuffix("T00:00:00") for x in xs]
 
 
 def date_ticks(xs: list, freq: str, lang: str) -> tuple[list, list]:
@@ -108,6 +109,14 @@ def empty_figure(message: str, theme: str = "light") -> go.Figure:
     return figure
 
 
+def dense_hover(freq: str, unit: str, digits: int, extra: str) -> str:
+    """The tooltip of a line with thousands of points: an ISO date reads the same in both
+    languages and plotly formats the number with the figure's separators, so no label
+    per point travels with the figure."""
+    date = "%{x|%Y-%m-%d}" if freq == "daily" else "%{x|%Y-%m-%d %H:%M}"
+    return f"{date}: %{{y:,.{digits}f}} {unit}<extra>{extra}</extra>"
+
+
 def city_trace(
     rows: pd.DataFrame,
     city_id: str,
@@ -133,11 +142,8 @@ def city_trace(
             "hovertemplate": "%{customdata}<extra>%{fullData.name}</extra>",
         }
     else:
-        # Thousands of points: an ISO date reads the same in both languages, and plotly
-        # formats the number with the figure's separators; the payload stays small.
-        date = "%{x|%Y-%m-%d}" if indicator.freq == "daily" else "%{x|%Y-%m-%d %H:%M}"
         hover = {
-            "hovertemplate": f"{date}: %{{y:,.1f}} {unit}<extra>%{{fullData.name}}</extra>"
+            "hovertemplate": dense_hover(indicator.freq, unit, 1, "%{fullData.name}")
         }
     return go.Scatter(
         x=iso(xs),
@@ -347,24 +353,29 @@ def gap_figure(
         value_unit = unit
     xs, ys = with_gaps(both["x"], values, indicator.freq)
     ink = palette(theme)["ink"]
-    labels = [
-        None
-        if y is None
-        else f"{fmt_period(x, indicator.freq, lang)}: "
-        f"{fmt_number(y, lang, 2)} {value_unit}"
-        for x, y in zip(xs, ys, strict=True)
-    ]
+    if len(both) <= DENSE:
+        hover = {
+            "customdata": [
+                None
+                if y is None
+                else f"{fmt_period(x, indicator.freq, lang)}: "
+                f"{fmt_number(y, lang, 2)} {value_unit}"
+                for x, y in zip(xs, ys, strict=True)
+            ],
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
+    else:
+        hover = {"hovertemplate": dense_hover(indicator.freq, value_unit, 2, "")}
     figure = go.Figure(
         go.Scatter(
             x=iso(xs),
             y=ys,
             name=title,
-            customdata=labels,
             mode="lines+markers" if len(both) <= DENSE else "lines",
             line={"color": ink, "width": 2},
             marker={"color": ink, "size": 7},
             connectgaps=False,
-            hovertemplate="%{customdata}<extra></extra>",
+            **hover,
         )
     )
     figure.add_hline(y=pivot, line={"color": palette(theme)["muted"], "width": 1})
