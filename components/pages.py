@@ -26,6 +26,7 @@ from .figures import empty_figure, figure_for
 from .i18n import pick_lang, t, unit_label
 from .layout import chart, page, view_content
 from .presentation import (
+    data_only,
     figure_bundle,
     figure_from_bundle,
     shown_presentation,
@@ -36,7 +37,6 @@ from .state import (
     VIEWS,
     ViewState,
     as_dict,
-    data_only,
     parse_query,
     year_window,
 )
@@ -283,7 +283,7 @@ def view_update(state: ViewState, before: ViewState | None) -> list | Patch:
     version), only the parts that differ, as a Patch: showing the data table sends the
     table, not the chart again."""
     view = shared_view(state)
-    if before is None or before == state:
+    if before is None:
         return view
     shown = shared_view(before)
     if len(shown) != len(view):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import replace
 
 from . import ids
 from .figures import AXIS_VIEWS
@@ -27,6 +28,12 @@ CONTROLS = {"view": ids.VIEW, "theme": ids.THEME, "axis": ids.AXIS}
 DEFAULTS = {field: getattr(ViewState(), field) for field in PRESENTATION}
 # The views a field changes (the others are the same figure whatever its value).
 AFFECTED_VIEWS = {"view": VIEWS, "theme": VIEWS, "axis": AXIS_VIEWS}
+
+
+def data_only(state: ViewState) -> ViewState:
+    """The state with its presentation at the defaults: what decides which rows are
+    shown, not how they are drawn (a bundle is built once per data state)."""
+    return replace(state, **DEFAULTS)
 
 
 def shown_presentation(state: ViewState) -> dict:

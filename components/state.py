@@ -153,13 +153,6 @@ def from_dict(data) -> ViewState:
     return parse_query(urlencode(params), lang)
 
 
-def data_only(state: ViewState) -> ViewState:
-    """The state with the presentation fields (view, theme, axis) at their defaults:
-    what decides which rows are shown, not how they are drawn."""
-    defaults = ViewState()
-    return replace(state, view=defaults.view, theme=defaults.theme, axis=defaults.axis)
-
-
 def year_window(state: ViewState, first: int, last: int) -> tuple[int, int]:
     """The years a preset or a custom range selects, within the data's span."""
     if state.range == "custom":

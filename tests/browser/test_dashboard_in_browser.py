@@ -359,7 +359,8 @@ def test_view_theme_and_axis_switch_in_the_browser_like_a_full_render(
 def test_showing_the_table_sends_the_table_not_the_chart_again(dashboard):
     """The server answers with only the parts of the view that change (a Patch)."""
     from components.pages import bundle_for
-    from components.state import data_only, parse_query
+    from components.presentation import data_only
+    from components.state import parse_query
     from data_sources import data_version
 
     bundle = bundle_for(data_only(parse_query("indicator=pm25")), data_version("pm25"))

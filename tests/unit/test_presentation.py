@@ -27,9 +27,10 @@ from components.presentation import (
     apply_changes,
     changes,
     choices,
+    data_only,
     figure_from_bundle,
 )
-from components.state import AXES, THEMES, VIEWS, as_dict, data_only, parse_query
+from components.state import AXES, THEMES, VIEWS, as_dict, parse_query
 
 # One of each kind: annual with gaps and a reference line, daily (thousands of points),
 # monthly, instant (markers), and one with no rows at all (a message, not a chart).
@@ -194,3 +195,14 @@ def test_a_view_of_older_data_is_replaced_whole():
     shown = {**rendered(parse_query("indicator=road_deaths")), "version": "older"}
     update, _ = render_view(as_dict(state), "side", "light", "shared", shown)
     assert isinstance(update, list) and len(update) > 3
+
+
+def test_the_same_view_again_sends_nothing():
+    from components.callbacks import render_view
+    from components.pages import rendered
+
+    state = parse_query("indicator=pm25&view=gap")
+    update, _ = render_view(
+        as_dict(state), state.view, state.theme, state.axis, rendered(state)
+    )
+    assert update.to_plotly_json()["operations"] == []

@@ -18,6 +18,7 @@ import data_sources
 from app import server
 from components.figures import figure_for, stage_figure
 from components.pages import bundle_for, view_for
+from components.presentation import data_only
 from components.serving import (
     BUNDLE_TRACE_TYPES,
     PLOTLY_BASIC,
@@ -25,7 +26,7 @@ from components.serving import (
     bundle_fingerprint,
     vendor_src,
 )
-from components.state import VIEWS, data_only, parse_query
+from components.state import VIEWS, parse_query
 from data_sources.registries import INDICATORS, PAIR
 
 REPO = Path(__file__).resolve().parents[2]
