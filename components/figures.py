@@ -379,7 +379,14 @@ def gap_figure(
         )
     )
     figure.add_hline(y=pivot, line={"color": palette(theme)["muted"], "width": 1})
-    points = crossovers(list(both["x"]), values.to_numpy(), pivot, indicator.freq)
+    # Where the cities swap places — marked only on a readable number of points: daily
+    # values swap every few days, and hundreds of marks merged into a band on the line.
+    dense = len(both) > DENSE
+    points = (
+        []
+        if dense
+        else crossovers(list(both["x"]), values.to_numpy(), pivot, indicator.freq)
+    )
     if points:
         figure.add_trace(
             go.Scatter(

@@ -223,6 +223,24 @@ def test_gap_view_marks_the_years_where_the_cities_swap_places():
     assert [y for y in gap.y if y is not None][:4] == [19.0, 22.0, 10.0, -5.0]
 
 
+def test_a_daily_gap_is_not_buried_under_crossover_marks():
+    """Daily values swap places every few days: marks would merge into a band."""
+    result = series("pm25")
+    figure = figure_for(
+        "gap",
+        result.frame,
+        INDICATORS_BY_ID["pm25"],
+        "µg/m³",
+        "en",
+        PAIR,
+        "light",
+        "local",
+        True,
+    )
+    assert len([y for y in figure.data[0].y if y is not None]) > 500
+    assert [trace.name for trace in figure.data] == ["Paris − San Francisco"]
+
+
 def test_ratio_view_divides_paris_by_sf():
     result = series("no2", start="2016-01-01", end="2016-12-31")
     figure = figure_for(
