@@ -201,15 +201,21 @@ def project_bodies(views: list[str]) -> list[dict]:
     return bodies
 
 
-def refresh_seconds() -> float:
-    """One full refresh of every live source from the local replay server."""
-    from tests.integration.conftest import BASE_PATHS, install_routes
+def replay_server():
+    """The local replay server, answering every live source with recorded payloads."""
+    from tests.integration.conftest import install_routes
     from tests.replay import ReplayServer
 
-    shared = REPO.parent / "shared" / "data"
     server = ReplayServer().start()
-    install_routes(server, shared)
-    store = tempfile.mkdtemp(prefix="bench-store-")
+    install_routes(server, REPO.parent / "shared" / "data")
+    return server
+
+
+def refresh_environment(store: str, replay_url: str) -> dict:
+    """The environment of a refresh writing `store` from the replay server (the API
+    keys are placeholders the replay server accepts; no HTTP cache between runs)."""
+    from tests.integration.conftest import BASE_PATHS
+
     env = {
         **os.environ,
         "SISTERCITIES_DATA_DIR": store,
@@ -218,7 +224,15 @@ def refresh_seconds() -> float:
         "SISTERCITIES_HTTP_CACHE_SECONDS": "0",
     }
     for source_id, path in BASE_PATHS.items():
-        env[f"SISTERCITIES_{source_id.upper()}_URL"] = server.url + path
+        env[f"SISTERCITIES_{source_id.upper()}_URL"] = replay_url + path
+    return env
+
+
+def refresh_seconds() -> float:
+    """One full refresh of every live source from the local replay server."""
+    server = replay_server()
+    store = tempfile.mkdtemp(prefix="bench-store-")
+    env = refresh_environment(store, server.url)
     try:
         start = time.monotonic()
         subprocess.run(

@@ -30,7 +30,12 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.run import gunicorn, project_bodies  # noqa: E402
+from bench.run import (  # noqa: E402
+    gunicorn,
+    project_bodies,
+    refresh_environment,
+    replay_server,
+)
 
 MAX_REQUESTS = 200_000
 WARM_UP_SECONDS = 15
@@ -63,20 +68,8 @@ WEIGHTS = {"page": 2, "layout": 2, "callback": 8, "embed": 3, "present": 1, "api
 
 def start_refresher(store: str, every: str) -> tuple[subprocess.Popen, object]:
     """`refresh --every` against the local replay server, writing the shared store."""
-    from tests.integration.conftest import BASE_PATHS, install_routes
-    from tests.replay import ReplayServer
-
-    server = ReplayServer().start()
-    install_routes(server, REPO.parent / "shared" / "data")
-    env = {
-        **os.environ,
-        "SISTERCITIES_DATA_DIR": store,
-        "EIA_API_KEY": "soak",
-        "OPENAQ_API_KEY": "soak",
-        "SISTERCITIES_HTTP_CACHE_SECONDS": "0",
-    }
-    for source_id, path in BASE_PATHS.items():
-        env[f"SISTERCITIES_{source_id.upper()}_URL"] = server.url + path
+    server = replay_server()
+    env = refresh_environment(store, server.url)
     process = subprocess.Popen(
         [
             sys.executable,

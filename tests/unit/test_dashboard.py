@@ -203,19 +203,17 @@ def test_data_table_has_one_row_per_period_and_a_column_per_city():
 # ------------------------------------------------------------------ figures
 
 
-def test_gap_view_marks_the_years_where_the_cities_swap_places():
-    result = series("road_deaths")
-    figure = figure_for(
-        "gap",
-        result.frame,
-        INDICATORS_BY_ID["road_deaths"],
-        "deaths",
-        "en",
-        PAIR,
-        "light",
-        "local",
-        True,
+def english_figure(view, indicator_id, unit, shared_y=True, **window):
+    """An indicator's figure for a view, in English, light, local clock."""
+    frame = series(indicator_id, **window).frame
+    indicator = INDICATORS_BY_ID[indicator_id]
+    return figure_for(
+        view, frame, indicator, unit, "en", PAIR, "light", "local", shared_y
     )
+
+
+def test_gap_view_marks_the_years_where_the_cities_swap_places():
+    figure = english_figure("gap", "road_deaths", "deaths")
     gap, marks = figure.data
     # Paris below SF in 2013 only: crossed between 2012 (+10) and 2013 (−5), two thirds of
     # the way; back above by 2017, after years with no Paris data.
@@ -225,62 +223,21 @@ def test_gap_view_marks_the_years_where_the_cities_swap_places():
 
 def test_a_daily_gap_is_not_buried_under_crossover_marks():
     """Daily values swap places every few days: marks would merge into a band."""
-    result = series("pm25")
-    figure = figure_for(
-        "gap",
-        result.frame,
-        INDICATORS_BY_ID["pm25"],
-        "µg/m³",
-        "en",
-        PAIR,
-        "light",
-        "local",
-        True,
-    )
+    figure = english_figure("gap", "pm25", "µg/m³")
     assert len([y for y in figure.data[0].y if y is not None]) > 500
     assert [trace.name for trace in figure.data] == ["Paris − San Francisco"]
 
 
 def test_ratio_view_divides_paris_by_sf():
-    result = series("no2", start="2016-01-01", end="2016-12-31")
-    figure = figure_for(
-        "ratio",
-        result.frame,
-        INDICATORS_BY_ID["no2"],
-        "µg/m³",
-        "en",
-        PAIR,
-        "light",
-        "local",
-        True,
+    figure = english_figure(
+        "ratio", "no2", "µg/m³", start="2016-01-01", end="2016-12-31"
     )
     assert figure.data[0].y[0] == pytest.approx(37.53 / (11.0 * 1.88))
 
 
 def test_side_by_side_shares_y_by_default_and_frees_it_on_demand():
-    result = series("no2")
-    shared = figure_for(
-        "side",
-        result.frame,
-        INDICATORS_BY_ID["no2"],
-        "µg/m³",
-        "en",
-        PAIR,
-        "light",
-        "local",
-        True,
-    )
-    free = figure_for(
-        "side",
-        result.frame,
-        INDICATORS_BY_ID["no2"],
-        "µg/m³",
-        "en",
-        PAIR,
-        "light",
-        "local",
-        False,
-    )
+    shared = english_figure("side", "no2", "µg/m³")
+    free = english_figure("side", "no2", "µg/m³", shared_y=False)
     assert shared.layout.yaxis2.matches == "y" and free.layout.yaxis2.matches is None
     assert [t.name for t in shared.data] == ["Paris", "San Francisco"]
     assert [t.line.dash for t in shared.data] == [
