@@ -199,29 +199,32 @@ def plain_figure(figure, state: ViewState, indicator_id: str) -> dict:
 
 
 @latest_version_cache(maxsize=VIEW_CACHE_SIZE)
-def bundle_for(state: ViewState, _data_version: str) -> dict:
-    """Every presentation of a data state's chart (see components.presentation)."""
+def shown_for(state: ViewState, _data_version: str) -> ShownData | str:
+    """The rows of a data state, or the message to show in their place (read once for
+    the chart's presentations and the rest of the view)."""
     try:
-        shown = shown_data(state)
+        return shown_data(state)
     except data_sources.BadRequest as error:
-        return message_bundle(str(error), state)
+        return str(error)
     except Exception:
-        log.exception("chart %s could not be built", state.indicator)
-        return message_bundle(t("data_unavailable", state.lang), state)
+        log.exception("view %s could not be built", state.indicator)
+        return t("data_unavailable", state.lang)
+
+
+@latest_version_cache(maxsize=VIEW_CACHE_SIZE)
+def bundle_for(state: ViewState, version: str) -> dict:
+    """Every presentation of a data state's chart (see components.presentation); a
+    message in place of the chart when its rows cannot be shown."""
+    shown = shown_for(state, version)
 
     def build(view: str, theme: str, axis: str) -> dict:
         shown_as = replace(state, view=view, theme=theme, axis=axis)
-        return plain_figure(figure_of(shown, shown_as), shown_as, state.indicator)
-
-    return figure_bundle(build)
-
-
-def message_bundle(message: str, state: ViewState) -> dict:
-    """A message in place of the chart, in every presentation."""
-
-    def build(view: str, theme: str, axis: str) -> dict:
-        shown_as = replace(state, view=view, theme=theme, axis=axis)
-        return plain_figure(empty_figure(message, theme), shown_as, state.indicator)
+        figure = (
+            empty_figure(shown, theme)
+            if isinstance(shown, str)
+            else figure_of(shown, shown_as)
+        )
+        return plain_figure(figure, shown_as, state.indicator)
 
     return figure_bundle(build)
 
@@ -229,12 +232,11 @@ def message_bundle(message: str, state: ViewState) -> dict:
 @latest_version_cache(maxsize=VIEW_CACHE_SIZE)
 def view_for(state: ViewState, version: str) -> list:
     """Everything below the controls; the components are never mutated once built."""
-    bundle = bundle_for(data_only(state), version)
+    data_state = data_only(state)
+    bundle = bundle_for(data_state, version)
     figure = figure_from_bundle(bundle, state.view, state.theme, state.axis)
-    try:
-        shown = shown_data(state)
-    except Exception:
-        # bundle_for met the same error: its figures carry the message (and it logged).
+    shown = shown_for(data_state, version)
+    if isinstance(shown, str):  # the chart's figures carry the message
         return chart(figure, bundle)
     return view_content(
         state,

@@ -112,24 +112,21 @@ def figure_bundle(build: Callable[[str, str, str], dict]) -> dict:
     draw the same rows, gap and ratio pair the same periods: the rows travel once);
     "changes": per field, per other value, per view it affects, the changes to that
     view's figure."""
-    figures = {view: build(view, DEFAULTS["theme"], DEFAULTS["axis"]) for view in VIEWS}
-    variants: dict = {}
-    for field in ("theme", "axis"):
-        variants[field] = {
+    figures = {view: build(**{**DEFAULTS, "view": view}) for view in VIEWS}
+    variants = {
+        field: {
             value: {
                 view: changes(
-                    figures[view],
-                    build(
-                        view,
-                        value if field == "theme" else DEFAULTS["theme"],
-                        value if field == "axis" else DEFAULTS["axis"],
-                    ),
+                    figures[view], build(**{**DEFAULTS, "view": view, field: value})
                 )
                 for view in AFFECTED_VIEWS[field]
             }
-            for value in PRESENTATION[field]
+            for value in values
             if value != DEFAULTS[field]
         }
+        for field, values in PRESENTATION.items()
+        if field != "view"
+    }
     return {
         "order": list(VIEWS),
         "figure": figures[VIEWS[0]],
@@ -147,7 +144,8 @@ def figure_from_bundle(bundle: dict, view: str, theme: str, axis: str) -> dict:
     figure = bundle["figure"]
     for step in bundle["order"][1 : bundle["order"].index(view) + 1]:
         figure = apply_changes(figure, bundle["views"][step])
-    for field, value in (("theme", theme), ("axis", axis)):
-        found = bundle["changes"][field].get(value, {}).get(view, [])
+    shown = {"theme": theme, "axis": axis}
+    for field, by_value in bundle["changes"].items():
+        found = by_value.get(shown[field], {}).get(view, [])
         figure = apply_changes(figure, found) if found else figure
     return figure
