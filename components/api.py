@@ -12,7 +12,9 @@ import flask
 from werkzeug.exceptions import HTTPException
 
 import data_sources
-from data_sources.registries import INDICATORS
+from data_sources.comparability import norm_refusal
+from data_sources.registries import INDICATORS, PAIR
+from data_sources.units import NORMALISATIONS
 
 from .embed import dashboard_meta, script_json
 from .i18n import pick_lang, t
@@ -57,6 +59,42 @@ def bad_request(exc: data_sources.BadRequest) -> flask.Response:
     return error(str(exc), 404 if isinstance(exc, data_sources.NotFound) else 400)
 
 
+def comparability_json(indicator) -> dict:
+    """The indicator's comparability model as published data."""
+    rules = indicator.comparability
+    return {
+        "level": rules.level,
+        "note": rules.notes,
+        "breaks": [
+            {
+                "city": b.city,
+                "date": b.date,
+                "from_source": b.source,
+                "kind": b.kind,
+                "reason": b.reasons,
+            }
+            for b in rules.breaks
+        ],
+        "partial_periods": [
+            {"city": p.city, "period": p.period, "reason": p.reasons}
+            for p in rules.partial
+        ],
+        "coverage": {
+            city_id: {
+                "kind": coverage.kind,
+                "label": coverage.labels,
+                "population": None
+                if coverage.population is None
+                else coverage.population.__dict__,
+                "area_km2": None
+                if coverage.area_km2 is None
+                else coverage.area_km2.__dict__,
+            }
+            for city_id, coverage in rules.coverage.items()
+        },
+    }
+
+
 @api.get("/api/indicators")
 def indicators() -> flask.Response:
     return flask.jsonify(
@@ -69,9 +107,14 @@ def indicators() -> flask.Response:
                 "freq": indicator.freq,
                 "labels": indicator.labels,
                 "cities": sorted(indicator.cities),
-                "normalisations": ["absolute", "index"]
-                + (["per_capita"] if indicator.per_capita else [])
-                + (["per_km2"] if indicator.per_km2 else []),
+                "normalisations": [
+                    norm
+                    for norm in NORMALISATIONS
+                    if norm_refusal(indicator, norm, PAIR) is None
+                ],
+                "cadence_seconds": indicator.cadence,
+                "publication_lag_seconds": indicator.publication_lag,
+                "comparability": comparability_json(indicator),
             }
             for indicator in INDICATORS
         ]
@@ -100,8 +143,9 @@ def series(indicator_id: str, fmt: str) -> flask.Response:
         lang=lang,
         pin=args.get("pin"),
     )
+    rows = result.frame.loc[:, list(data_sources.API_COLUMNS)]
     if fmt == "csv":
-        body = result.frame.to_csv(index=False, lineterminator="\n")
+        body = rows.to_csv(index=False, lineterminator="\n")
         response = flask.Response(body, mimetype="text/csv")
         response.headers["Content-Disposition"] = (
             f'attachment; filename="{indicator_id}.csv"'
@@ -112,7 +156,8 @@ def series(indicator_id: str, fmt: str) -> flask.Response:
             "indicator": indicator_id,
             "unit": result.unit,
             "notes": list(result.notes),
-            "data": result.frame.to_dict(orient="records"),
+            "comparability": comparability_json(result.indicator),
+            "data": rows.to_dict(orient="records"),
         }
     )
 

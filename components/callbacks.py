@@ -37,11 +37,13 @@ from .layout import (
     indicator_options,
     norm_options,
     unit_options,
+    view_options,
     year_marks,
 )
-from .pages import data_years, embed_codes, rendered, tiles_now, view_update
+from .pages import embed_codes, rendered, tiles_now, view_update
 from .presentation import CONTROLS as CONTROL_IDS
 from .presentation import PRESENTATION
+from .shown import data_years
 from .state import (
     ViewState,
     as_dict,
@@ -121,6 +123,7 @@ def next_state(
     *(Output(control, "value") for control, _ in CONTROLS),
     *(Output(control, "value") for control, _ in PRESENTATION_CONTROLS),
     Output(ids.INDICATOR, "options"),
+    Output(ids.VIEW, "options"),
     Output(ids.NORM, "options"),
     Output(ids.UNIT, "options"),
     Output(ids.YEARS, "min"),
@@ -178,6 +181,7 @@ def sync_state(search, _domain_clicks, *args):
         indicator_options(
             indicator.domain, state.lang, data_sources.available_indicators()
         ),
+        view_options(indicator, state.norm, state.lang),
         norm_options(indicator, state.lang),
         unit_options(indicator),
         first,

@@ -1,86 +1,119 @@
 """Builders of the per-city pieces (KPI card, freshness) and of the facts about a chart
-(the summary sentence, the data table). Pure: they take the shown frame, return text or
-components. One builder per piece, called once per city.
+(the summary sentence, the data table). Pure: they take the shown data — its rows and
+the comparisons the model allows (data_sources.comparability) — and return text or
+components. They word those comparisons; they never compute one themselves.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from dash import html
 
+from data_sources.comparability import Change, Ratio, Refusal, Span, explain, pairs
+from data_sources.periods import label_start
 from data_sources.registries import CITIES_BY_ID, Indicator
 
-from .figures import paired, period_x
-from .i18n import fmt_number, fmt_period, mid_sentence, t
+from .i18n import fmt_date, fmt_number, fmt_period, mid_sentence, t
 
 TABLE_ROWS = 400
 
 
-def _period_text(period: str, indicator: Indicator, lang: str) -> str:
-    return fmt_period(period_x(pd.Series([period])).iloc[0], indicator.freq, lang)
+def period_text(period: str, indicator: Indicator, lang: str) -> str:
+    return fmt_period(label_start(pd.Series([period])).iloc[0], indicator.freq, lang)
+
+
+def span_text(span: Span, indicator: Indicator, lang: str) -> str:
+    first = period_text(span.first, indicator, lang)
+    last = period_text(span.last, indicator, lang)
+    return first if span.single else f"{first}–{last}"
+
+
+def _signed(percent: float, lang: str) -> dict:
+    return {"sign": "+" if percent > 0 else "", "change": fmt_number(percent, lang, 0)}
+
+
+def change_text(change: Change, indicator: Indicator, lang: str) -> str:
+    """'−4% since 2013 (after a series break: station change)', or a window's means."""
+    if change.window:
+        return t(
+            f"change.window.{indicator.freq}",
+            lang,
+            end=period_text(change.end.last, indicator, lang),
+            start=period_text(change.start.last, indicator, lang),
+            **_signed(change.percent, lang),
+        )
+    since = period_text(change.start.first, indicator, lang)
+    if indicator.freq == "monthly":
+        return t(
+            "change.same_month", lang, since=since, **_signed(change.percent, lang)
+        )
+    if change.after_break is not None:
+        return t(
+            "change.break",
+            lang,
+            since=since,
+            kind=t(f"break.{change.after_break.kind}", lang),
+            **_signed(change.percent, lang),
+        )
+    return t("change", lang, since=since, **_signed(change.percent, lang))
 
 
 def ratio_text(
-    frame: pd.DataFrame, city_id: str, other_id: str, indicator: Indicator, lang: str
-) -> str | None:
-    """'Paris: 2.3× San Francisco (2016)' at the latest period both cities share."""
-    both = paired(frame, (city_id, other_id))
-    both = both[both["b"] != 0]
-    if both.empty:
-        return None
-    last = both.iloc[-1]
-    return t(
-        "ratio",
-        lang,
-        city=CITIES_BY_ID[city_id].name(lang),
-        ratio=fmt_number(last["a"] / last["b"], lang, 1),
-        other=CITIES_BY_ID[other_id].name(lang),
-        period=_period_text(last["period"], indicator, lang),
-    )
+    ratio: Ratio, city_id: str, other_id: str, indicator: Indicator, lang: str
+) -> str:
+    """'Paris: 2.3× San Francisco (2016)', from `city_id`'s side of the ratio."""
+    value = ratio.value if city_id == ratio.cities[0] else 1 / ratio.value
+    facts = {
+        "city": CITIES_BY_ID[city_id].name(lang),
+        "ratio": fmt_number(value, lang, 1),
+        "other": CITIES_BY_ID[other_id].name(lang),
+        "period": period_text(ratio.span.last, indicator, lang),
+    }
+    if ratio.window:
+        return t(
+            f"ratio.window.{indicator.freq}", lang, last=facts.pop("period"), **facts
+        )
+    if ratio.edition:
+        return t("ratio.edition", lang, edition=ratio.edition, **facts)
+    return t("ratio", lang, **facts)
 
 
-def kpi_card(
-    frame: pd.DataFrame,
-    city_id: str,
-    other_id: str,
-    indicator: Indicator,
-    unit: str,
-    lang: str,
-) -> html.Div:
-    """Latest value and its date, change over the shown period, ratio to the other city."""
+def kpi_card(shown, city_id: str, other_id: str, lang: str) -> html.Div:
+    """Latest value and its date, change over the shown period, ratio to the other city
+    (each only as the comparability model allows)."""
+    indicator, frame = shown.indicator, shown.frame
     city = CITIES_BY_ID[city_id]
     rows = frame[frame["city"] == city_id]
     children: list = [html.H3(city.name(lang), className="kpi-city")]
     if rows.empty:
         children.append(html.P(t("no_data_period", lang), className="kpi-missing"))
     else:
-        first, last = rows.iloc[0], rows.iloc[-1]
+        last = rows.iloc[-1]
         children += [
             html.P(
                 [
                     html.Span(fmt_number(last["value"], lang), className="kpi-value"),
-                    f" {unit}",
+                    f" {shown.unit}",
                 ]
             ),
-            html.P(_period_text(last["period"], indicator, lang), className="kpi-date"),
+            html.P(period_text(last["period"], indicator, lang), className="kpi-date"),
         ]
-        if len(rows) > 1 and first["value"] != 0:
-            change = (last["value"] - first["value"]) / abs(first["value"]) * 100
+        change = shown.assessment.changes.get(city_id)
+        if isinstance(change, Change):
+            children.append(
+                html.P(change_text(change, indicator, lang), className="kpi-change")
+            )
+        if isinstance(shown.assessment.ratio, Ratio):
             children.append(
                 html.P(
-                    t(
-                        "change",
-                        lang,
-                        sign="+" if change > 0 else "",
-                        change=fmt_number(change, lang, 0),
-                        since=_period_text(first["period"], indicator, lang),
+                    ratio_text(
+                        shown.assessment.ratio, city_id, other_id, indicator, lang
                     ),
-                    className="kpi-change",
+                    className="kpi-ratio",
                 )
             )
-        ratio = ratio_text(frame, city_id, other_id, indicator, lang)
-        if ratio:
-            children.append(html.P(ratio, className="kpi-ratio"))
     return html.Div(
         children,
         className=f"kpi-card city-{city_id}",
@@ -88,38 +121,59 @@ def kpi_card(
     )
 
 
-def kpi_cards(
-    frame: pd.DataFrame,
-    indicator: Indicator,
-    unit: str,
-    lang: str,
-    city_ids: tuple[str, ...],
-) -> html.Div:
-    """The pair's two cards, each compared with the other city."""
-    a, b = city_ids[:2]
+def comparison_refusal(shown, lang: str) -> str | None:
+    """Why the cities' values are not set against each other here (None: they are, or
+    a city has no data)."""
+    ratio = shown.assessment.ratio
+    if isinstance(ratio, Refusal):
+        return t("not_compared", lang, reason=explain(ratio, lang))
+    return None
+
+
+def kpi_cards(shown, lang: str) -> html.Div:
+    """The pair's two cards, each compared with the other city where the model allows;
+    otherwise one line says why not."""
+    a, b = shown.city_ids[:2]
+    refusal = comparison_refusal(shown, lang)
     return html.Div(
         [
-            kpi_card(frame, a, b, indicator, unit, lang),
-            kpi_card(frame, b, a, indicator, unit, lang),
+            kpi_card(shown, a, b, lang),
+            kpi_card(shown, b, a, lang),
+            html.P(refusal, className="kpi-refusal") if refusal else None,
         ],
         className="kpis",
     )
 
 
-def freshness(
-    frame: pd.DataFrame, city_id: str, indicator: Indicator, lang: str
-) -> html.Span:
-    """'Paris: as of Oct 18, 2025 11:09 · stale' (the latest shown value's period)."""
-    rows = frame[frame["city"] == city_id]
+def retrieved_text(provenance: list[dict], city_id: str, lang: str) -> str | None:
+    """'snapshot collected Nov 25, 2026' or 'fetched Dec 1, 2026' for a city's newest
+    series: when our copy was made, not when the data describe."""
+    mine = [p for p in provenance if p.get("city") == city_id and p.get("fetched_at")]
+    if not mine:
+        return None
+    newest = max(mine, key=lambda p: p["fetched_at"])
+    day = fmt_date(dt.date.fromisoformat(newest["fetched_at"][:10]), lang)
+    key = "fetched" if newest.get("origin") == "live" else "collected"
+    return t(key, lang, date=day)
+
+
+def freshness(shown, city_id: str, lang: str) -> html.Span:
+    """'Paris: latest data 2016 · snapshot collected Nov 25, 2026 · stale': the data's
+    own age (stale when newer data were due), then when our copy was made."""
+    indicator = shown.indicator
+    rows = shown.frame[shown.frame["city"] == city_id]
     name = CITIES_BY_ID[city_id].name(lang)
     if rows.empty:
         return html.Span(f"{name}: {t('no_data_period', lang)}", className="fresh")
     last = rows.iloc[-1]
     text = t(
-        "freshness", lang, city=name, when=_period_text(last["period"], indicator, lang)
+        "freshness", lang, city=name, when=period_text(last["period"], indicator, lang)
     )
     if indicator.freq in ("hourly", "instant"):
         text += f" ({t('local_time_short', lang)})"
+    retrieved = retrieved_text(shown.provenance, city_id, lang)
+    if retrieved:
+        text += f" · {retrieved}"
     stale = bool(last["stale"])
     return html.Span(
         [text, html.Strong(f" · {t('stale_short', lang)}") if stale else ""],
@@ -127,16 +181,23 @@ def freshness(
     )
 
 
-def summary_sentence(
-    frame: pd.DataFrame,
-    indicator: Indicator,
-    unit: str,
-    lang: str,
-    city_ids: tuple[str, ...],
-) -> str:
-    """One factual sentence computed from the shown data, in the page's language."""
-    a_id, b_id = city_ids[:2]
-    a_name, b_name = (CITIES_BY_ID[c].name(lang) for c in (a_id, b_id))
+def _latest_pair(shown, lang: str) -> dict:
+    """Each city's latest value and its period, worded."""
+    facts = {}
+    for key, city_id in zip(("a", "b"), shown.city_ids[:2], strict=True):
+        rows = shown.frame[shown.frame["city"] == city_id]
+        last = rows.iloc[-1]
+        facts[key] = CITIES_BY_ID[city_id].name(lang)
+        facts[f"{key}_value"] = fmt_number(last["value"], lang)
+        facts[f"{key}_when"] = period_text(last["period"], shown.indicator, lang)
+    return facts
+
+
+def summary_sentence(shown, lang: str) -> str:
+    """One factual sentence from the shown data, in the page's language: a comparison
+    only where the model allows one, else both values and why they do not compare."""
+    indicator, frame = shown.indicator, shown.frame
+    a_id, b_id = shown.city_ids[:2]
     label = indicator.label(lang)
     present = [c for c in (a_id, b_id) if not frame[frame["city"] == c].empty]
     if not present:
@@ -144,9 +205,9 @@ def summary_sentence(
 
     def span(city_id: str) -> str:
         rows = frame[frame["city"] == city_id]
-        first = _period_text(rows["period"].iloc[0], indicator, lang)
-        last = _period_text(rows["period"].iloc[-1], indicator, lang)
-        return first if first == last else f"{first}–{last}"
+        return span_text(
+            Span(rows["period"].iloc[0], rows["period"].iloc[-1]), indicator, lang
+        )
 
     if len(present) == 1:
         city_id = present[0]
@@ -157,66 +218,85 @@ def summary_sentence(
             city=CITIES_BY_ID[city_id].name(lang),
             span=span(city_id),
         )
-    both = paired(frame, (a_id, b_id))
-    if indicator.freq == "instant" or both.empty:
-        if indicator.freq == "instant":
-            latest = {c: frame[frame["city"] == c].iloc[-1] for c in (a_id, b_id)}
+    ratio = shown.assessment.ratio
+    if isinstance(ratio, Ratio):
+        return _summary_ratio(shown, ratio, lang)
+    if shown.norm == "index":
+        both, _ = pairs(frame, indicator, shown.city_ids)
+        if not both.empty:
+            last = both.iloc[-1]
             return t(
-                "summary_latest",
+                "summary_index",
                 lang,
-                label=label,
-                a=a_name,
-                a_value=fmt_number(latest[a_id]["value"], lang),
-                unit=unit,
-                a_when=_period_text(latest[a_id]["period"], indicator, lang),
-                b=b_name,
-                b_value=fmt_number(latest[b_id]["value"], lang),
-                b_when=_period_text(latest[b_id]["period"], indicator, lang),
+                when=t(
+                    f"when.{indicator.freq}",
+                    lang,
+                    period=period_text(last["period"], indicator, lang),
+                ),
+                label=mid_sentence(label),
+                a=CITIES_BY_ID[a_id].name(lang),
+                a_value=fmt_number(last["a"], lang),
+                b=CITIES_BY_ID[b_id].name(lang),
+                b_value=fmt_number(last["b"], lang),
+                unit=shown.unit,
             )
+    if isinstance(ratio, Refusal) and ratio.reason == "no_common_period":
         return t(
             "summary_no_overlap",
             lang,
             label=label,
-            a=a_name,
+            a=CITIES_BY_ID[a_id].name(lang),
             a_span=span(a_id),
-            b=b_name,
+            b=CITIES_BY_ID[b_id].name(lang),
             b_span=span(b_id),
         )
-    last = both.iloc[-1]
-    when = t(
-        f"when.{indicator.freq}",
-        lang,
-        period=_period_text(last["period"], indicator, lang),
-    )
+    facts = _latest_pair(shown, lang)
+    if indicator.freq == "instant" and ratio is None:
+        return t("summary_latest", lang, label=label, unit=shown.unit, **facts)
+    reason = explain(ratio, lang) if isinstance(ratio, Refusal) else ""
+    return t(
+        "summary_side", lang, label=label, unit=shown.unit, reason=reason, **facts
+    ).strip()
+
+
+def _summary_ratio(shown, ratio: Ratio, lang: str) -> str:
+    indicator = shown.indicator
+    a_id, b_id = shown.city_ids[:2]
     facts = {
-        "when": when,
-        "label": mid_sentence(label),
-        "a": a_name,
-        "a_value": fmt_number(last["a"], lang),
-        "unit": unit,
-        "b": b_name,
-        "b_value": fmt_number(last["b"], lang),
+        "label": mid_sentence(indicator.label(lang)),
+        "a": CITIES_BY_ID[a_id].name(lang),
+        "a_value": fmt_number(ratio.a, lang),
+        "unit": shown.unit,
+        "b": CITIES_BY_ID[b_id].name(lang),
+        "b_value": fmt_number(ratio.b, lang),
+        "ratio": fmt_number(ratio.value, lang, 1),
     }
-    if last["b"] == 0:  # no ratio to a zero: both values, side by side
-        return t("summary_pair", lang, **facts)
-    ratio = fmt_number(last["a"] / last["b"], lang, 1)
-    return t("summary_ratio", lang, ratio=ratio, **facts)
+    if ratio.window:
+        return t(
+            f"summary_window.{indicator.freq}",
+            lang,
+            count=fmt_number(ratio.span.count, lang, 0),
+            last=period_text(ratio.span.last, indicator, lang),
+            **facts,
+        )
+    period = period_text(ratio.span.last, indicator, lang)
+    when = (
+        t("when.edition", lang, period=period, edition=ratio.edition)
+        if ratio.edition
+        else t(f"when.{indicator.freq}", lang, period=period)
+    )
+    return t("summary_ratio", lang, when=when, **facts)
 
 
-def data_table(
-    frame: pd.DataFrame,
-    indicator: Indicator,
-    unit: str,
-    lang: str,
-    city_ids: tuple[str, ...],
-) -> html.Div:
+def data_table(shown, lang: str) -> html.Div:
     """The chart's data as a table: one row per period, one column per city."""
-    wide = frame.pivot_table(
+    indicator, unit, city_ids = shown.indicator, shown.unit, shown.city_ids
+    wide = shown.frame.pivot_table(
         index="period", columns="city", values="value", aggfunc="first"
     )
     wide = wide.reindex(columns=list(city_ids))
     total = len(wide)
-    shown = wide.iloc[-TABLE_ROWS:]
+    rows = wide.iloc[-TABLE_ROWS:]
     header = html.Tr(
         [html.Th(t("period", lang), scope="col")]
         + [
@@ -226,10 +306,10 @@ def data_table(
     )
     body = [
         html.Tr(
-            [html.Th(_period_text(period, indicator, lang), scope="row")]
+            [html.Th(period_text(period, indicator, lang), scope="row")]
             + [html.Td("–" if pd.isna(v) else fmt_number(v, lang)) for v in values]
         )
-        for period, values in zip(shown.index, shown.to_numpy(), strict=True)
+        for period, values in zip(rows.index, rows.to_numpy(), strict=True)
     ]
     note = (
         html.P(t("table_truncated", lang, shown=TABLE_ROWS, total=total))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from html import escape
@@ -18,7 +19,14 @@ import plotly.graph_objects as go
 from dash import html
 from plotly.utils import PlotlyJSONEncoder
 
-from data_sources.registries import INDICATORS_BY_ID, LANGUAGES, PAIR, SOURCES_BY_ID
+from data_sources.comparability import explain
+from data_sources.registries import (
+    CITIES_BY_ID,
+    INDICATORS_BY_ID,
+    LANGUAGES,
+    PAIR,
+    SOURCES_BY_ID,
+)
 
 from .cards import freshness, kpi_cards, summary_sentence
 from .html_text import to_html
@@ -140,13 +148,25 @@ def in_languages(key_or_text, langs: tuple[str, ...], **values) -> list:
     return parts
 
 
-def view_switch(request: EmbedRequest, base: str) -> html.Nav:
+def view_switch(request: EmbedRequest, base: str, refusals: dict) -> html.Nav:
+    """Links to the other views; a view the comparability model refuses here is plain
+    text that says why (title)."""
     lang = request.state.lang
     links = []
     for view in EMBED_VIEWS:
+        label = t(f"view.{view}", lang)
+        if refusals.get(view) is not None:
+            links.append(
+                html.Span(
+                    label,
+                    className="view-refused",
+                    title=explain(refusals[view], lang),
+                )
+            )
+            continue
         href = f"{base}?" + embed_query(request, state={"view": view})
         current = {"aria-current": "page"} if view == request.state.view else {}
-        links.append(html.A(t(f"view.{view}", lang), href=href, **current))
+        links.append(html.A(label, href=href, **current))
     return html.Nav(
         links, className="embed-views", **{"aria-label": t("control.view", lang)}
     )
@@ -172,10 +192,7 @@ def embed_body(page: EmbedPage) -> list:
     state, langs = request.state, request.langs
     lang = state.lang
     indicator = shown.indicator
-    summaries = [
-        summary_sentence(shown.frame, indicator, shown.unit, each, PAIR)
-        for each in langs
-    ]
+    summaries = [summary_sentence(shown, each) for each in langs]
     notices = []
     if page.pin_missing:
         notices.append(in_languages("pin_missing", langs, pin=page.pin_missing))
@@ -183,8 +200,8 @@ def embed_body(page: EmbedPage) -> list:
         notices.append(in_languages("pinned", langs, pin=request.pin))
     return [
         html.H1(in_languages(indicator.label, langs), className="embed-title"),
-        kpi_cards(shown.frame, indicator, shown.unit, lang, PAIR),
-        view_switch(request, f"/embed/{indicator.id}"),
+        kpi_cards(shown, lang),
+        view_switch(request, f"/embed/{indicator.id}", shown.assessment.views),
         html.Figure(
             [
                 html.Div(
@@ -209,9 +226,10 @@ def embed_body(page: EmbedPage) -> list:
         if notices
         else None,
         html.P(
-            [freshness(shown.frame, c, indicator, lang) for c in PAIR],
+            [freshness(shown, c, lang) for c in PAIR],
             className="freshness",
         ),
+        measures_details(shown, lang),
         source_line(shown.provenance, lang),
         html.P(
             html.A(
@@ -223,6 +241,38 @@ def embed_body(page: EmbedPage) -> list:
             className="embed-link",
         ),
     ]
+
+
+def measures_details(shown, lang: str) -> html.Details:
+    """The comparability note and each city's coverage, folded (an embed is small)."""
+    indicator = shown.indicator
+    coverage = indicator.comparability.coverage
+    return html.Details(
+        [
+            html.Summary(
+                [
+                    html.Strong(t("comparability_label", lang)),
+                    t(f"level.{indicator.comparability.level}", lang),
+                ]
+            ),
+            html.P(indicator.comparability.notes[lang]),
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.Strong(
+                                t("city_label", lang, city=CITIES_BY_ID[c].name(lang))
+                            ),
+                            coverage[c].labels[lang],
+                        ]
+                    )
+                    for c in shown.city_ids
+                    if c in coverage
+                ]
+            ),
+        ],
+        className="embed-measures",
+    )
 
 
 def meta_tags(title: str, description: str, url: str, image: str) -> str:
@@ -258,7 +308,7 @@ def embed_html(page: EmbedPage) -> str:
     request, shown = page.request, page.shown
     lang = request.state.lang
     title = " / ".join(shown.indicator.label(each) for each in request.langs)
-    description = summary_sentence(shown.frame, shown.indicator, shown.unit, lang, PAIR)
+    description = summary_sentence(shown, lang)
     noscript = (
         f'<noscript><img src="{escape(page.image_url)}" alt="{escape(description)}" '
         'class="embed-fallback"></noscript>'
@@ -300,14 +350,28 @@ def image_figure(figure, shown, lang: str, size: tuple[int, int] = OG_SIZE):
         }
     )
     figure = go.Figure(figure)
+    comparability = shown.indicator.comparability
+    note = "<br>".join(
+        textwrap.wrap(
+            t("comparability_label", lang)
+            + t(f"level.{comparability.level}", lang)
+            + " "
+            + comparability.notes[lang],
+            150,
+        )
+    )
     figure.update_layout(
         title={"text": f"{shown.indicator.label(lang)} ({shown.unit})", "x": 0.02},
         width=size[0],
         height=size[1],
-        margin={"t": 110, "b": 120},
+        margin={"t": 110, "b": 120 + 14 * note.count("<br>")},
     )
     figure.add_annotation(
-        text=t("sources_label", lang) + " · ".join(publishers) + " — Sister Cities",
+        text=note
+        + "<br>"
+        + t("sources_label", lang)
+        + " · ".join(publishers)
+        + " — Sister Cities",
         xref="paper",
         yref="paper",
         x=0,

@@ -7,11 +7,15 @@ without loading plotly locale bundles.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from data_sources.comparability import explain, pairs
+from data_sources.periods import SUB_DAILY, label_start
 from data_sources.registries import CITIES_BY_ID, Indicator
 
 from .i18n import fmt_number, fmt_period, t
@@ -24,17 +28,11 @@ MAX_STEP = {
     "daily": pd.Timedelta(days=1),
     "hourly": pd.Timedelta(hours=1),
 }
-SUB_DAILY = ("hourly", "instant")
 DENSE = 60  # more points than this: lines without markers
 AXIS_VIEWS = ("side",)  # the views drawn differently with a shared or a free y-axis
 
 
-def period_x(periods: pd.Series) -> pd.Series:
-    """Local period labels ('2016', '2016-03', '2016-03-01', '…T09:00') → datetimes."""
-    text = periods.astype(str)
-    text = text.where(text.str.len() != 4, text + "-01-01")
-    text = text.where(text.str.len() != 7, text + "-01")
-    return pd.to_datetime(text, format="ISO8601")
+period_x = label_start  # local period labels → the datetimes a chart places them at
 
 
 def x_values(rows: pd.DataFrame, clock: str) -> pd.Series:
@@ -93,9 +91,10 @@ def date_ticks(xs: list, freq: str, lang: str) -> tuple[list, list]:
 
 
 def empty_figure(message: str, theme: str = "light") -> go.Figure:
+    """A chart-sized message (a long one wrapped: plotly does not wrap annotations)."""
     figure = go.Figure(layout={"template": template(theme)})
     figure.add_annotation(
-        text=message,
+        text="<br>".join(textwrap.wrap(message, 70)),
         showarrow=False,
         x=0.5,
         y=0.5,
@@ -130,6 +129,10 @@ def city_trace(
     city = CITIES_BY_ID[city_id]
     xs, ys = with_gaps(x_values(rows, clock), rows["value"], indicator.freq)
     sparse = indicator.freq == "instant" or len(rows) <= DENSE
+    # Survey figures compare within one edition only: no line joins two editions.
+    points_only = indicator.freq == "instant" or (
+        indicator.comparability.level == "within_edition"
+    )
     if sparse:
         # Few points: a fully localised label per point ('nov. 2016 : 1 234,5 GWh').
         hover = {
@@ -149,9 +152,7 @@ def city_trace(
         x=iso(xs),
         y=ys,
         name=city.name(lang),
-        mode="markers"
-        if indicator.freq == "instant"
-        else ("lines+markers" if sparse else "lines"),
+        mode="markers" if points_only else ("lines+markers" if sparse else "lines"),
         line={"color": CITY_COLOURS[city_id], "width": 2, "dash": city.line_dash},
         marker={
             "color": CITY_COLOURS[city_id],
@@ -206,21 +207,46 @@ def finish(
     return figure
 
 
+def add_breaks(figure: go.Figure, shown, lang: str, theme: str, panels=None) -> None:
+    """A dotted line where a city's series breaks (station, definition…), labelled in
+    its colour: no change is computed across it. `panels`: city → (row, col)."""
+    for shown_break in shown.assessment.breaks:
+        where = {}
+        if panels is not None:
+            if shown_break.city not in panels:
+                continue
+            where = dict(zip(("row", "col"), panels[shown_break.city], strict=True))
+        x = label_start(pd.Series([shown_break.period])).iloc[0]
+        colour = CITY_COLOURS[shown_break.city]
+        figure.add_vline(
+            x=x.isoformat(),
+            line={"dash": "dot", "color": colour, "width": 1},
+            annotation={
+                "text": t(
+                    "break_label",
+                    lang,
+                    city=CITIES_BY_ID[shown_break.city].name(lang),
+                    kind=t(f"break.{shown_break.rule.kind}", lang),
+                ),
+                "font": {"color": colour, "size": 11},
+                "bgcolor": palette(theme)["backing"],
+                "hovertext": shown_break.rule.reasons[lang],
+            },
+            annotation_position="top left",
+            **where,
+        )
+
+
 def overlay_figure(
-    frame: pd.DataFrame,
-    indicator: Indicator,
-    unit: str,
-    lang: str,
-    city_ids: tuple[str, ...],
-    theme: str = "light",
-    clock: str = "local",
+    shown, lang: str, theme: str = "light", clock: str = "local"
 ) -> go.Figure:
     """Both cities on one axis, in their two colours."""
+    frame, indicator, unit = shown.frame, shown.indicator, shown.unit
     if frame.empty:
         return empty_figure(t("no_data_chart", lang), theme)
     figure = go.Figure()
     xs_all: list = []
-    for city_id in city_ids:
+    for city_id in shown.city_ids:
         rows = frame[frame["city"] == city_id]
         if rows.empty:
             continue
@@ -228,21 +254,25 @@ def overlay_figure(
         xs_all += list(trace.x)
         figure.add_trace(trace)
     add_reference_lines(figure, indicator, lang, theme)
+    add_breaks(figure, shown, lang, theme)
     figure.update_yaxes(title_text=unit, rangemode="tozero")
     return finish(figure, xs_all, indicator, unit, lang, theme, clock)
 
 
 def side_by_side_figure(
-    frame: pd.DataFrame,
-    indicator: Indicator,
-    unit: str,
+    shown,
     lang: str,
-    city_ids: tuple[str, ...],
     theme: str = "light",
     clock: str = "local",
     shared_y: bool = True,
 ) -> go.Figure:
     """One panel per city; a shared y-axis unless asked otherwise."""
+    frame, indicator, unit, city_ids = (
+        shown.frame,
+        shown.indicator,
+        shown.unit,
+        shown.city_ids,
+    )
     if frame.empty:
         return empty_figure(t("no_data_chart", lang), theme)
     figure = make_subplots(
@@ -274,6 +304,9 @@ def side_by_side_figure(
         xs_all += list(trace.x)
         figure.add_trace(trace, row=1, col=column)
         add_reference_lines(figure, indicator, lang, theme, row=1, col=column)
+    add_breaks(
+        figure, shown, lang, theme, {c: (1, i) for i, c in enumerate(city_ids, 1)}
+    )
     figure.update_yaxes(rangemode="tozero")
     figure.update_yaxes(title_text=unit, row=1, col=1)
     figure.update_xaxes(matches="x")  # the same years under both panels
@@ -283,27 +316,6 @@ def side_by_side_figure(
             range=[min(0, float(values.min())), float(values.max()) * 1.08]
         )
     return finish(figure, xs_all, indicator, unit, lang, theme, clock)
-
-
-def paired(
-    frame: pd.DataFrame, city_ids: tuple[str, ...], key: str = "period"
-) -> pd.DataFrame:
-    """Moments where both cities have a value: columns period, x, a, b (in city order).
-
-    key="period" pairs each city's own calendar (8 a.m. in Paris with 8 a.m. in San
-    Francisco); key="time" pairs the same instant (UTC).
-    """
-    wide = frame.pivot_table(index=key, columns="city", values="value", aggfunc="first")
-    if not all(c in wide.columns for c in city_ids[:2]):
-        return pd.DataFrame(columns=["period", "x", "a", "b"])
-    both = wide[list(city_ids[:2])].dropna()
-    both.columns = ["a", "b"]
-    both = both.reset_index().rename(columns={key: "period"})
-    if key == "time":
-        both["x"] = pd.to_datetime(both["period"], utc=True).dt.tz_localize(None)
-    else:
-        both["x"] = period_x(both["period"])
-    return both
 
 
 def crossovers(x: list, y: np.ndarray, pivot: float, freq: str) -> list:
@@ -327,20 +339,26 @@ def crossovers(x: list, y: np.ndarray, pivot: float, freq: str) -> list:
 
 
 def gap_figure(
-    frame: pd.DataFrame,
-    indicator: Indicator,
-    unit: str,
+    shown,
     lang: str,
-    city_ids: tuple[str, ...],
     theme: str = "light",
     mode: str = "difference",
     clock: str = "local",
 ) -> go.Figure:
-    """Paris − SF (or Paris ÷ SF) over the periods both share, crossovers marked."""
+    """Paris − SF (or Paris ÷ SF) over the periods both share, as the comparability
+    model pairs them (dense series as monthly or daily means), crossovers marked."""
+    indicator, unit, city_ids = shown.indicator, shown.unit, shown.city_ids
     same_instant = clock == "utc" and indicator.freq in SUB_DAILY
-    both = paired(frame, city_ids, key="time" if same_instant else "period")
+    both, aggregated = pairs(
+        shown.frame, indicator, city_ids, key="time" if same_instant else "period"
+    )
     if both.empty:
         return empty_figure(t("no_common_period", lang), theme)
+    freq = aggregated or indicator.freq
+    if same_instant and aggregated is None:
+        both["x"] = pd.to_datetime(both["period"], utc=True).dt.tz_localize(None)
+    else:
+        both["x"] = period_x(both["period"])
     a_name, b_name = (CITIES_BY_ID[c].name(lang) for c in city_ids[:2])
     if mode == "ratio":
         both = both[both["b"] != 0]
@@ -351,27 +369,28 @@ def gap_figure(
         values, pivot = both["a"] - both["b"], 0.0
         title = t("gap_title", lang, a=a_name, b=b_name)
         value_unit = unit
-    xs, ys = with_gaps(both["x"], values, indicator.freq)
+    xs, ys = with_gaps(both["x"], values, freq)
     ink = palette(theme)["ink"]
-    if len(both) <= DENSE:
+    dense = len(both) > DENSE
+    if not dense:
         hover = {
             "customdata": [
                 None
                 if y is None
-                else f"{fmt_period(x, indicator.freq, lang)}: "
+                else f"{fmt_period(x, freq, lang)}: "
                 f"{fmt_number(y, lang, 2)} {value_unit}"
                 for x, y in zip(xs, ys, strict=True)
             ],
             "hovertemplate": "%{customdata}<extra></extra>",
         }
     else:
-        hover = {"hovertemplate": dense_hover(indicator.freq, value_unit, 2, "")}
+        hover = {"hovertemplate": dense_hover(freq, value_unit, 2, "")}
     figure = go.Figure(
         go.Scatter(
             x=iso(xs),
             y=ys,
             name=title,
-            mode="lines+markers" if len(both) <= DENSE else "lines",
+            mode="lines" if dense else "lines+markers",
             line={"color": ink, "width": 2},
             marker={"color": ink, "size": 7},
             connectgaps=False,
@@ -381,11 +400,8 @@ def gap_figure(
     figure.add_hline(y=pivot, line={"color": palette(theme)["muted"], "width": 1})
     # Where the cities swap places — marked only on a readable number of points: daily
     # values swap every few days, and hundreds of marks merged into a band on the line.
-    dense = len(both) > DENSE
     points = (
-        []
-        if dense
-        else crossovers(list(both["x"]), values.to_numpy(), pivot, indicator.freq)
+        [] if dense else crossovers(list(both["x"]), values.to_numpy(), pivot, freq)
     )
     if points:
         figure.add_trace(
@@ -398,29 +414,38 @@ def gap_figure(
                 hovertemplate=t("crossover", lang) + "<extra></extra>",
             )
         )
-    figure.update_yaxes(title_text=title if mode == "ratio" else f"{title} ({unit})")
+    add_breaks(figure, shown, lang, theme)
+    axis_title = title if mode == "ratio" else f"{title} ({unit})"
+    if aggregated:
+        axis_title += f"<br><sup>{t(f'aggregated.{aggregated}', lang)}</sup>"
+    figure.update_yaxes(title_text=axis_title)
     return finish(figure, iso(xs), indicator, unit, lang, theme, clock)
 
 
 def figure_for(
     view: str,
-    frame: pd.DataFrame,
-    indicator: Indicator,
-    unit: str,
+    shown,
     lang: str,
-    city_ids: tuple[str, ...],
     theme: str,
     clock: str,
     shared_y: bool,
 ) -> go.Figure:
+    """The figure of a view, or, where the comparability model refuses that view
+    here, a message saying why."""
+    refusal = shown.assessment.views.get(view)
+    if refusal is not None:
+        return empty_figure(
+            t("view_refused", lang, view=t(f"view.{view}", lang))
+            + " "
+            + explain(refusal, lang),
+            theme,
+        )
     if view == "overlay":
-        return overlay_figure(frame, indicator, unit, lang, city_ids, theme, clock)
+        return overlay_figure(shown, lang, theme, clock)
     if view in ("gap", "ratio"):
         mode = "ratio" if view == "ratio" else "difference"
-        return gap_figure(frame, indicator, unit, lang, city_ids, theme, mode, clock)
-    return side_by_side_figure(
-        frame, indicator, unit, lang, city_ids, theme, clock, shared_y
-    )
+        return gap_figure(shown, lang, theme, mode, clock)
+    return side_by_side_figure(shown, lang, theme, clock, shared_y)
 
 
 STAGE_LABELLED = (
@@ -444,15 +469,15 @@ def stage_labels(ys: list, lang: str) -> list[str]:
     return [fmt_number(y, lang) if i in keep else "" for i, y in enumerate(ys)]
 
 
-def stage_figure(
-    frame: pd.DataFrame,
-    indicator: Indicator,
-    unit: str,
-    lang: str,
-    city_ids: tuple[str, ...],
-) -> go.Figure:
+def stage_figure(shown, lang: str) -> go.Figure:
     """For a projector: white on black, large type, values written on the chart (a
     stage audience cannot hover). Latest values as bars for instant data."""
+    frame, indicator, unit, city_ids = (
+        shown.frame,
+        shown.indicator,
+        shown.unit,
+        shown.city_ids,
+    )
     colours = {c: CITIES_BY_ID[c].colour_on_dark for c in city_ids}
     ink = palette("stage")["ink"]
     if indicator.freq == "instant":
@@ -477,7 +502,7 @@ def stage_figure(
         figure.update_yaxes(title_text=unit, rangemode="tozero")
         figure.update_layout(template=template("stage"), showlegend=False)
     else:
-        figure = overlay_figure(frame, indicator, unit, lang, city_ids, "stage")
+        figure = overlay_figure(shown, lang, "stage")
         names = {CITIES_BY_ID[c].name(lang): c for c in city_ids}
         city_traces = [trace for trace in figure.data if trace.name in names]
         means = {

@@ -53,6 +53,52 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{sign}{change}% since {since}",
         "fr": "{sign}{change} % depuis {since}",
     },
+    "change.break": {
+        "en": "{sign}{change}% since {since} (after a series break: {kind})",
+        "fr": "{sign}{change} % depuis {since} (après une rupture de série : {kind})",
+    },
+    "change.same_month": {
+        "en": "{sign}{change}% since {since} (same month)",
+        "fr": "{sign}{change} % depuis {since} (même mois)",
+    },
+    "change.window.daily": {
+        "en": "{sign}{change}%: mean of the 12 months to {end} vs the same months to {start}",
+        "fr": "{sign}{change} % : moyenne des 12 mois au {end} par rapport aux mêmes mois au {start}",
+    },
+    "change.window.hourly": {
+        "en": "{sign}{change}%: mean of the 7 days to {end} vs the same days to {start}",
+        "fr": "{sign}{change} % : moyenne des 7 jours au {end} par rapport aux mêmes jours au {start}",
+    },
+    "change.window.monthly": {
+        "en": "{sign}{change}%: the 12 months to {end} vs the same months to {start}",
+        "fr": "{sign}{change} % : les 12 mois jusqu'à {end} par rapport aux mêmes mois jusqu'à {start}",
+    },
+    "break.station": {"en": "station change", "fr": "changement de station"},
+    "break.definition": {"en": "definition change", "fr": "changement de définition"},
+    "break.coverage": {"en": "coverage change", "fr": "changement de périmètre"},
+    "break.census": {"en": "census vs estimates", "fr": "recensement ou estimations"},
+    "break.source": {"en": "source change", "fr": "changement de source"},
+    "ratio.window.daily": {
+        "en": "{city}: {ratio}× {other} (12-month mean to {last})",
+        "fr": "{city} : {ratio} × {other} (moyenne sur 12 mois au {last})",
+    },
+    "ratio.window.hourly": {
+        "en": "{city}: {ratio}× {other} (7-day mean to {last})",
+        "fr": "{city} : {ratio} × {other} (moyenne sur 7 jours au {last})",
+    },
+    "ratio.edition": {
+        "en": "{city}: {ratio}× {other} ({period}, {edition} edition)",
+        "fr": "{city} : {ratio} × {other} ({period}, édition {edition})",
+    },
+    "not_compared": {
+        "en": "Not compared: {reason}",
+        "fr": "Pas de comparaison : {reason}",
+    },
+    "collected": {
+        "en": "snapshot collected {date}",
+        "fr": "instantané constitué le {date}",
+    },
+    "fetched": {"en": "fetched {date}", "fr": "récupérée le {date}"},
     "no_data_period": {
         "en": "no data in this period",
         "fr": "pas de données sur cette période",
@@ -89,6 +135,26 @@ STRINGS: dict[str, dict[str, str]] = {
     "summary_ratio": {
         "en": "{when}, {label} in {a} was {a_value} {unit}, {ratio} times {b}'s ({b_value} {unit}).",
         "fr": "{when}, {label} à {a} : {a_value} {unit}, soit {ratio} fois la valeur de {b} ({b_value} {unit}).",
+    },
+    "summary_window.daily": {
+        "en": "Over the {count} days both cities measured in the 12 months to {last}, {label} averaged {a_value} {unit} in {a}, {ratio} times {b}'s ({b_value} {unit}).",
+        "fr": "Sur les {count} jours mesurés par les deux villes dans les 12 mois au {last}, {label} : {a_value} {unit} en moyenne à {a}, soit {ratio} fois la valeur de {b} ({b_value} {unit}).",
+    },
+    "summary_window.hourly": {
+        "en": "Over the {count} hours both cities have in the 7 days to {last}, {label} averaged {a_value} {unit} in {a}, {ratio} times {b}'s ({b_value} {unit}).",
+        "fr": "Sur les {count} heures communes aux deux villes dans les 7 jours au {last}, {label} : {a_value} {unit} en moyenne à {a}, soit {ratio} fois la valeur de {b} ({b_value} {unit}).",
+    },
+    "summary_side": {
+        "en": "{label}: {a} {a_value} {unit} ({a_when}), {b} {b_value} {unit} ({b_when}). {reason}",
+        "fr": "{label} : {a} {a_value} {unit} ({a_when}), {b} {b_value} {unit} ({b_when}). {reason}",
+    },
+    "summary_index": {
+        "en": "{when}, {label} stood at {a_value} in {a} and {b_value} in {b} ({unit}).",
+        "fr": "{when}, {label} : {a_value} à {a} et {b_value} à {b} ({unit}).",
+    },
+    "when.edition": {
+        "en": "In {period} ({edition} edition)",
+        "fr": "En {period} (édition {edition})",
     },
     "summary_pair": {
         "en": "{when}, {label}: {a} {a_value} {unit}, {b} {b_value} {unit}.",
@@ -203,6 +269,46 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "gap_title": {"en": "{a} − {b}", "fr": "{a} − {b}"},
     "ratio_title": {"en": "{a} ÷ {b}", "fr": "{a} ÷ {b}"},
+    "view_refused": {
+        "en": "The “{view}” view is not offered here.",
+        "fr": "La vue « {view} » n'est pas proposée ici.",
+    },
+    "break_label": {"en": "{city}: {kind}", "fr": "{city} : {kind}"},
+    "aggregated.monthly": {
+        "en": "monthly means of the days both cities measured",
+        "fr": "moyennes mensuelles des jours mesurés par les deux villes",
+    },
+    "aggregated.daily": {
+        "en": "daily means of the hours both cities have",
+        "fr": "moyennes journalières des heures communes aux deux villes",
+    },
+    "not_offered": {"en": "Not offered: {names}. ", "fr": "Non proposé : {names}. "},
+    "level.levels": {
+        "en": "Levels compare (ratio and gap shown).",
+        "fr": "Les niveaux se comparent (rapport et écart montrés).",
+    },
+    "level.trends": {
+        "en": "Compare trends, not levels.",
+        "fr": "Comparer les tendances, pas les niveaux.",
+    },
+    "level.within_edition": {
+        "en": "Compare within one survey edition only.",
+        "fr": "Comparer au sein d'une même édition seulement.",
+    },
+    "level.none": {
+        "en": "Not comparable: shown side by side.",
+        "fr": "Pas comparable : montré côte à côte.",
+    },
+    "measures_title": {
+        "en": "How each city measures this",
+        "fr": "Comment chaque ville le mesure",
+    },
+    "measures.coverage": {"en": "Covers", "fr": "Périmètre"},
+    "measures.unit": {"en": "Unit", "fr": "Unité"},
+    "measures.definition": {"en": "Definition", "fr": "Définition"},
+    "measures.publisher": {"en": "Publisher", "fr": "Éditeur"},
+    "measures.breaks": {"en": "Series breaks", "fr": "Ruptures de série"},
+    "measures.partial": {"en": "Partial periods", "fr": "Périodes incomplètes"},
     "crossover": {
         "en": "crossover: the cities swap places",
         "fr": "croisement : les villes échangent leur place",

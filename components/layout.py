@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 from dash import dcc, html
 
+from data_sources.comparability import explain, norm_refusal, view_refusals
 from data_sources.registries import (
     CITIES_BY_ID,
     DOMAINS,
     INDICATORS,
+    PAIR,
     SOURCES_BY_ID,
     Indicator,
 )
@@ -45,15 +46,39 @@ def indicator_options(domain: str, lang: str, available: set[str]) -> list[dict]
 
 
 def norm_options(indicator: Indicator, lang: str) -> list[dict]:
-    refused = {
-        n
-        for n, ok in (
-            ("per_capita", indicator.per_capita),
-            ("per_km2", indicator.per_km2),
-        )
-        if ok is None
-    }
+    """Every normalisation; those the comparability model refuses here disabled."""
+    refused = {n for n in NORMS if norm_refusal(indicator, n, PAIR) is not None}
     return options(NORMS, "norm", lang, refused)
+
+
+def view_options(indicator: Indicator, norm: str, lang: str) -> list[dict]:
+    """Every view; those the comparability model refuses here disabled."""
+    refused = {v for v, why in view_refusals(indicator, norm).items() if why}
+    return options(VIEWS, "view", lang, refused)
+
+
+def refusals_note(indicator: Indicator, norm: str, lang: str) -> html.Ul | None:
+    """What is not offered for this indicator, and why (the disabled choices)."""
+    items = []
+    by_reason: dict[str, list[str]] = {}
+    for view, refusal in view_refusals(indicator, norm).items():
+        if refusal is not None:
+            by_reason.setdefault(explain(refusal, lang), []).append(
+                t(f"view.{view}", lang)
+            )
+    for each in NORMS:
+        refusal = norm_refusal(indicator, each, PAIR)
+        if refusal is not None:
+            by_reason.setdefault(explain(refusal, lang), []).append(
+                t(f"norm.{each}", lang)
+            )
+    for reason, names in by_reason.items():
+        items.append(
+            html.Li(
+                [html.Strong(t("not_offered", lang, names=", ".join(names))), reason]
+            )
+        )
+    return html.Ul(items, className="refusals") if items else None
 
 
 def unit_options(indicator: Indicator) -> list[dict]:
@@ -208,7 +233,7 @@ def controls(
             ),
             field(
                 t("control.view", lang),
-                radio(ids.VIEW, state.view, options(VIEWS, "view", lang)),
+                radio(ids.VIEW, state.view, view_options(indicator, state.norm, lang)),
             ),
             field(
                 t("control.axis", lang),
@@ -300,11 +325,14 @@ def source_line(provenance: list[dict], lang: str) -> html.P:
     which sources feed the chart and when each was fetched.
     """
     fetched: dict[str, str] = {}
+    live: set[str] = set()
     for meta in provenance:
         source_id = meta.get("source")
         fetched[source_id] = max(
             fetched.get(source_id, ""), meta.get("fetched_at") or ""
         )
+        if meta.get("origin") == "live":
+            live.add(source_id)
     parts: list = [html.Strong(t("sources_label", lang))]
     for index, (source_id, fetched_at) in enumerate(fetched.items()):
         source = SOURCES_BY_ID.get(source_id)
@@ -319,28 +347,11 @@ def source_line(provenance: list[dict], lang: str) -> html.P:
         )
         details = f"{t('licence', lang)}: {source.licence}"
         if fetched_at:
-            accessed = fmt_date(dt.date.fromisoformat(fetched_at[:10]), lang)
-            details += f"; {t('accessed', lang)} {accessed}"
+            day = fmt_date(dt.date.fromisoformat(fetched_at[:10]), lang)
+            key = "fetched" if source_id in live else "collected"
+            details += f"; {t(key, lang, date=day)}"
         parts += [link, f" ({details})"]
     return html.P(parts, className="source-line")
-
-
-def definitions(indicator: Indicator, lang: str, city_ids: tuple[str, ...]) -> html.Ul:
-    return html.Ul(
-        [
-            html.Li(
-                [
-                    html.Span(className=f"swatch city-{c}", **{"aria-hidden": "true"}),
-                    html.Strong(t("city_label", lang, city=CITIES_BY_ID[c].name(lang))),
-                    indicator.cities[c].definitions[lang]
-                    if c in indicator.cities
-                    else t("no_data", lang),
-                ]
-            )
-            for c in city_ids
-        ],
-        className="definitions",
-    )
 
 
 def chart(figure: dict, bundle: dict) -> list:
@@ -365,28 +376,122 @@ def chart(figure: dict, bundle: dict) -> list:
     ]
 
 
-def view_content(
-    state: ViewState,
-    indicator: Indicator,
-    frame: pd.DataFrame,
-    unit: str,
-    chart_parts: list,
-    provenance: list[dict],
-    notes: tuple[str, ...],
-    csv_href: str,
-    city_ids: tuple[str, ...],
-) -> list:
-    """The indicator's view: freshness, cards, chart with its summary, notes, sources."""
+LEVEL_CLASS = {
+    "levels": "level-levels",
+    "trends": "level-trends",
+    "within_edition": "level-edition",
+    "none": "level-none",
+}
+
+
+def comparability_note(indicator: Indicator, lang: str) -> html.P:
+    """The level in a few words, then the registry's note."""
+    level = indicator.comparability.level
+    return html.P(
+        [
+            html.Strong(t("comparability_label", lang)),
+            html.Span(t(f"level.{level}", lang), className="level"),
+            " ",
+            indicator.comparability.notes[lang],
+        ],
+        className=f"comparability {LEVEL_CLASS[level]}",
+    )
+
+
+def city_measures(
+    indicator: Indicator, city_id: str, provenance: list[dict], unit: str, lang: str
+) -> html.Div:
+    """One column of "how each city measures this": coverage, unit, definition,
+    publishers, breaks and partial periods."""
+    rules = indicator.comparability
+    coverage = rules.coverage.get(city_id)
+    publishers = sorted(
+        {
+            SOURCES_BY_ID[p["source"]].publisher
+            for p in provenance
+            if p.get("city") == city_id and p.get("source") in SOURCES_BY_ID
+        }
+    )
+    definition = indicator.cities.get(city_id)
+    rows = [
+        ("measures.coverage", coverage.labels[lang] if coverage else None),
+        ("measures.unit", unit),
+        ("measures.definition", definition.definitions[lang] if definition else None),
+        ("measures.publisher", ", ".join(publishers) or None),
+        (
+            "measures.breaks",
+            [html.Li(b.reasons[lang]) for b in rules.breaks if b.city == city_id]
+            or None,
+        ),
+        (
+            "measures.partial",
+            [
+                html.Li(f"{p.period}: {p.reasons[lang]}")
+                for p in rules.partial
+                if p.city == city_id
+            ]
+            or None,
+        ),
+    ]
+    items = []
+    for key, value in rows:
+        if value is None:
+            continue
+        items += [
+            html.Dt(t(key, lang)),
+            html.Dd(html.Ul(value) if isinstance(value, list) else value),
+        ]
+    return html.Div(
+        [
+            html.H4(
+                [
+                    html.Span(
+                        className=f"swatch city-{city_id}", **{"aria-hidden": "true"}
+                    ),
+                    CITIES_BY_ID[city_id].name(lang),
+                ]
+            ),
+            html.Dl(items) if definition or coverage else t("no_data", lang),
+        ],
+        className=f"measures-city city-{city_id}",
+    )
+
+
+def measures_panel(shown, lang: str) -> html.Section:
+    """ "How each city measures this": the two cities side by side, then the note."""
+    return html.Section(
+        [
+            html.H3(t("measures_title", lang), id="measures-title"),
+            comparability_note(shown.indicator, lang),
+            html.Div(
+                [
+                    city_measures(
+                        shown.indicator, c, shown.provenance, shown.unit, lang
+                    )
+                    for c in shown.city_ids
+                ],
+                className="measures-grid",
+            ),
+        ],
+        className="measures",
+        **{"aria-labelledby": "measures-title"},
+    )
+
+
+def view_content(state: ViewState, shown, chart_parts: list, csv_href: str) -> list:
+    """The indicator's view: freshness, cards, chart with its summary, how each city
+    measures it, notes, sources."""
     lang = state.lang
-    summary = summary_sentence(frame, indicator, unit, lang, city_ids)
+    indicator = shown.indicator
+    summary = summary_sentence(shown, lang)
     return [
         html.H2(indicator.label(lang), id="indicator-title"),
         html.P(indicator.descriptions[lang], className="description"),
         html.P(
-            [freshness(frame, c, indicator, lang) for c in city_ids],
+            [freshness(shown, c, lang) for c in shown.city_ids],
             className="freshness",
         ),
-        kpi_cards(frame, indicator, unit, lang, city_ids),
+        kpi_cards(shown, lang),
         html.Figure(
             [
                 *chart_parts,
@@ -394,18 +499,12 @@ def view_content(
             ],
             **{"aria-labelledby": "indicator-title", "aria-describedby": ids.SUMMARY},
         ),
-        html.P(
-            [
-                html.Strong(t("comparability_label", lang)),
-                indicator.comparability[lang],
-            ],
-            className="comparability",
-        ),
-        definitions(indicator, lang, city_ids),
-        html.Ul([html.Li(note) for note in notes], className="notes")
-        if notes
+        refusals_note(indicator, shown.norm, lang),
+        measures_panel(shown, lang),
+        html.Ul([html.Li(note) for note in shown.notes], className="notes")
+        if shown.notes
         else None,
-        source_line(provenance, lang),
+        source_line(shown.provenance, lang),
         html.P(
             [
                 html.A(t("download_csv", lang), href=csv_href, className="download"),
@@ -416,7 +515,7 @@ def view_content(
             ],
             className="exports",
         ),
-        data_table(frame, indicator, unit, lang, city_ids) if state.table else None,
+        data_table(shown, lang) if state.table else None,
     ]
 
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
@@ -23,7 +23,7 @@ from data_sources.settings import Settings
 from .caching import latest_version_cache
 from .embed import embed_path, snippet
 from .figures import empty_figure, figure_for
-from .i18n import pick_lang, t, unit_label
+from .i18n import pick_lang, t
 from .layout import chart, page, view_content
 from .presentation import (
     data_only,
@@ -32,6 +32,7 @@ from .presentation import (
     shown_presentation,
     snippet_key,
 )
+from .shown import ShownData, data_years, shown_data
 from .state import (
     THEMES,
     VIEWS,
@@ -47,21 +48,6 @@ log = logging.getLogger(__name__)
 # Views kept per worker; a view is a few hundred kB at most (daily series).
 VIEW_CACHE_SIZE = 128
 VIEW_TTL_SECONDS = 3600
-
-
-def data_years(indicator_id: str) -> tuple[int, int]:
-    """First and last year with data for the pair (the range slider's bounds)."""
-    return _data_years(indicator_id, data_sources.data_version(indicator_id))
-
-
-@latest_version_cache(maxsize=128)
-def _data_years(indicator_id: str, _data_version: str) -> tuple[int, int]:
-    frame = data_sources.load_series(indicator_id, PAIR).frame
-    if frame.empty:
-        year = pd.Timestamp.now().year
-        return year, year
-    years = frame["period"].str[:4].astype(int)
-    return int(years.min()), int(years.max())
 
 
 def request_state() -> ViewState:
@@ -134,52 +120,11 @@ def csv_link(indicator_id: str, params: dict) -> str:
     return f"/api/series/{indicator_id}.csv?{urlencode(query)}"
 
 
-@dataclass(frozen=True)
-class ShownData:
-    """What a view shows: the rows of the chosen years, converted, with provenance."""
-
-    indicator: Indicator
-    frame: pd.DataFrame
-    unit: str  # display label of the shown unit
-    notes: tuple[str, ...]
-    provenance: list[dict]
-    params: dict  # the data API parameters that return exactly these rows
-
-
-def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
-    """The rows a state shows (from a pinned version when `pin` is given).
-
-    Raises data_sources.BadRequest when the state asks for something meaningless.
-    """
-    indicator = INDICATORS_BY_ID[state.indicator]
-    first, last = data_years(indicator.id)
-    start_year, end_year = year_window(state, first, last)
-    params = {
-        "start": f"{start_year}-01-01",
-        "end": f"{end_year}-12-31",
-        "norm": state.norm,
-        "unit": state.unit,
-        "lang": state.lang,
-    }
-    result = data_sources.load_series(indicator.id, PAIR, pin=pin, **params)
-    return ShownData(
-        indicator,
-        result.frame,
-        unit_label(result.unit, state.lang),
-        result.notes,
-        data_sources.series_provenance(indicator.id),
-        {**params, "pin": pin},
-    )
-
-
 def figure_of(shown: ShownData, state: ViewState, theme: str | None = None):
     return figure_for(
         state.view,
-        shown.frame,
-        shown.indicator,
-        shown.unit,
+        shown,
         state.lang,
-        PAIR,
         theme or state.theme,
         state.clock,
         state.axis == "shared",
@@ -239,15 +184,7 @@ def view_for(state: ViewState, version: str) -> list:
     if isinstance(shown, str):  # the chart's figures carry the message
         return chart(figure, bundle)
     return view_content(
-        state,
-        shown.indicator,
-        shown.frame,
-        shown.unit,
-        chart(figure, bundle),
-        shown.provenance,
-        shown.notes,
-        csv_link(shown.indicator.id, shown.params),
-        PAIR,
+        state, shown, chart(figure, bundle), csv_link(shown.indicator.id, shown.params)
     )
 
 

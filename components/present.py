@@ -15,7 +15,7 @@ from html import escape
 import segno
 from dash import html
 
-from data_sources.registries import CITIES_BY_ID, DECKS_BY_ID, PAIR, Deck
+from data_sources.registries import CITIES_BY_ID, DECKS_BY_ID, Deck
 
 from .cards import kpi_cards, summary_sentence
 from .embed import in_languages, parse_langs, script_json
@@ -87,7 +87,7 @@ def slide_section(slide: Slide, index: int, langs: tuple[str, ...]) -> html.Sect
                     html.Div(id=f"chart-{index}", className="slide-chart"),
                     html.Aside(
                         [
-                            kpi_cards(shown.frame, indicator, shown.unit, lang, PAIR),
+                            kpi_cards(shown, lang),
                             html.Figure(
                                 [
                                     html.Div(className="qr", id=f"qr-{index}"),
@@ -104,15 +104,25 @@ def slide_section(slide: Slide, index: int, langs: tuple[str, ...]) -> html.Sect
             html.Div(
                 [
                     html.P(
-                        summary_sentence(
-                            shown.frame, indicator, shown.unit, each, PAIR
-                        ),
+                        summary_sentence(shown, each),
                         lang=each,
                         className="slide-summary",
                     )
                     for each in langs
                 ]
-                + [source_line(shown.provenance, lang)],
+                + [
+                    html.P(
+                        in_languages(
+                            lambda each: (
+                                t("comparability_label", each)
+                                + t(f"level.{indicator.comparability.level}", each)
+                            ),
+                            langs,
+                        ),
+                        className="slide-note",
+                    ),
+                    source_line(shown.provenance, lang),
+                ],
                 className="slide-foot",
             ),
         ],

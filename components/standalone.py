@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 import flask
 
 import data_sources
-from data_sources.registries import PAIR
 
 from . import chart_images
 from .caching import latest_version_cache
@@ -31,16 +30,10 @@ from .embed import (
 )
 from .figures import stage_figure
 from .i18n import pick_lang, t
-from .pages import (
-    TILE_INDICATORS,
-    ShownData,
-    figure_of,
-    latest_values,
-    public_origin,
-    shown_data,
-)
+from .pages import TILE_INDICATORS, figure_of, latest_values, public_origin
 from .present import PresentRequest, Slide, parse_present_query, present_html
 from .serving import standalone_plotly_src
+from .shown import ShownData, shown_data
 from .state import parse_query, to_query
 
 log = logging.getLogger(__name__)
@@ -183,9 +176,7 @@ def present_page(request: PresentRequest, base: str, _data_version: str) -> str:
         except data_sources.BadRequest:
             log.warning("stage slide %s skipped: no data", indicator_id)
             continue
-        figure = stage_figure(
-            shown.frame, shown.indicator, shown.unit, state.lang, PAIR
-        ).to_plotly_json()
+        figure = stage_figure(shown, state.lang).to_plotly_json()
         slides.append(Slide(shown, figure, f"{base}/{to_query(state)}"))
     return present_html(
         request, slides, latest_values(), asset, standalone_plotly_src()

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from . import comparability
+from .periods import local_times, period_end, period_labels
 from .registries import (
     CITIES_BY_ID,
     INDICATORS_BY_ID,
@@ -28,7 +30,19 @@ from .store import SeriesStore, StoreError, pin_frame, pin_payload
 from .units import NORMALISATIONS, UnitError, convert, normalise
 
 STALENESS_GRAIN_SECONDS = 300
-API_COLUMNS = ("city", "time", "value", "unit", "source", "origin", "stale", "period")
+API_COLUMNS = (
+    "city",
+    "time",
+    "value",
+    "unit",
+    "source",
+    "origin",
+    "stale",
+    "period",
+    "note",
+)
+# Kept beside the API columns for the comparability rules (not published row by row).
+RULE_COLUMNS = ("edition", "partial", "segment")
 
 
 class BadRequest(ValueError):
@@ -100,27 +114,6 @@ def parse_base_year(text: str | None) -> int | None:
     return int(text)
 
 
-def local_times(frame: pd.DataFrame) -> pd.Series:
-    """Each row's time on its own city's clock (naive)."""
-    out = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
-    for city_id, rows in frame.groupby("city"):
-        tz = CITIES_BY_ID[city_id].timezone
-        out.loc[rows.index] = rows["time"].dt.tz_convert(tz).dt.tz_localize(None)
-    return out
-
-
-PERIOD_FORMATS = {"annual": "%Y", "monthly": "%Y-%m", "daily": "%Y-%m-%d"}
-
-
-def period_labels(frame: pd.DataFrame, local: pd.Series) -> pd.Series:
-    """The period each row describes, on its city's calendar ('2016', '2016-03', …)."""
-    labels = local.dt.strftime("%Y-%m-%dT%H:%M")
-    for freq, fmt in PERIOD_FORMATS.items():
-        mask = frame["freq"] == freq
-        labels[mask] = local[mask].dt.strftime(fmt)
-    return labels
-
-
 def _parse_fetched(text: str) -> pd.Timestamp | None:
     try:
         return (
@@ -135,10 +128,9 @@ def _parse_fetched(text: str) -> pd.Timestamp | None:
 def is_stale(
     source_id: str, fetched_at: str, statuses: dict, now: pd.Timestamp
 ) -> bool:
-    """Data of a live source are stale when its last refresh failed or they are too old.
-
-    Historical (snapshot-only) publishers are never stale: nothing newer is expected.
-    """
+    """A live source is stale in /api/sources when its last refresh failed or it has
+    not been fetched for longer than its update interval (an operator's view; the
+    data's own freshness is `stale_cities`)."""
     source = SOURCES_BY_ID.get(source_id)
     if source is None or not source.live or source.update_every is None:
         return False
@@ -148,20 +140,50 @@ def is_stale(
     return fetched is None or now - fetched > pd.Timedelta(seconds=source.update_every)
 
 
-def mark_stale(frame: pd.DataFrame, statuses: dict) -> pd.Series:
-    now = pd.Timestamp.now(tz="UTC")
-    verdicts = {
-        pair: is_stale(pair[0], pair[1], statuses, now)
-        for pair in set(zip(frame["source"], frame["fetched_at"], strict=True))
+def newest_end(rows: pd.DataFrame, freq: str) -> pd.Timestamp | None:
+    """When the newest observation's period is over (UTC)."""
+    if rows.empty:
+        return None
+    return period_end(rows["time"].max(), freq)
+
+
+def is_out_of_date(
+    indicator: Indicator, newest: pd.Timestamp | None, now: pd.Timestamp
+) -> bool:
+    """Data are stale when their newest observation is older than the indicator's
+    cadence plus its publication lag, whatever the time they were fetched."""
+    if indicator.cadence is None or newest is None:
+        return False
+    allowed = pd.Timedelta(seconds=indicator.cadence + indicator.publication_lag)
+    return now - newest > allowed
+
+
+def stale_cities(
+    frame: pd.DataFrame, indicator: Indicator, now: pd.Timestamp | None = None
+) -> set[str]:
+    """The cities whose newest stored observation is out of date (see is_out_of_date)."""
+    now = now or pd.Timestamp.now(tz="UTC")
+    return {
+        city_id
+        for city_id, rows in frame.groupby("city")
+        if is_out_of_date(indicator, newest_end(rows, indicator.freq), now)
     }
-    return pd.Series(
-        [
-            verdicts[pair]
-            for pair in zip(frame["source"], frame["fetched_at"], strict=True)
-        ],
-        index=frame.index,
-        dtype=bool,
-    )
+
+
+def editions_of(indicator_id: str, settings: Settings | None = None) -> dict:
+    """(city, source, period) → the survey edition a figure comes from, where its
+    provenance names one (a whole series' `edition`, or per row in row_sources)."""
+    found = {}
+    for stored in get_store(settings).series(indicator_id):
+        meta = stored.provenance
+        for row in meta.get("row_sources", []):
+            if row.get("edition"):
+                found[(meta["city"], meta["source"], str(row["period"]))] = row[
+                    "edition"
+                ]
+        if meta.get("edition"):
+            found[(meta["city"], meta["source"], "*")] = meta["edition"]
+    return found
 
 
 def load_series(
@@ -202,7 +224,8 @@ def load_series(
     store = get_store(settings)
     if pin is None:
         frame = store.read(indicator.id, city_ids)
-        frame["stale"] = mark_stale(frame, store.statuses())
+        stale = stale_cities(frame, indicator)
+        frame["stale"] = frame["city"].isin(stale)
     else:
         frame = pinned_rows(indicator.id, pin, settings)
         frame = frame[frame["city"].isin(city_ids)].assign(stale=False)
@@ -212,8 +235,15 @@ def load_series(
         keep &= local >= pd.Timestamp(start_date)
     if end_date:
         keep &= local < pd.Timestamp(end_date) + pd.Timedelta(days=1)
-    frame = frame[keep].assign(year=local[keep].dt.year)
-    local = local[keep]
+    frame = frame[keep].assign(
+        year=local[keep].dt.year, period=period_labels(frame[keep], local[keep])
+    )
+    frame = comparability.annotate(
+        frame,
+        indicator,
+        lang,
+        whole_series_editions(editions_of(indicator.id, settings), frame),
+    )
 
     try:
         if norm == "absolute":
@@ -236,7 +266,7 @@ def load_series(
             frame, shown_unit, notes = (
                 normalised.frame,
                 normalised.unit,
-                normalised.notes,
+                normalised.notes + index_break_notes(frame, indicator, norm, lang),
             )
     except UnitError as error:
         raise BadRequest(str(error)) from None
@@ -250,11 +280,48 @@ def load_series(
             "source": frame["source"],
             "origin": frame["origin"],
             "stale": frame["stale"].astype(bool),
-            "period": period_labels(frame, local),
+            "period": frame["period"],
+            "note": frame["note"],
+            **{column: frame[column] for column in RULE_COLUMNS},
         },
-        columns=list(API_COLUMNS),
+        columns=[*API_COLUMNS, *RULE_COLUMNS],
     ).reset_index(drop=True)
     return SeriesResult(indicator, out, shown_unit, notes)
+
+
+INDEX_BREAK_NOTE = {
+    "en": "{city}: the index spans a series break in {period} ({reason})",
+    "fr": "{city} : l'indice franchit une rupture de série en {period} ({reason})",
+}
+
+
+def index_break_notes(
+    frame: pd.DataFrame, indicator: Indicator, norm: str, lang: str
+) -> tuple[str, ...]:
+    """An index that spans a series break says so (a change across it is not a
+    change of the same thing)."""
+    if norm != "index":
+        return ()
+    return tuple(
+        INDEX_BREAK_NOTE[lang].format(
+            city=CITIES_BY_ID[b.city].name(lang),
+            period=b.period,
+            reason=b.rule.reasons[lang],
+        )
+        for b in comparability.shown_breaks(frame, indicator)
+    )
+
+
+def whole_series_editions(found: dict, frame: pd.DataFrame) -> dict:
+    """Expand a series-wide edition ("*") to each of its shown rows."""
+    out = {key: value for key, value in found.items() if key[2] != "*"}
+    for (city_id, source_id, _), edition in found.items():
+        if _ != "*":
+            continue
+        rows = frame[(frame["city"] == city_id) & (frame["source"] == source_id)]
+        for period in rows["period"]:
+            out.setdefault((city_id, source_id, period), edition)
+    return out
 
 
 def source_status(settings: Settings | None = None) -> list[dict]:

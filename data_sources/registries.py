@@ -5,8 +5,9 @@ Each registry is a tuple in file order plus a `*_BY_ID` dict derived from it.
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REGISTRY_DIR = Path(__file__).parent / "registry"
@@ -65,6 +66,64 @@ class CityBinding:
     definitions: dict[str, str]
 
 
+LEVELS = ("levels", "trends", "within_edition", "none")
+COVERAGE_KINDS = (
+    "station",
+    "stations",
+    "model_cell",
+    "city",
+    "county",
+    "metro",
+    "region",
+    "network",
+    "grid",
+)
+
+
+@dataclass(frozen=True)
+class SeriesBreak:
+    """Where one city's series changes station, definition, coverage or source.
+
+    It falls on a local `date`, or on the first row that comes from `source` (live model
+    values appended to a measured series)."""
+
+    city: str
+    kind: str
+    reasons: dict[str, str]
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class PartialPeriod:
+    """A period that does not cover its whole span (a launch month, a cut-off year)."""
+
+    city: str
+    period: str
+    reasons: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What one city's figure covers; served population/area where documented."""
+
+    kind: str
+    labels: dict[str, str]
+    population: Figure | None = None
+    area_km2: Figure | None = None
+
+
+@dataclass(frozen=True)
+class Comparability:
+    """What the pair allows for one indicator (applied by data_sources.comparability)."""
+
+    level: str
+    notes: dict[str, str]
+    breaks: tuple[SeriesBreak, ...] = ()
+    partial: tuple[PartialPeriod, ...] = ()
+    coverage: dict[str, Coverage] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Indicator:
     id: str
@@ -75,7 +134,7 @@ class Indicator:
     units: tuple[str, ...]
     freq: str
     higher_is_better: bool | None
-    comparability: dict[str, str]
+    comparability: Comparability
     reference_lines: tuple[ReferenceLine, ...]
     cities: dict[str, CityBinding]
     per_capita: Scaling | None = None
@@ -84,6 +143,10 @@ class Indicator:
     # Live values outside this range are rejected as absurd (the snapshot keeps what
     # publishers published, e.g. EPA's small negative PM2.5 readings).
     valid_range: tuple[float, float] = (0.0, float("inf"))
+    # How often a new observation is expected, and how long publishers take to release
+    # one (seconds); None: a closed historical series, never stale.
+    cadence: int | None = None
+    publication_lag: int = 0
 
     def label(self, lang: str) -> str:
         return self.labels[lang]
@@ -120,6 +183,69 @@ def _scaling(table: dict | None) -> Scaling | None:
     if table is None:
         return None
     return Scaling(factor=float(table["factor"]), units=_by_lang(table, "unit"))
+
+
+DURATION = re.compile(r"(\d+)(min|h|d|mo|y)")
+DURATION_SECONDS = {
+    "min": 60,
+    "h": 3600,
+    "d": 86_400,
+    "mo": 31 * 86_400,
+    "y": 366 * 86_400,
+}
+
+
+def duration_seconds(text: str | None) -> int | None:
+    """'15min', '2h', '1d', '1mo', '1y' → seconds (months and years rounded up)."""
+    if text is None:
+        return None
+    match = DURATION.fullmatch(text)
+    if match is None:
+        raise ValueError(f"bad duration '{text}' (e.g. 15min, 2h, 1d, 1mo, 1y)")
+    return int(match[1]) * DURATION_SECONDS[match[2]]
+
+
+def _figure(table: dict | None) -> Figure | None:
+    return None if table is None else Figure(**table)
+
+
+def _comparability(table: dict) -> Comparability:
+    level = table["level"]
+    if level not in LEVELS:
+        raise ValueError(f"comparability level '{level}' not in {LEVELS}")
+    coverage = {}
+    for city_id, entry in table.get("coverage", {}).items():
+        if entry["kind"] not in COVERAGE_KINDS:
+            raise ValueError(f"coverage kind '{entry['kind']}' not in {COVERAGE_KINDS}")
+        coverage[city_id] = Coverage(
+            kind=entry["kind"],
+            labels=_by_lang(entry, "label"),
+            population=_figure(entry.get("population")),
+            area_km2=_figure(entry.get("area_km2")),
+        )
+    return Comparability(
+        level=level,
+        notes=_by_lang(table, "note"),
+        breaks=tuple(
+            SeriesBreak(
+                city=entry["city"],
+                kind=entry["kind"],
+                reasons=_by_lang(entry, "reason"),
+                date=entry.get("date"),
+                source=entry.get("source"),
+            )
+            for entry in table.get("breaks", [])
+        ),
+        partial=tuple(
+            PartialPeriod(
+                city=entry["city"],
+                period=entry["period"],
+                reasons=_by_lang(entry, "reason"),
+            )
+            for entry in table.get("partial", [])
+        ),
+        coverage=coverage,
+    )
 
 
 def _load(name: str) -> dict:
@@ -163,7 +289,7 @@ def load_indicators() -> tuple[Indicator, ...]:
                 units=tuple(entry.get("units", [entry["unit"]])),
                 freq=entry["freq"],
                 higher_is_better=entry.get("higher_is_better"),
-                comparability=_by_lang(entry, "comparability"),
+                comparability=_comparability(entry["comparability"]),
                 reference_lines=tuple(
                     ReferenceLine(value=line["value"], labels=_by_lang(line, "label"))
                     for line in entry.get("reference_lines", [])
@@ -176,6 +302,8 @@ def load_indicators() -> tuple[Indicator, ...]:
                 per_km2=_scaling(entry.get("per_km2")),
                 headline=entry.get("headline", False),
                 valid_range=tuple(entry.get("valid_range", (0.0, float("inf")))),
+                cadence=duration_seconds(entry.get("cadence")),
+                publication_lag=duration_seconds(entry.get("publication_lag")) or 0,
             )
         )
     return tuple(indicators)

@@ -42,6 +42,7 @@ class Series:
     derivation: str
     inputs: list[str]
     row_sources: list[dict] = field(default_factory=list)
+    edition: str | None = None  # the survey edition every row comes from, if one
 
     def tidy(self) -> pd.DataFrame:
         out = self.frame.loc[:, ["time", "value"]].copy()
@@ -65,6 +66,7 @@ class Series:
             "derivation": self.derivation,
             "inputs": self.inputs,
             "row_sources": self.row_sources,
+            **({"edition": self.edition} if self.edition else {}),
         }
 
 
@@ -104,10 +106,23 @@ FACTS_INPUT = (
 )
 
 
+# Survey scorecards name their edition on the page ("INRIX 2024 Global Traffic
+# Scorecard", "TomTom Traffic Index 2018"); an edition may quote an earlier year.
+EDITION = re.compile(r"(?:INRIX|Traffic Index) (\d{4})")
+
+
 def page_figures(
-    data_dir: Path, city_name: str, indicator_text: str, tz: str, *, years=None
+    data_dir: Path,
+    city_name: str,
+    indicator_text: str,
+    tz: str,
+    *,
+    years=None,
+    editions: bool = False,
 ) -> tuple[pd.DataFrame, list[dict]]:
-    """Rows of annual_facts_from_pages_2.csv whose indicator text matches exactly."""
+    """Rows of annual_facts_from_pages_2.csv whose indicator text matches exactly.
+
+    editions: record in each row's source the survey edition its page names."""
     facts = _read(data_dir, FACTS_2)
     rows = facts[(facts["city"] == city_name) & (facts["indicator"] == indicator_text)]
     if years is not None:
@@ -126,6 +141,11 @@ def page_figures(
         }
         for r in rows.itertuples()
     ]
+    if editions:
+        for source in sources:
+            named = EDITION.search(source["page"])
+            if named:
+                source["edition"] = named[1]
     return frame, sources
 
 
@@ -727,9 +747,14 @@ def build_traffic(data_dir: Path) -> Iterator[Series]:
                 f"../shared/data/{INRIX_FILE} ← ruathudo/network-analysis-uoh "
                 "data/scoreboard-traffic.csv @ 27fa80095fe8f4a6f539fd05f9d635650971f421"
             ],
+            edition="2018",
         )
         peak, peak_sources = page_figures(
-            data_dir, city_name, "INRIX peak hours spent in congestion per driver", tz
+            data_dir,
+            city_name,
+            "INRIX peak hours spent in congestion per driver",
+            tz,
+            editions=True,
         )
         lost, lost_sources = page_figures(
             data_dir,
@@ -737,6 +762,7 @@ def build_traffic(data_dir: Path) -> Iterator[Series]:
             "INRIX hours lost in congestion per driver",
             tz,
             years=later,
+            editions=True,
         )
         yield Series(
             "congestion_hours",
@@ -750,7 +776,7 @@ def build_traffic(data_dir: Path) -> Iterator[Series]:
             peak_sources + lost_sources,
         )
         level, level_sources = page_figures(
-            data_dir, city_name, "TomTom Traffic Index congestion level", tz
+            data_dir, city_name, "TomTom Traffic Index congestion level", tz, editions=True
         )
         yield Series(
             "congestion_level",

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import UNDER_CI
+
 REPO = Path(__file__).resolve().parents[1]
 # ../shared/data beside the repo (CI lays a copy of shared/ there too).
 SHARED_DATA = Path(
     os.environ.get("SISTERCITIES_SHARED_DATA", REPO.parent / "shared" / "data")
 )
-UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture(autouse=True)

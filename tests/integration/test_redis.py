@@ -7,7 +7,6 @@ import io
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,16 +19,10 @@ import requests
 
 from data_sources.redis_store import RedisSeriesStore
 from data_sources.store import read_rows
+from tests.helpers import UNDER_CI, free_port, wait_for_http
 from tests.integration.conftest import BASE_PATHS
 
 REPO = Path(__file__).resolve().parents[2]
-UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -166,15 +159,8 @@ def test_two_web_processes_see_one_refreshers_data(redis_url, replay, tmp_path):
         for port in ports
     ]
     try:
-        for port in ports:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
-                    break
-                except requests.ConnectionError:
-                    assert time.monotonic() < deadline
-                    time.sleep(0.1)
+        for port, web in zip(ports, webs, strict=True):
+            wait_for_http(f"http://127.0.0.1:{port}/health", web)
         result = run(
             ["-m", "data_sources", "refresh", "--source", "gbfs_sf", "--no-progress"],
             env,

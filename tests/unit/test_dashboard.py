@@ -3,12 +3,12 @@
 import pandas as pd
 import pytest
 
-import data_sources
 from components import ids
 from components.callbacks import next_state, refresh_tiles, render_view
 from components.cards import data_table, kpi_card, summary_sentence
 from components.figures import crossovers, figure_for, period_x, with_gaps
 from components.pages import dashboard
+from components.shown import shown_data, shown_frame
 from components.state import ViewState, as_dict, parse_query, to_query
 from data_sources.registries import INDICATORS_BY_ID, PAIR
 
@@ -134,8 +134,9 @@ def test_the_url_wins_when_it_changes():
 # ------------------------------------------------------------------ facts and cards
 
 
-def series(indicator, **kwargs):
-    return data_sources.load_series(indicator, PAIR, **kwargs)
+def shown(query: str):
+    """What a dashboard URL shows, through the production path."""
+    return shown_data(parse_query(query))
 
 
 @pytest.mark.parametrize(
@@ -152,27 +153,20 @@ def series(indicator, **kwargs):
     ],
 )
 def test_summary_of_the_latest_common_year(lang, expected):
-    result = series("no2")
-    assert (
-        summary_sentence(result.frame, INDICATORS_BY_ID["no2"], "µg/m³", lang, PAIR)
-        == expected
-    )
+    assert summary_sentence(shown(f"?indicator=no2&lang={lang}"), lang) == expected
 
 
-def test_summary_says_plainly_when_periods_do_not_overlap():
-    result = series("recycling_rate")
-    text = summary_sentence(
-        result.frame, INDICATORS_BY_ID["recycling_rate"], "%", "en", PAIR
-    )
+def test_summary_of_measures_that_differ_gives_both_values_and_why():
+    text = summary_sentence(shown("?indicator=recycling_rate"), "en")
     assert text == (
-        "Recycling rate (Paris) / diversion rate (SF): the periods do not overlap "
-        "(Paris 2014–2018, San Francisco 2017)."
+        "Recycling rate (Paris) / diversion rate (SF): Paris 20.2 % (2018), "
+        "San Francisco 80 % (2017). The two cities' figures are not the same measure: "
+        "they are shown side by side, never computed against each other."
     )
 
 
 def test_summary_when_only_one_city_has_data():
-    result = series("o3")
-    text = summary_sentence(result.frame, INDICATORS_BY_ID["o3"], "µg/m³", "fr", PAIR)
+    text = summary_sentence(shown("?indicator=o3&lang=fr"), "fr")
     assert text == (
         "Seules les données de Paris existent ici pour « O₃, moyenne journalière » "
         "(17 déc. 2011–13 août 2017)."
@@ -180,40 +174,31 @@ def test_summary_when_only_one_city_has_data():
 
 
 def test_kpi_card_gives_latest_value_change_and_ratio():
-    result = series("road_deaths", start="2017-01-01", end="2021-12-31")
-    card = kpi_card(
-        result.frame, "paris", "sf", INDICATORS_BY_ID["road_deaths"], "deaths", "en"
-    )
+    data = shown("?indicator=road_deaths&range=custom&from=2017&to=2021")
+    card = kpi_card(data, "paris", "sf", "en")
     assert texts(card) == (
         "Paris 45 deaths 2021 +45% since 2017 Paris: 1.7× San Francisco (2021)"
     )
 
 
 def test_data_table_has_one_row_per_period_and_a_column_per_city():
-    result = series("road_deaths", start="2017-01-01", end="2018-12-31")
-    table = data_table(
-        result.frame, INDICATORS_BY_ID["road_deaths"], "deaths", "fr", PAIR
-    )
+    data = shown("?indicator=road_deaths&range=custom&from=2017&to=2018&lang=fr")
     assert (
-        texts(table)
-        == "Période Paris (deaths) San Francisco (deaths) 2017 31 20 2018 36 23"
+        texts(data_table(data, "fr"))
+        == "Période Paris (tués) San Francisco (tués) 2017 31 20 2018 36 23"
     )
 
 
 # ------------------------------------------------------------------ figures
 
 
-def english_figure(view, indicator_id, unit, shared_y=True, **window):
-    """An indicator's figure for a view, in English, light, local clock."""
-    frame = series(indicator_id, **window).frame
-    indicator = INDICATORS_BY_ID[indicator_id]
-    return figure_for(
-        view, frame, indicator, unit, "en", PAIR, "light", "local", shared_y
-    )
+def english_figure(view, query, shared_y=True):
+    """The figure of a view for a dashboard URL, in English, light, local clock."""
+    return figure_for(view, shown(query), "en", "light", "local", shared_y)
 
 
 def test_gap_view_marks_the_years_where_the_cities_swap_places():
-    figure = english_figure("gap", "road_deaths", "deaths")
+    figure = english_figure("gap", "?indicator=road_deaths")
     gap, marks = figure.data
     # Paris below SF in 2013 only: crossed between 2012 (+10) and 2013 (−5), two thirds of
     # the way; back above by 2017, after years with no Paris data.
@@ -221,23 +206,33 @@ def test_gap_view_marks_the_years_where_the_cities_swap_places():
     assert [y for y in gap.y if y is not None][:4] == [19.0, 22.0, 10.0, -5.0]
 
 
-def test_a_daily_gap_is_not_buried_under_crossover_marks():
-    """Daily values swap places every few days: marks would merge into a band."""
-    figure = english_figure("gap", "pm25", "µg/m³")
-    assert len([y for y in figure.data[0].y if y is not None]) > 500
-    assert [trace.name for trace in figure.data] == ["Paris − San Francisco"]
+def test_a_daily_gap_pairs_monthly_means_of_the_days_both_cities_measured():
+    """Never one day against another: the gap of daily PM2.5 is drawn month by
+    month, each month the mean of the days both cities have (at least 15)."""
+    figure = english_figure("gap", "?indicator=pm25")
+    assert figure.data[0].name == "Paris − San Francisco"
+    months = [x for x, y in zip(figure.data[0].x, figure.data[0].y, strict=True) if y]
+    # August 2017 has 13 Paris days: fewer than 15 in common, left out.
+    assert months[0] == "2015-01-01" and months[-1] == "2017-07-01"
+    assert "monthly means of the days both cities measured" in (
+        figure.layout.yaxis.title.text
+    )
+    data = shown("?indicator=pm25")
+    frame = data.frame.assign(day=data.frame["period"])
+    jan = frame[frame["period"].str.startswith("2015-01")]
+    both = set(jan[jan.city == "paris"].day) & set(jan[jan.city == "sf"].day)
+    mean = {c: jan[(jan.city == c) & jan.day.isin(both)]["value"].mean() for c in PAIR}
+    assert figure.data[0].y[0] == pytest.approx(mean["paris"] - mean["sf"])
 
 
 def test_ratio_view_divides_paris_by_sf():
-    figure = english_figure(
-        "ratio", "no2", "µg/m³", start="2016-01-01", end="2016-12-31"
-    )
+    figure = english_figure("ratio", "?indicator=no2&range=custom&from=2016&to=2016")
     assert figure.data[0].y[0] == pytest.approx(37.53 / (11.0 * 1.88))
 
 
 def test_side_by_side_shares_y_by_default_and_frees_it_on_demand():
-    shared = english_figure("side", "no2", "µg/m³")
-    free = english_figure("side", "no2", "µg/m³", shared_y=False)
+    shared = english_figure("side", "?indicator=no2")
+    free = english_figure("side", "?indicator=no2", shared_y=False)
     assert shared.layout.yaxis2.matches == "y" and free.layout.yaxis2.matches is None
     assert [t.name for t in shared.data] == ["Paris", "San Francisco"]
     assert [t.line.dash for t in shared.data] == [
@@ -246,15 +241,19 @@ def test_side_by_side_shares_y_by_default_and_frees_it_on_demand():
     ]  # readable in greyscale
 
 
+def test_the_station_change_is_drawn_where_pariss_no2_series_breaks():
+    figure = english_figure("overlay", "?indicator=no2")
+    (line,) = [s for s in figure.layout.shapes if s.line.color == "#0072B2"]
+    assert line.x0 == "2013-01-01T00:00:00" and line.line.dash == "dot"
+    (label,) = [a for a in figure.layout.annotations if "station" in (a.text or "")]
+    assert label.text == "Paris: station change"
+
+
 def test_french_axis_ticks_and_tooltips_use_french_dates():
-    result = series("electricity_monthly", start="2020-01-01", end="2020-12-31")
     figure = figure_for(
         "overlay",
-        result.frame,
-        INDICATORS_BY_ID["electricity_monthly"],
-        "GWh",
+        shown("?indicator=electricity_monthly&lang=fr&range=custom&from=2020&to=2020"),
         "fr",
-        PAIR,
         "light",
         "local",
         True,
@@ -265,21 +264,10 @@ def test_french_axis_ticks_and_tooltips_use_french_dates():
 
 
 def test_no_line_crosses_missing_years():
-    result = series("road_deaths")
-    figure = figure_for(
-        "overlay",
-        result.frame,
-        INDICATORS_BY_ID["road_deaths"],
-        "deaths",
-        "en",
-        ("paris",),
-        "light",
-        "local",
-        True,
-    )
+    figure = english_figure("overlay", "?indicator=road_deaths")
+    paris = figure.data[0]
     years = [
-        None if y is None else int(x[:4])
-        for x, y in zip(figure.data[0].x, figure.data[0].y, strict=True)
+        None if y is None else int(x[:4]) for x, y in zip(paris.x, paris.y, strict=True)
     ]
     assert years == [
         2005,
@@ -374,7 +362,17 @@ def test_source_line_names_publisher_licence_and_access_date():
     assert (
         "ONISR (Sécurité routière)" in text and "licence: Licence Ouverte 2.0" in text
     )
-    assert "accessed Nov 25, 2026" in text and "DataSF (SFDPH, SFMTA, SFPD)" in text
+    # Our copy's date, said as what it is: when the snapshot's files were collected.
+    assert "snapshot collected Nov 25, 2026" in text
+    assert "DataSF (SFDPH, SFMTA, SFPD)" in text
+
+
+def comparability_pairs(data, key):
+    """The pairs before the daily means: hour against hour."""
+    from data_sources.comparability import pairs
+
+    hourly = data.indicator.__class__(**{**data.indicator.__dict__, "freq": "instant"})
+    return pairs(data.frame, hourly, PAIR, key=key)[0]
 
 
 def test_gap_pairs_each_citys_clock_or_the_same_instant():
@@ -386,11 +384,14 @@ def test_gap_pairs_each_citys_clock_or_the_same_instant():
         ("sf", "2026-11-20T16:00:00Z", "2026-11-20T08:00", 4.0),
     ]
     frame = pd.DataFrame(rows, columns=["city", "time", "period", "value"])
-    indicator = INDICATORS_BY_ID["pm25_hourly"]
-    local = figure_for(
-        "gap", frame, indicator, "µg/m³", "en", PAIR, "light", "local", True
-    )
-    utc = figure_for("gap", frame, indicator, "µg/m³", "en", PAIR, "light", "utc", True)
-    assert list(local.data[0].y) == [6.0]  # 8 a.m. in Paris against 8 a.m. in SF
-    assert list(utc.data[0].y) == [26.0]  # 16:00 UTC in both cities
-    assert utc.layout.xaxis.title.text == "UTC"
+    frame["source"] = "open_meteo_air"
+    data = shown_frame(frame, INDICATORS_BY_ID["pm25_hourly"], "µg/m³")
+    rows_by_hour = data.frame.assign(freq="hourly")
+    assert rows_by_hour["edition"].tolist() == ["2026"] * 3
+    # Hourly values pair hour by hour, then each day's mean of the common hours
+    # (at least 12 of them): these three hours are too few for any day.
+    assert figure_for("gap", data, "en", "light", "local", True).layout.annotations
+    local = comparability_pairs(data, "period")
+    utc = comparability_pairs(data, "time")
+    assert local["a"].tolist() == [10.0] and local["b"].tolist() == [4.0]
+    assert utc["a"].tolist() == [30.0] and utc["b"].tolist() == [4.0]

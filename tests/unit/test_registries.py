@@ -47,8 +47,12 @@ def test_pair_is_paris_and_sf_with_registry_data():
 @pytest.mark.parametrize("indicator", INDICATORS, ids=lambda i: i.id)
 def test_indicator_is_complete_in_both_languages(indicator):
     assert indicator.domain in (*DOMAINS, "context")
-    for texts in (indicator.labels, indicator.descriptions, indicator.comparability):
-        assert set(texts) == set(LANGUAGES) and all(texts.values())
+    rules = indicator.comparability
+    texts = [indicator.labels, indicator.descriptions, rules.notes]
+    texts += [b.reasons for b in rules.breaks] + [p.reasons for p in rules.partial]
+    texts += [c.labels for c in rules.coverage.values()]
+    for each in texts:
+        assert set(each) == set(LANGUAGES) and all(each.values())
     assert indicator.unit in indicator.units
     assert set(indicator.cities) <= set(CITIES_BY_ID)
     for line in indicator.reference_lines:
@@ -59,6 +63,21 @@ def test_indicator_is_complete_in_both_languages(indicator):
 def test_concentrations_and_rates_cannot_be_divided_by_population(indicator):
     if indicator.unit in INTENSIVE_UNITS:
         assert indicator.per_capita is None and indicator.per_km2 is None
+
+
+@pytest.mark.parametrize("indicator", INDICATORS, ids=lambda i: i.id)
+def test_every_indicator_has_a_comparability_model(indicator):
+    """Level, coverage for every bound city, breaks and partial periods of bound
+    cities only; a pair that compares levels has both cities' coverage."""
+    rules = indicator.comparability
+    assert rules.level in ("levels", "trends", "within_edition", "none")
+    assert set(rules.coverage) == set(indicator.cities)
+    for rule in rules.breaks:
+        assert rule.city in indicator.cities
+        assert (rule.date is None) != (rule.source is None)
+        assert rule.source is None or rule.source in SOURCES_BY_ID
+    for period in rules.partial:
+        assert period.city in indicator.cities
 
 
 def test_each_domain_has_one_headline_indicator():

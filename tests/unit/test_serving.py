@@ -4,7 +4,6 @@ responses are compressed and fingerprinted assets are cached for a year."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,27 +25,26 @@ from components.serving import (
     bundle_fingerprint,
     vendor_src,
 )
+from components.shown import shown_data
 from components.state import VIEWS, parse_query
-from data_sources.registries import INDICATORS, PAIR
+from data_sources.registries import INDICATORS
+from tests.helpers import UNDER_CI, free_port, wait_for_http
 
 REPO = Path(__file__).resolve().parents[2]
-UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 @pytest.mark.parametrize(
     "indicator", [i for i in INDICATORS if i.domain != "context"], ids=lambda i: i.id
 )
 def test_every_figure_uses_only_trace_types_the_partial_bundle_has(indicator):
-    frame = data_sources.load_series(indicator.id, PAIR).frame
+    shown = shown_data(parse_query(f"?indicator={indicator.id}"))
     for view in VIEWS:
-        figure = figure_for(
-            view, frame, indicator, indicator.unit, "en", PAIR, "light", "local", True
-        )
+        figure = figure_for(view, shown, "en", "light", "local", True)
         assert {trace.type for trace in figure.data} <= BUNDLE_TRACE_TYPES, (
             indicator.id,
             view,
         )
-    stage = stage_figure(frame, indicator, indicator.unit, "en", PAIR)
+    stage = stage_figure(shown, "en")
     assert {trace.type for trace in stage.data} <= BUNDLE_TRACE_TYPES, indicator.id
 
 
@@ -141,12 +139,6 @@ def test_dash_polyfill_gives_way_to_regenerator_runtime():
     assert runtime.status_code == 200 and b"regeneratorRuntime" in runtime.get_data()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_gunicorn_serves_the_app_with_the_documented_config(tmp_path):
     port = free_port()
     env = {
@@ -164,16 +156,7 @@ def test_gunicorn_serves_the_app_with_the_documented_config(tmp_path):
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, (
-                    process.stderr.read1().decode() if process.poll() else "no answer"
-                )
-                time.sleep(0.1)
+        response = wait_for_http(f"http://127.0.0.1:{port}/health", process)
         assert response.json() == {"status": "ok"}
         page = requests.get(
             f"http://127.0.0.1:{port}/", headers={"Accept-Encoding": "gzip"}, timeout=5

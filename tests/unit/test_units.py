@@ -83,14 +83,28 @@ def test_per_capita_unit_is_in_the_requested_language():
 
 
 def test_per_km2():
-    bikes = tidy({"paris": {2025: 18066}, "sf": {2023: 5472}})
+    electricity = tidy({"paris": {2022: 12655.688}, "sf": {2022: 5000.0}})
     result = normalise(
-        bikes,
-        INDICATORS_BY_ID["bikes_available"],
+        electricity,
+        INDICATORS_BY_ID["electricity_consumption"],
         "per_km2",
         areas_km2={"paris": 105.4, "sf": 121.48},
     )
-    assert result.frame["value"].round(3).tolist() == [171.404, 45.044]
+    assert result.frame["value"].round(3).tolist() == [120.073, 41.159]
+
+
+@pytest.mark.parametrize("norm", ["per_capita", "per_km2"])
+def test_a_whole_network_is_never_divided_by_the_citys_population_or_area(norm):
+    """Vélib' also serves ~60 towns, Bay Wheels the East Bay: no served population."""
+    bikes = tidy({"paris": {2025: 18066}, "sf": {2023: 5472}})
+    with pytest.raises(UnitError, match="Paris's figure covers a whole network"):
+        normalise(
+            bikes,
+            INDICATORS_BY_ID["bikes_available"],
+            norm,
+            populations=POPULATIONS,
+            areas_km2={"paris": 105.4, "sf": 121.48},
+        )
 
 
 def test_index_is_100_in_the_first_common_year():
@@ -101,7 +115,7 @@ def test_index_is_100_in_the_first_common_year():
         electricity, INDICATORS_BY_ID["electricity_consumption"], "index"
     )
     assert result.frame["value"].tolist() == [125.0, 100.0, 200.0, 100.0]
-    assert result.unit == "index"
+    assert result.unit == "index, 2022 = 100"
 
 
 def test_index_with_a_chosen_base_year_and_a_city_lacking_it():
@@ -110,7 +124,7 @@ def test_index_with_a_chosen_base_year_and_a_city_lacking_it():
     assert normalise(electricity, indicator, "index", base_year=2022).frame[
         "value"
     ].tolist() == [125.0, 100.0, 100.0]
-    with pytest.raises(UnitError, match="no value in base year 2021 for sf"):
+    with pytest.raises(UnitError, match="No value in base year 2021 for San Francisco"):
         normalise(electricity, indicator, "index", base_year=2021)
 
 
@@ -121,7 +135,45 @@ def test_index_without_a_common_year_uses_each_citys_first_year_and_says_so():
         "index",
     )
     assert result.frame["value"].tolist() == [100.0, 100.0, 50.0]
-    assert "sf: index base 2017 (no year common to all cities)" in result.notes
+    assert "sf: index base 2017 (no complete year common to all cities)" in result.notes
+    assert result.unit == "index, each city's first complete year = 100"
+
+
+def monthly(city_months: dict[str, dict[str, float]]) -> pd.DataFrame:
+    rows = [
+        {"city": city, "period": month, "year": int(month[:4]), "value": value}
+        for city, by_month in city_months.items()
+        for month, value in by_month.items()
+    ]
+    return pd.DataFrame(rows).assign(partial=False)
+
+
+def test_a_monthly_index_needs_a_complete_base_year_in_each_city():
+    """Paris bike-share has September 2020 alone: no base year, so no index."""
+    year = {f"2020-{m:02d}": 100.0 + m for m in range(1, 13)}
+    frame = monthly({"paris": {"2020-09": 5.5e6}, "sf": year})
+    with pytest.raises(
+        UnitError, match="Paris has no complete year to serve as the index base"
+    ):
+        normalise(frame, INDICATORS_BY_ID["bikeshare_trips"], "index")
+    with pytest.raises(UnitError, match="Paris has no complete base year 2020"):
+        normalise(frame, INDICATORS_BY_ID["bikeshare_trips"], "index", base_year=2020)
+
+
+def test_a_monthly_index_is_the_mean_of_the_base_years_twelve_months():
+    year = {f"2020-{m:02d}": float(m) for m in range(1, 13)}  # mean 6.5
+    later = {"2021-01": 13.0}
+    frame = monthly({"paris": {**year, **later}, "sf": {**year, **later}})
+    result = normalise(frame, INDICATORS_BY_ID["bikeshare_trips"], "index")
+    assert result.frame["value"].round(2).tolist()[-1] == 200.0
+    assert result.unit == "index, 2020 = 100"
+
+
+def test_no_index_across_survey_editions():
+    """INRIX re-bases its method each edition: an index would compare editions."""
+    hours = tidy({"paris": {2016: 65.0, 2017: 69.0}, "sf": {2016: 83.0, 2017: 79.0}})
+    with pytest.raises(UnitError, match="each survey edition changes its method"):
+        normalise(hours, INDICATORS_BY_ID["congestion_hours"], "index")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,100 @@
+"""What a view shows: the rows a state asks for, and what the comparability model allows
+of them. The dashboard, embeds, the stage and the chart images all start here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+import data_sources
+from data_sources import comparability
+from data_sources.registries import INDICATORS_BY_ID, PAIR, Indicator
+
+from .caching import latest_version_cache
+from .i18n import unit_label
+from .state import ViewState, year_window
+
+
+@dataclass(frozen=True)
+class ShownData:
+    """The rows of the chosen years, converted, with provenance and the comparisons
+    the model allows (`assessment`: ratio, changes, views, breaks)."""
+
+    indicator: Indicator
+    frame: pd.DataFrame
+    unit: str  # display label of the shown unit
+    notes: tuple[str, ...]
+    provenance: list[dict]
+    params: dict  # the data API parameters that return exactly these rows
+    norm: str
+    assessment: comparability.Assessment
+    city_ids: tuple[str, ...] = PAIR
+
+
+def shown_frame(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    unit: str,
+    lang: str = "en",
+    norm: str = "absolute",
+    provenance: list[dict] | None = None,
+) -> ShownData:
+    """ShownData for rows already in the API shape (city, time, value, source,
+    period…): the comparability columns are added where missing, then assessed."""
+    if not set(data_sources.RULE_COLUMNS) <= set(frame.columns):
+        frame = comparability.annotate(frame, indicator, lang)
+    return ShownData(
+        indicator,
+        frame,
+        unit,
+        (),
+        provenance or [],
+        {},
+        norm,
+        comparability.assess(frame, indicator, norm, PAIR),
+    )
+
+
+def data_years(indicator_id: str) -> tuple[int, int]:
+    """First and last year with data for the pair (the range slider's bounds)."""
+    return _data_years(indicator_id, data_sources.data_version(indicator_id))
+
+
+@latest_version_cache(maxsize=128)
+def _data_years(indicator_id: str, _data_version: str) -> tuple[int, int]:
+    frame = data_sources.load_series(indicator_id, PAIR).frame
+    if frame.empty:
+        year = pd.Timestamp.now().year
+        return year, year
+    years = frame["period"].str[:4].astype(int)
+    return int(years.min()), int(years.max())
+
+
+def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
+    """The rows a state shows (from a pinned version when `pin` is given).
+
+    Raises data_sources.BadRequest when the state asks for something meaningless.
+    """
+    indicator = INDICATORS_BY_ID[state.indicator]
+    first, last = data_years(indicator.id)
+    start_year, end_year = year_window(state, first, last)
+    params = {
+        "start": f"{start_year}-01-01",
+        "end": f"{end_year}-12-31",
+        "norm": state.norm,
+        "unit": state.unit,
+        "lang": state.lang,
+    }
+    result = data_sources.load_series(indicator.id, PAIR, pin=pin, **params)
+    return ShownData(
+        indicator,
+        result.frame,
+        unit_label(result.unit, state.lang),
+        result.notes,
+        data_sources.series_provenance(indicator.id),
+        {**params, "pin": pin},
+        state.norm,
+        comparability.assess(result.frame, indicator, state.norm, PAIR),
+    )
