@@ -159,15 +159,26 @@ def is_out_of_date(
 
 
 def stale_cities(
-    frame: pd.DataFrame, indicator: Indicator, now: pd.Timestamp | None = None
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    statuses: dict | None = None,
+    now: pd.Timestamp | None = None,
 ) -> set[str]:
-    """The cities whose newest stored observation is out of date (see is_out_of_date)."""
+    """The cities whose data are stale: their newest stored observation is out of date
+    (see is_out_of_date), or the live source that gave it failed its last refresh (the
+    last good data stay, marked stale)."""
     now = now or pd.Timestamp.now(tz="UTC")
-    return {
-        city_id
-        for city_id, rows in frame.groupby("city")
-        if is_out_of_date(indicator, newest_end(rows, indicator.freq), now)
-    }
+    statuses = statuses or {}
+    stale = set()
+    for city_id, rows in frame.groupby("city"):
+        newest = rows.loc[rows["time"].idxmax()]
+        failed = statuses.get(newest["source"], {}).get("status") not in (None, "ok")
+        live = newest.get("origin") == "live"
+        if (failed and live) or is_out_of_date(
+            indicator, newest_end(rows, indicator.freq), now
+        ):
+            stale.add(city_id)
+    return stale
 
 
 def editions_of(indicator_id: str, settings: Settings | None = None) -> dict:
@@ -224,7 +235,7 @@ def load_series(
     store = get_store(settings)
     if pin is None:
         frame = store.read(indicator.id, city_ids)
-        stale = stale_cities(frame, indicator)
+        stale = stale_cities(frame, indicator, store.statuses())
         frame["stale"] = frame["city"].isin(stale)
     else:
         frame = pinned_rows(indicator.id, pin, settings)

@@ -3,13 +3,24 @@
 Pure parsing is shared by the snapshot builder and the live adapter. Quirks handled:
 GBFS v1/v2 discovery (`data.<lang>.feeds`) and v3 (`data.feeds`); Vélib's 0/1 integers for
 booleans, e-bikes only inside `num_bikes_available_types` (a list of one-key dicts) and
-`lastUpdatedOther` in place of `last_updated`; v3's `num_vehicles_available` and ISO times;
-a feed with no timestamp at all (the newest `last_reported`, else the fetch time).
+`lastUpdatedOther` in place of `last_updated`; v3's `num_vehicles_available`, RFC 3339
+times and localized names; a feed with no timestamp at all (the newest `last_reported`,
+else the fetch time).
+
+E-bikes: Lyft's `num_ebikes_available`, Vélib's `num_bikes_available_types`, or GBFS
+2.1+ `vehicle_types_available` counted against `vehicle_types.json` (every propulsion
+other than "human"). A feed that says nothing about e-bikes gives no e-bike point at all:
+unknown is missing, never 0.
+
+Identity: when the feed has a system_information, it must name the system the source
+expects (the source registry's `system_names` / `system_ids`), else it is refused.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 
 import pandas as pd
 
@@ -17,16 +28,6 @@ from .http import Client, SourceError
 from .registries import SOURCES_BY_ID
 
 log = logging.getLogger(__name__)
-
-GBFS_INDICATORS = (
-    "bikes_available",
-    "ebikes_available",
-    "docks_available",
-    "stations_in_service",
-    "stations_empty_share",
-    "stations_full_share",
-)
-
 
 def _truthy(value: object) -> bool:
     if isinstance(value, str):
@@ -41,13 +42,76 @@ def _count(station: dict, *names: str) -> int:
     return 0
 
 
-def _ebikes(station: dict) -> int:
-    if "num_ebikes_available" in station:
+def electric_types(vehicle_types: dict | None) -> set[str] | None:
+    """vehicle_types.json → ids of the types with a motor (None: no such feed)."""
+    if not vehicle_types:
+        return None
+    listed = (vehicle_types.get("data") or {}).get("vehicle_types")
+    if not isinstance(listed, list):
+        return None
+    return {
+        str(entry["vehicle_type_id"])
+        for entry in listed
+        if isinstance(entry, dict)
+        and "vehicle_type_id" in entry
+        and str(entry.get("propulsion_type", "human")) != "human"
+    }
+
+
+def _ebikes(station: dict, electric: set[str] | None) -> int | None:
+    """E-bikes at one station, or None when the feed does not say."""
+    if station.get("num_ebikes_available") is not None:
         return int(station["num_ebikes_available"])
-    types = station.get("num_bikes_available_types") or []
+    available = station.get("vehicle_types_available")
+    if isinstance(available, list) and electric is not None:
+        return sum(
+            int(entry.get("count", 0))
+            for entry in available
+            if isinstance(entry, dict) and str(entry.get("vehicle_type_id")) in electric
+        )
+    types = station.get("num_bikes_available_types")
     if isinstance(types, dict):  # some feeds give one dict, not a list of dicts
         types = [types]
-    return sum(int(entry.get("ebike", 0)) for entry in types if isinstance(entry, dict))
+    if isinstance(types, list) and any(
+        isinstance(entry, dict) and "ebike" in entry for entry in types
+    ):
+        return sum(
+            int(entry.get("ebike", 0)) for entry in types if isinstance(entry, dict)
+        )
+    return None
+
+
+def _plain(text: str) -> str:
+    """'Vélib’ Métropole' → 'velib metropole' (accents, case and punctuation aside)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def localized(value: object) -> str:
+    """A GBFS text: a plain string (v1/v2) or v3's [{"text", "language"}] list."""
+    if isinstance(value, list):
+        texts = [v.get("text", "") for v in value if isinstance(v, dict)]
+        return texts[0] if texts else ""
+    return "" if value is None else str(value)
+
+
+def check_system(information: dict, source_id: str) -> None:
+    """Refuse a feed whose system_information names another system."""
+    source = SOURCES_BY_ID[source_id]
+    data = information.get("data") if isinstance(information, dict) else None
+    if not isinstance(data, dict):
+        raise SourceError("system_information has no 'data' object")
+    name = localized(data.get("name"))
+    system_id = str(data.get("system_id", ""))
+    names = {_plain(n) for n in source.system_names}
+    ids = {_plain(i) for i in source.system_ids}
+    if _plain(name) in names or _plain(system_id) in ids:
+        return
+    raise SourceError(
+        f"the feed's system_information names '{name}' (system_id '{system_id}'), "
+        f"not {source.publisher}: refused"
+    )
 
 
 def _timestamp(value: object) -> pd.Timestamp:
@@ -106,8 +170,12 @@ def parse_station_status(
     source_id: str,
     capacity_by_station: dict[str, int] | None = None,
     fetched_at: pd.Timestamp | None = None,
+    vehicle_types: dict | None = None,
 ) -> pd.DataFrame:
-    """Sum availability over stations that are installed and renting, at one instant."""
+    """Sum availability over stations that are installed and renting, at one instant.
+
+    `vehicle_types`: the feed's vehicle_types.json (GBFS 2.1+), to tell e-bikes apart
+    in `vehicle_types_available`."""
     try:
         stations = payload["data"]["stations"]
     except (KeyError, TypeError) as error:
@@ -121,12 +189,16 @@ def parse_station_status(
     ]
     bikes = [_count(s, "num_bikes_available", "num_vehicles_available") for s in active]
     docks = [_count(s, "num_docks_available") for s in active]
+    electric = electric_types(vehicle_types)
+    ebikes = [_ebikes(s, electric) for s in active]
     values = {
         "bikes_available": sum(bikes),
-        "ebikes_available": sum(_ebikes(s) for s in active),
         "docks_available": sum(docks),
         "stations_in_service": len(active),
     }
+    if active and any(e is not None for e in ebikes):
+        # Stations that do not say count as none (the feed says it for the others).
+        values["ebikes_available"] = sum(e or 0 for e in ebikes)
     if capacity_by_station:
         known = [str(s["station_id"]) in capacity_by_station for s in active]
         full = sum(
@@ -160,18 +232,30 @@ def parse_station_status(
 
 
 def fetch(client: Client, source_id: str) -> pd.DataFrame:
-    """gbfs.json → station_information + station_status → one point per indicator."""
+    """gbfs.json → (system_information) + station_information + (vehicle_types) +
+    station_status → one point per indicator. `attrs["urls"]` lists what was fetched."""
     source = SOURCES_BY_ID[source_id]
     fetched_at = pd.Timestamp.now(tz="UTC").floor("s")
-    urls = feed_urls(client.get_json(client.settings.base_urls[source_id]))
+    discovery_url = client.settings.base_urls[source_id]
+    urls = feed_urls(client.get_json(discovery_url))
     if "station_status" not in urls:
         raise SourceError("gbfs.json does not list station_status")
-    information = (
-        client.get_json(urls["station_information"])
-        if "station_information" in urls
-        else {}
+    fetched = [discovery_url]
+    if "system_information" in urls:
+        check_system(client.get_json(urls["system_information"]), source_id)
+        fetched.append(urls["system_information"])
+    feeds = {}
+    for name in ("station_information", "vehicle_types", "station_status"):
+        if name in urls:
+            feeds[name] = client.get_json(urls[name])
+            fetched.append(urls[name])
+    frame = parse_station_status(
+        feeds["station_status"],
+        source.city,
+        source_id,
+        capacities(feeds.get("station_information", {})),
+        fetched_at,
+        feeds.get("vehicle_types"),
     )
-    status = client.get_json(urls["station_status"])
-    return parse_station_status(
-        status, source.city, source_id, capacities(information), fetched_at
-    )
+    frame.attrs["urls"] = fetched
+    return frame

@@ -5,9 +5,16 @@ into UTC with the response's own `utc_offset_seconds`, whatever timezone it clai
 `null` is a missing hour, never a zero. Units are checked against `hourly_units`
 (the API writes µ as U+03BC). Forecast hours (after the fetch time) are not observations
 and are dropped. Daily means cover complete local days only (≥ 18 hours).
+
+Identity: a response names the grid cell it answers for (`latitude`, `longitude`, the
+cell's centre); one farther from the asked city than a model cell can be is refused,
+so another place's air is never stored as this city's. A variable missing from a
+response is reported, and the others are kept.
 """
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 
@@ -30,6 +37,35 @@ VARIABLES = {
 DAILY = {"pm25_hourly": "pm25", "o3_hourly": "o3"}
 MIN_HOURS_PER_DAY = 18
 PAST_DAYS = 7
+# The coarsest grid Open-Meteo may answer from is CAMS global, 0.4° (~45 km): a cell
+# centre lies within ~28 km of any point in it. Farther means another place.
+MAX_CELL_DISTANCE_KM = 35.0
+EARTH_RADIUS_KM = 6371.0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def check_place(payload: dict, city_id: str) -> None:
+    """Refuse a response that answers for another place than the city asked about."""
+    city = CITIES_BY_ID[city_id]
+    try:
+        lat, lon = float(payload["latitude"]), float(payload["longitude"])
+    except (KeyError, TypeError, ValueError):
+        raise SourceError(
+            f"response for {city.name('en')} does not say which place it is for"
+        ) from None
+    away = distance_km(city.lat, city.lon, lat, lon)
+    if away > MAX_CELL_DISTANCE_KM:
+        raise SourceError(
+            f"asked for {city.name('en')} ({city.lat:.3f}, {city.lon:.3f}) but the "
+            f"response is for {lat:.3f}, {lon:.3f}, {away:,.0f} km away: refused"
+        )
 
 
 def _unit(text: str) -> str:
@@ -37,7 +73,10 @@ def _unit(text: str) -> str:
 
 
 def parse(payload: dict, city_id: str, now: pd.Timestamp) -> pd.DataFrame:
-    """One city's response → tidy hourly rows plus daily means (pure)."""
+    """One city's response → tidy hourly rows plus daily means (pure).
+
+    The frame's `attrs["warnings"]` lists the variables the response lacked."""
+    check_place(payload, city_id)
     try:
         hourly, units = payload["hourly"], payload["hourly_units"]
         offset = pd.Timedelta(seconds=int(payload["utc_offset_seconds"]))
@@ -46,9 +85,12 @@ def parse(payload: dict, city_id: str, now: pd.Timestamp) -> pd.DataFrame:
         raise SourceError(f"unexpected air-quality payload: {error!r}") from error
     times = (local - offset).dt.tz_localize("UTC")
     frames = []
+    missing = [v for v in VARIABLES if v not in hourly]
+    if len(missing) == len(VARIABLES):
+        raise SourceError("no air-quality variable in hourly (schema drift?)")
     for variable, (indicator, expected) in VARIABLES.items():
-        if variable not in hourly:
-            raise SourceError(f"field '{variable}' missing from hourly (schema drift?)")
+        if variable in missing:
+            continue
         got = _unit(str(units.get(variable, "")))
         if got != expected:
             raise SourceError(f"{variable} in '{got}', expected '{expected}'")
@@ -69,7 +111,12 @@ def parse(payload: dict, city_id: str, now: pd.Timestamp) -> pd.DataFrame:
         )
     rows = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
     rows = rows[rows["time"] <= now]
-    return pd.concat([rows, daily_means(rows, city_id)], ignore_index=True)
+    out = pd.concat([rows, daily_means(rows, city_id)], ignore_index=True)
+    out.attrs["warnings"] = [
+        f"{city_id}: '{v}' missing from the response (the other variables kept)"
+        for v in missing
+    ]
+    return out
 
 
 def daily_means(hourly: pd.DataFrame, city_id: str) -> pd.DataFrame:
@@ -115,4 +162,6 @@ def fetch(client: Client, source_id: str = SOURCE_ID) -> pd.DataFrame:
         if not isinstance(payload, dict):
             raise SourceError("expected one JSON object per city")
         frames.append(parse(payload, city_id, now))
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["warnings"] = [w for f in frames for w in f.attrs.get("warnings", [])]
+    return out

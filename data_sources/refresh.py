@@ -20,6 +20,8 @@ from . import (
     eia,
     gbfs,
     get_store,
+    is_out_of_date,
+    newest_end,
     odre,
     open_meteo_air,
     openaq,
@@ -83,10 +85,31 @@ def check_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return frame[keep], reasons
 
 
+def old_data_warning(frame: pd.DataFrame, now: pd.Timestamp) -> str | None:
+    """'upstream serves old data: newest observation 2020-10-26 10:00 UTC' when the
+    newest row is older than its indicator's cadence allows (the feed may be frozen)."""
+    newest = None
+    for indicator_id, rows in frame.groupby("indicator"):
+        indicator = INDICATORS_BY_ID[indicator_id]
+        end = newest_end(rows, indicator.freq)
+        if not is_out_of_date(indicator, end, now):
+            return None  # something is current: the feed is alive
+        newest = max(newest or rows["time"].max(), rows["time"].max())
+    if newest is None:
+        return None
+    return f"upstream serves old data: newest observation {newest:%Y-%m-%d %H:%M} UTC"
+
+
 def store_frame(
-    store: SeriesStore, frame: pd.DataFrame, source_id: str, fetched_at: str
+    store: SeriesStore,
+    frame: pd.DataFrame,
+    source_id: str,
+    fetched_at: str,
+    urls: list[str] | None = None,
 ) -> list[str]:
-    """Merge the new rows into each live series (history accumulates) and write it."""
+    """Merge the new rows into each live series (history accumulates) and write it.
+
+    `urls`: what the adapter actually fetched (recorded in each sidecar)."""
     source = SOURCES_BY_ID[source_id]
     written = []
     for (indicator_id, city_id), rows in frame.groupby(["indicator", "city"]):
@@ -104,7 +127,7 @@ def store_frame(
                 "fetched_at": fetched_at,
                 "status": "ok",
                 "derivation": f"Live refresh from {source.id}; rows accumulate across refreshes.",
-                "inputs": [source.base_url or ""],
+                "inputs": list(urls or [source.base_url or ""]),
             },
         )
         written.append(f"{indicator_id}/{city_id}")
@@ -121,12 +144,20 @@ def refresh_source(store: SeriesStore, client: Client, source_id: str) -> Outcom
         )
     else:
         try:
-            frame, reasons = check_rows(ADAPTERS[source_id](client, source_id))
+            fetched = ADAPTERS[source_id](client, source_id)
+            notes = list(fetched.attrs.get("warnings", []))
+            urls = fetched.attrs.get("urls")
+            frame, reasons = check_rows(fetched)
             for reason in reasons:
                 log.warning("%s: rejected %s", source_id, reason)
             if frame.empty:
                 raise SourceError("no usable rows in the response")
-            written = store_frame(store, frame, source_id, attempted_at)
+            old = old_data_warning(frame, pd.Timestamp.now(tz="UTC"))
+            notes += [old] if old else []
+            notes += [f"{len(reasons)} rows rejected"] if reasons else []
+            for note in notes:
+                log.warning("%s: %s", source_id, note)
+            written = store_frame(store, frame, source_id, attempted_at, urls)
             outcome = Outcome(
                 source_id,
                 "ok",
@@ -134,7 +165,7 @@ def refresh_source(store: SeriesStore, client: Client, source_id: str) -> Outcom
                 rejected=len(reasons),
                 first=f"{frame['time'].min():%Y-%m-%d %H:%M}",
                 last=f"{frame['time'].max():%Y-%m-%d %H:%M}",
-                message=f"{len(reasons)} rows rejected" if reasons else "",
+                message="; ".join(notes),
                 series=written,
             )
         except SourceUnavailable as error:

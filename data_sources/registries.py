@@ -165,6 +165,9 @@ class Source:
     city: str | None = None  # a source that serves one city only
     api_key_env: str | None = None  # required key: disabled without it
     app_token_env: str | None = None  # optional token
+    # A GBFS feed's identity: the system names / ids its system_information may give.
+    system_names: tuple[str, ...] = ()
+    system_ids: tuple[str, ...] = ()
 
     @property
     def live(self) -> bool:
@@ -312,7 +315,11 @@ def load_indicators() -> tuple[Indicator, ...]:
 def load_sources() -> tuple[Source, ...]:
     raw = _load("sources.toml")
     return tuple(
-        Source(id=source_id, **entry) for source_id, entry in raw["sources"].items()
+        Source(
+            id=source_id,
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()},
+        )
+        for source_id, entry in raw["sources"].items()
     )
 
 

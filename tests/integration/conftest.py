@@ -86,6 +86,9 @@ def install_routes(server: ReplayServer, shared_data: Path) -> None:
             "/velib/gbfs.json": Reply(
                 200, load(FIXTURES / "gbfs_paris/gbfs_handmade.json").decode()
             ),
+            "/velib/system_information.json": Reply(
+                200, load(FIXTURES / "gbfs_paris/system_information_handmade.json")
+            ),
             "/velib/station_information.json": Reply(
                 200, load(gbfs / "velib_station_information_2025-10-18.json")
             ),
@@ -94,6 +97,9 @@ def install_routes(server: ReplayServer, shared_data: Path) -> None:
             ),
             "/baywheels/gbfs.json": Reply(
                 200, load(FIXTURES / "gbfs_sf/gbfs_handmade.json").decode()
+            ),
+            "/baywheels/en/system_information": Reply(
+                200, load(gbfs / "baywheels_system_information_2023-07-19.json")
             ),
             "/baywheels/en/station_information": Reply(
                 200, load(gbfs / "baywheels_station_information_2023-07-19.json")

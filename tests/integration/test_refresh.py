@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -69,7 +70,12 @@ def test_one_refresh_fills_the_store_for_both_cities(live_settings):
         ("paris", "18066.0"),
         ("sf", "5472.0"),
     ]
-    assert {r["stale"] for r in bikes} == {"False"}
+    # The replayed GBFS captures say they were last updated in 2025 and 2023: stale by
+    # the data's own time however fresh the fetch, and the summary says why.
+    assert {r["stale"] for r in bikes} == {"True"}
+    assert outcomes["gbfs_sf"].message == (
+        "upstream serves old data: newest observation 2023-07-19 19:06 UTC"
+    )
 
     pm25 = [
         r
@@ -85,6 +91,8 @@ def test_one_refresh_fills_the_store_for_both_cities(live_settings):
         ("paris", "2026-11-21", "13.87"),
         ("sf", "2026-11-20", "6.875"),  # the only Pacific day with ≥ 18 of its hours
     }
+    # Daily means are due within a day plus the months publishers take: current.
+    assert {r["stale"] for r in pm25} == {"False"}
     sources = {s["id"]: s for s in web.test_client().get("/api/sources").get_json()}
     assert {sources[s]["status"] for s in LIVE} == {"ok"}
 
@@ -106,6 +114,35 @@ def test_with_the_server_stopped_everything_is_still_served_and_marked_stale(liv
     assert "cannot connect" in sources["gbfs_sf"]["message"]
     assert sources["airparif"]["status"] == "ok"  # historical data never go stale
     assert web.test_client().get("/").status_code == 200
+
+
+def test_a_feed_answering_now_is_fresh_and_one_frozen_in_2023_is_not(live_env):
+    """Freshness is the data's own time: the same stations re-stamped to the moment
+    of the request are current; the capture as it was (last_updated 2023) is stale."""
+    settings = Settings.from_env()
+    live_env.routes["/baywheels/en/station_status"] = restamped(
+        live_env.routes["/baywheels/en/station_status"]
+    )
+    [outcome] = refresh(["gbfs_sf"], settings=settings, progress=False)
+    assert outcome.status == "ok" and outcome.message == ""
+    rows = [r for r in api_rows("/api/series/bikes_available.csv?cities=sf")]
+    live = [r for r in rows if r["origin"] == "live"]
+    assert [r["stale"] for r in live] == ["False"]
+    # the whole city's series reads as current: its newest observation is
+    assert {r["stale"] for r in rows} == {"False"}
+
+
+def restamped(route):
+    """A GBFS capture served with `last_updated` set to the time of the request, as
+    a live feed would answer (stations and counts unchanged)."""
+
+    def handler(request):
+        reply = route(request) if callable(route) else route
+        payload = json.loads(reply.encoded(""))
+        payload["last_updated"] = int(time.time())
+        return Reply(200, payload)
+
+    return handler
 
 
 def test_snapshot_data_of_a_live_source_count_as_stale(empty_live_store):
@@ -314,6 +351,17 @@ def every_page_answers(indicator: str, stale: bool = True) -> str:
     assert max(statuses.values()) < 500, statuses
     embed = responses["embed"].get_data(as_text=True)
     series = responses["api"].get_json()["data"]
+    if stale is None:  # a refresh that worked: stale only if its data are old
+        live = pd.DataFrame([row for row in series if row["origin"] == "live"])
+        live["time"] = pd.to_datetime(live["time"], utc=True)
+        rule = data_sources.get_indicator(indicator)
+        now = pd.Timestamp.now(tz="UTC")
+        stale = any(
+            data_sources.is_out_of_date(
+                rule, data_sources.newest_end(rows, rule.freq), now
+            )
+            for _, rows in live.groupby("city")
+        )
     assert any(row["stale"] for row in series) == stale
     if series[-1]["stale"] and series[-1]["origin"] == "live":
         assert "· stale" in embed
@@ -368,11 +416,24 @@ def drift(route_path, mutate):
 PAYLOAD_FAULTS = {
     # source: {case: (route, mutation of the body text, expected status, message)}
     "open_meteo_air": {
+        # one variable renamed: the other five are kept, the missing one reported
         "schema drift": (
             "/v1/air-quality",
             lambda b: b.replace('"pm2_5": [', '"pm25": ['),
+            "ok",
+            "paris: 'pm2_5' missing from the response (the other variables kept)",
+        ),
+        # a response for another place (here: Lyon's coordinates) is never stored
+        "another place": (
+            "/v1/air-quality",
+            lambda b: re.sub(
+                r'"latitude": [^,]+,\s*"longitude": [^,]+,',
+                '"latitude": 45.76, "longitude": 4.84,',
+                b,
+                count=1,
+            ),
             "error",
-            "'pm2_5' missing",
+            "km away: refused",
         ),
         "unit drift": (
             "/v1/air-quality",
@@ -386,7 +447,7 @@ PAYLOAD_FAULTS = {
                 '{"utc_offset_seconds": 0, "hourly_units": {}, "hourly": {"time": []}}'
             ),
             "error",
-            "missing",
+            "does not say which place it is for",
         ),
         "absurd": (
             "/v1/air-quality",
@@ -396,6 +457,14 @@ PAYLOAD_FAULTS = {
         ),
     },
     "gbfs_sf": {
+        "another system": (
+            "/baywheels/en/system_information",
+            lambda b: b.replace('"name": "Bay Wheels"', '"name": "Citi Bike"').replace(
+                '"system_id": "fgb"', '"system_id": "NYC"'
+            ),
+            "error",
+            "names 'Citi Bike' (system_id 'NYC'), not Bay Wheels (Lyft): refused",
+        ),
         "schema drift": (
             "/baywheels/en/station_status",
             lambda b: b.replace('"stations"', '"docks"'),
@@ -498,9 +567,11 @@ def test_bad_payloads_are_refused_with_a_clear_message(
     assert outcome.status == status
     assert message in outcome.message
     assert message in caplog.text or status == "ok"  # the log says it too
-    pages = every_page_answers(first.series[0].split("/")[0], stale=status != "ok")
+    pages = every_page_answers(
+        first.series[0].split("/")[0], stale=None if status == "ok" else True
+    )
     fault_matrix.append((source_id, case, outcome.status, outcome.message, pages))
-    if status == "ok":  # absurd rows dropped and logged, the rest stored
+    if status == "ok" and case == "absurd":  # absurd rows dropped and logged
         assert "outside [0" in caplog.text
         for stored in SeriesStore(settings.data_dir).series():
             if stored.provenance["origin"] == "live":
