@@ -264,9 +264,10 @@ def side_by_side_figure(
     lang: str,
     theme: str = "light",
     clock: str = "local",
-    shared_y: bool = True,
+    axis: str = "auto",
 ) -> go.Figure:
-    """One panel per city; a shared y-axis unless asked otherwise."""
+    """One panel per city; a shared y-axis, or one per panel ("free"). "auto" shares
+    it unless one city would fill less than a quarter of it, and then says so."""
     frame, indicator, unit, city_ids = (
         shown.frame,
         shown.indicator,
@@ -275,6 +276,8 @@ def side_by_side_figure(
     )
     if frame.empty:
         return empty_figure(t("no_data_chart", lang), theme)
+    freed = axis == "auto" and shown.assessment.scales_differ
+    shared_y = axis == "shared" or (axis == "auto" and not freed)
     figure = make_subplots(
         rows=1,
         cols=len(city_ids),
@@ -314,6 +317,18 @@ def side_by_side_figure(
         values = frame["value"]
         figure.update_yaxes(
             range=[min(0, float(values.min())), float(values.max()) * 1.08]
+        )
+    if freed:
+        figure.add_annotation(
+            text=t("scales_differ", lang),
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.12,
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 12, "color": palette(theme)["muted"]},
         )
     return finish(figure, xs_all, indicator, unit, lang, theme, clock)
 
@@ -428,7 +443,7 @@ def figure_for(
     lang: str,
     theme: str,
     clock: str,
-    shared_y: bool,
+    axis: str = "auto",
 ) -> go.Figure:
     """The figure of a view, or, where the comparability model refuses that view
     here, a message saying why."""
@@ -445,7 +460,7 @@ def figure_for(
     if view in ("gap", "ratio"):
         mode = "ratio" if view == "ratio" else "difference"
         return gap_figure(shown, lang, theme, mode, clock)
-    return side_by_side_figure(shown, lang, theme, clock, shared_y)
+    return side_by_side_figure(shown, lang, theme, clock, axis)
 
 
 STAGE_LABELLED = (

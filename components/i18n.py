@@ -198,6 +198,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "view.overlay": {"en": "Overlay", "fr": "Superposées"},
     "view.gap": {"en": "Gap (Paris − SF)", "fr": "Écart (Paris − SF)"},
     "view.ratio": {"en": "Ratio (Paris ÷ SF)", "fr": "Rapport (Paris ÷ SF)"},
+    "axis.auto": {"en": "Automatic", "fr": "Automatique"},
     "axis.shared": {"en": "Shared", "fr": "Commun"},
     "axis.free": {"en": "Free", "fr": "Libre"},
     "range.all": {"en": "All", "fr": "Tout"},
@@ -309,6 +310,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "measures.publisher": {"en": "Publisher", "fr": "Éditeur"},
     "measures.breaks": {"en": "Series breaks", "fr": "Ruptures de série"},
     "measures.partial": {"en": "Partial periods", "fr": "Périodes incomplètes"},
+    "scales_differ": {
+        "en": "Scales differ: each city has its own axis",
+        "fr": "Échelles différentes : chaque ville a son propre axe",
+    },
     "crossover": {
         "en": "crossover: the cities swap places",
         "fr": "croisement : les villes échangent leur place",

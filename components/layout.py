@@ -20,7 +20,7 @@ from . import ids
 from .cards import data_table, freshness, kpi_cards, summary_sentence
 from .i18n import fmt_date, t
 from .presentation import choices, snippet_key
-from .state import NORMS, PRESETS, VIEWS, ViewState, to_query
+from .state import AXES, NORMS, PRESETS, VIEWS, ViewState, to_query
 from .tiles import tiles_placeholder
 
 
@@ -237,7 +237,7 @@ def controls(
             ),
             field(
                 t("control.axis", lang),
-                radio(ids.AXIS, state.axis, options(("shared", "free"), "axis", lang)),
+                radio(ids.AXIS, state.axis, options(AXES, "axis", lang)),
                 field_id=ids.AXIS_FIELD,
                 hidden=state.view != "side",
             ),

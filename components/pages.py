@@ -127,7 +127,7 @@ def figure_of(shown: ShownData, state: ViewState, theme: str | None = None):
         state.lang,
         theme or state.theme,
         state.clock,
-        state.axis == "shared",
+        state.axis,
     )
 
 
@@ -315,6 +315,11 @@ def _latest_values(_data_version: str) -> list[dict]:
                 "indicator": indicator.id,
                 "labels": indicator.labels,
                 "freq": indicator.freq,
+                # how old the newest value may grow before it is stale (the browser
+                # keeps marking it while offline)
+                "stale_after_seconds": None
+                if indicator.cadence is None
+                else indicator.cadence + indicator.publication_lag,
                 "cities": cities,
             }
         )

@@ -159,9 +159,19 @@ def live_strip(values: list[dict], langs: tuple[str, ...]) -> html.Div:
                         html.Span(
                             "", className="live-age", **{"data-time": point["time"]}
                         ),
+                        html.Strong(
+                            [" · ", *in_languages("stale_short", langs)],
+                            className="live-stale",
+                            hidden=not point["stale"],
+                        ),
                     ],
                     className=f"live-point city-{city_id}",
-                    **{"data-kind": tile["kind"], "data-city": city_id},
+                    **{
+                        "data-kind": tile["kind"],
+                        "data-city": city_id,
+                        "data-stale-after": str(tile["stale_after_seconds"] or ""),
+                        "data-stale": "1" if point["stale"] else "",
+                    },
                 )
             )
         items.append(

@@ -17,7 +17,8 @@ from data_sources.registries import (
 )
 
 VIEWS = ("side", "overlay", "gap", "ratio")
-AXES = ("shared", "free")
+# "auto": shared, unless one city would fill less than a quarter of it (then free).
+AXES = ("auto", "shared", "free")
 PRESETS = ("all", "10y", "5y", "1y", "custom")
 CLOCKS = ("local", "utc")
 THEMES = ("light", "dark")
@@ -33,7 +34,7 @@ class ViewState:
     domain: str = "air"
     indicator: str = "pm25"
     view: str = "side"
-    axis: str = "shared"
+    axis: str = "auto"
     range: str = "all"
     start: int | None = None  # first year shown (with range=custom)
     end: int | None = None  # last year shown (with range=custom)
@@ -100,7 +101,7 @@ def parse_query(query: str | None, default_lang: str = "en") -> ViewState:
         domain=domain,
         indicator=indicator,
         view=_choice(params.get("view"), VIEWS, "side"),
-        axis=_choice(params.get("axis"), AXES, "shared"),
+        axis=_choice(params.get("axis"), AXES, "auto"),
         range=_choice(params.get("range"), PRESETS, "all"),
         start=_year(params.get("from")),
         end=_year(params.get("to")),

@@ -29,6 +29,7 @@ from .registries import SOURCES_BY_ID
 
 log = logging.getLogger(__name__)
 
+
 def _truthy(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "oui", "yes"}

@@ -776,7 +776,11 @@ def build_traffic(data_dir: Path) -> Iterator[Series]:
             peak_sources + lost_sources,
         )
         level, level_sources = page_figures(
-            data_dir, city_name, "TomTom Traffic Index congestion level", tz, editions=True
+            data_dir,
+            city_name,
+            "TomTom Traffic Index congestion level",
+            tz,
+            editions=True,
         )
         yield Series(
             "congestion_level",

@@ -122,13 +122,22 @@
         var unit = value.textContent.replace(/^[\d\s.,\u202f\u00a0]+/, "");
         value.textContent = numbers.format(point.value) + " " + unit;
         holder.querySelector(".live-age").dataset.time = point.time;
+        holder.dataset.stale = point.stale ? "1" : "";
       });
     });
   }
 
+  // A value is stale when the server says so, or once it is older than its indicator
+  // allows: offline, the strip keeps aging and marks it by itself.
   function refreshAges() {
-    document.querySelectorAll(".live-age").forEach(function (span) {
-      if (span.dataset.time) { span.textContent = " (" + age(span.dataset.time) + ")"; }
+    document.querySelectorAll(".live-point").forEach(function (holder) {
+      var span = holder.querySelector(".live-age");
+      if (!span || !span.dataset.time) { return; }
+      span.textContent = " (" + age(span.dataset.time) + ")";
+      var limit = parseFloat(holder.dataset.staleAfter);
+      var old = limit > 0 && (Date.now() - new Date(span.dataset.time).getTime()) / 1000 > limit;
+      var mark = holder.querySelector(".live-stale");
+      if (mark) { mark.hidden = !(old || holder.dataset.stale === "1"); }
     });
   }
 

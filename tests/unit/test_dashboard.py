@@ -192,9 +192,9 @@ def test_data_table_has_one_row_per_period_and_a_column_per_city():
 # ------------------------------------------------------------------ figures
 
 
-def english_figure(view, query, shared_y=True):
+def english_figure(view, query, axis="auto"):
     """The figure of a view for a dashboard URL, in English, light, local clock."""
-    return figure_for(view, shown(query), "en", "light", "local", shared_y)
+    return figure_for(view, shown(query), "en", "light", "local", axis)
 
 
 def test_gap_view_marks_the_years_where_the_cities_swap_places():
@@ -232,13 +232,28 @@ def test_ratio_view_divides_paris_by_sf():
 
 def test_side_by_side_shares_y_by_default_and_frees_it_on_demand():
     shared = english_figure("side", "?indicator=no2")
-    free = english_figure("side", "?indicator=no2", shared_y=False)
+    free = english_figure("side", "?indicator=no2", axis="free")
     assert shared.layout.yaxis2.matches == "y" and free.layout.yaxis2.matches is None
     assert [t.name for t in shared.data] == ["Paris", "San Francisco"]
     assert [t.line.dash for t in shared.data] == [
         "solid",
         "dash",
     ]  # readable in greyscale
+
+
+def test_scales_that_differ_open_on_free_axes_and_say_so():
+    """Vélib' trips (5.5 M a month) would flatten Bay Wheels (~0.3 M) on one axis."""
+    auto = english_figure("side", "?indicator=bikeshare_trips")
+    assert auto.layout.yaxis2.matches is None
+    assert "Scales differ: each city has its own axis" in [
+        a.text for a in auto.layout.annotations
+    ]
+    forced = english_figure("side", "?indicator=bikeshare_trips", axis="shared")
+    assert forced.layout.yaxis2.matches == "y"
+    # NO₂ levels are of one order: shared, nothing said
+    same = english_figure("side", "?indicator=no2")
+    assert same.layout.yaxis2.matches == "y"
+    assert not [a for a in same.layout.annotations if "Scales" in (a.text or "")]
 
 
 def test_the_station_change_is_drawn_where_pariss_no2_series_breaks():

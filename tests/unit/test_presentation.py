@@ -64,6 +64,7 @@ def test_the_theme_changes_colours_not_data_and_the_axis_only_side_by_side():
     touched = {key for view in VIEWS for path, *_ in dark[view] for key in path}
     assert not touched & {"x", "y", "customdata"}  # colours, never the data
     assert list(bundle["changes"]["axis"]["free"]) == ["side"]
+    assert list(bundle["changes"]["axis"]["shared"]) == ["side"]
     side_free = bundle["changes"]["axis"]["free"]["side"]
     assert {tuple(path[:2]) for path, *_ in side_free} >= {("layout", "yaxis2")}
 
@@ -101,7 +102,7 @@ def test_the_browser_is_told_every_presentation_field_and_its_control():
     assert {f: found[f]["default"] for f in found} == {
         "view": "side",
         "theme": "light",
-        "axis": "shared",
+        "axis": "auto",
     }
     assert found["view"]["allowed"] == list(VIEWS)
     assert {found[f]["control"] for f in found} == {ids.VIEW, ids.THEME, ids.AXIS}
