@@ -42,13 +42,22 @@ def x_values(rows: pd.DataFrame, clock: str) -> pd.Series:
     return period_x(rows["period"])
 
 
-def with_gaps(x: pd.Series, y: pd.Series, freq: str) -> tuple[list, list]:
-    """Insert a break wherever a period is missing, so no line crosses missing years."""
+def with_gaps(
+    x: pd.Series, y: pd.Series, freq: str, segments: pd.Series | None = None
+) -> tuple[list, list]:
+    """Insert a break wherever a period is missing, so no line crosses missing years,
+    and where a series breaks (`segments` changes): no line joins two definitions."""
     step = MAX_STEP.get(freq)
+    parts = segments if segments is not None else pd.Series(0, index=range(len(x)))
     xs, ys = [], []
-    previous = None
-    for x_value, y_value in zip(x, y, strict=True):
-        if step is not None and previous is not None and x_value - previous > step:
+    previous, previous_part = None, None
+    for x_value, y_value, part in zip(x, y, parts, strict=True):
+        missing = (
+            step is not None and previous is not None and x_value - previous > step
+        )
+        broken = previous_part is not None and part != previous_part
+        previous_part = part
+        if previous is not None and (missing or broken):
             xs.append(previous + (x_value - previous) / 2)
             ys.append(None)
         xs.append(x_value)
@@ -127,7 +136,9 @@ def city_trace(
 ) -> go.Scatter:
     """One city's line, in its colour, dash and marker, with a localised tooltip."""
     city = CITIES_BY_ID[city_id]
-    xs, ys = with_gaps(x_values(rows, clock), rows["value"], indicator.freq)
+    xs, ys = with_gaps(
+        x_values(rows, clock), rows["value"], indicator.freq, rows.get("segment")
+    )
     sparse = indicator.freq == "instant" or len(rows) <= DENSE
     # Survey figures compare within one edition only: no line joins two editions.
     points_only = indicator.freq == "instant" or (

@@ -25,7 +25,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "domain.waste": {"en": "Waste", "fr": "Déchets"},
     "domain.traffic": {"en": "Traffic", "fr": "Circulation"},
     "licence": {"en": "licence", "fr": "licence"},
-    "accessed": {"en": "accessed", "fr": "consulté le"},
     "comparability_label": {"en": "Comparability: ", "fr": "Comparabilité : "},
     "sources_label": {"en": "Sources: ", "fr": "Sources : "},
     "no_data": {"en": "No data for this city", "fr": "Pas de données pour cette ville"},
@@ -156,10 +155,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "In {period} ({edition} edition)",
         "fr": "En {period} (édition {edition})",
     },
-    "summary_pair": {
-        "en": "{when}, {label}: {a} {a_value} {unit}, {b} {b_value} {unit}.",
-        "fr": "{when}, {label} : {a} {a_value} {unit}, {b} {b_value} {unit}.",
-    },
     "when.annual": {"en": "In {period}", "fr": "En {period}"},
     "when.monthly": {"en": "In {period}", "fr": "En {period}"},
     "when.daily": {"en": "On {period}", "fr": "Le {period}"},
@@ -210,8 +205,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "norm.per_capita": {"en": "Per inhabitant", "fr": "Par habitant"},
     "norm.per_km2": {"en": "Per km²", "fr": "Par km²"},
     "norm.index": {
-        "en": "Index (first common year = 100)",
-        "fr": "Indice (première année commune = 100)",
+        "en": "Index (first complete common year = 100)",
+        "fr": "Indice (première année complète commune = 100)",
     },
     "clockopt.local": {
         "en": "Each city's local time",

@@ -110,19 +110,7 @@ def slide_section(slide: Slide, index: int, langs: tuple[str, ...]) -> html.Sect
                     )
                     for each in langs
                 ]
-                + [
-                    html.P(
-                        in_languages(
-                            lambda each: (
-                                t("comparability_label", each)
-                                + t(f"level.{indicator.comparability.level}", each)
-                            ),
-                            langs,
-                        ),
-                        className="slide-note",
-                    ),
-                    source_line(shown.provenance, lang),
-                ],
+                + [slide_sources(shown, lang)],
                 className="slide-foot",
             ),
         ],
@@ -135,6 +123,20 @@ def slide_section(slide: Slide, index: int, langs: tuple[str, ...]) -> html.Sect
             "data-url": slide.dashboard_url,
         },
     )
+
+
+def slide_sources(shown, lang: str) -> html.P:
+    """The comparability level, then the sources, in one small line: a slide's type
+    stays for the chart and the sentence."""
+    line = source_line(shown.provenance, lang)
+    level = shown.indicator.comparability.level
+    line.children = [
+        html.Strong(t("comparability_label", lang)),
+        t(f"level.{level}", lang),
+        " ",
+        *line.children,
+    ]
+    return line
 
 
 def live_strip(values: list[dict], langs: tuple[str, ...]) -> html.Div:

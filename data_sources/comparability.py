@@ -137,6 +137,14 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "This is not an extensive quantity ({unit}): dividing it by area makes no sense.",
         "fr": "Ce n'est pas une grandeur extensive ({unit}) : la diviser par la surface n'a pas de sens.",
     },
+    "per_capita.undefined": {
+        "en": "No per-inhabitant form is defined for this indicator.",
+        "fr": "Aucune forme par habitant n'est définie pour cet indicateur.",
+    },
+    "per_km2.undefined": {
+        "en": "No per-km² form is defined for this indicator: its publishers relate it to people, not to land.",
+        "fr": "Aucune forme par km² n'est définie pour cet indicateur : ses éditeurs le rapportent aux habitants, pas au territoire.",
+    },
     "per_capita.coverage": {
         "en": "{city}'s figure covers {kind}, not the city, and the population it serves is not documented: per inhabitant would divide it by the wrong population.",
         "fr": "Le chiffre de {city} couvre {kind}, pas la ville, et la population desservie n'est pas documentée : par habitant, on le diviserait par la mauvaise population.",
@@ -351,7 +359,10 @@ def norm_refusal(
     if norm in ("per_capita", "per_km2"):
         scaling = indicator.per_capita if norm == "per_capita" else indicator.per_km2
         if scaling is None:
-            return Refusal(f"{norm}.intensive", {"unit": indicator.unit})
+            # A total with the other scaling defined is extensive, just not offered so.
+            other = indicator.per_km2 if norm == "per_capita" else indicator.per_capita
+            reason = "undefined" if other is not None else "intensive"
+            return Refusal(f"{norm}.{reason}", {"unit": indicator.unit})
         for city_id in city_ids:
             coverage = indicator.comparability.coverage.get(city_id)
             if coverage is None or coverage.kind in PER_CAPITA_COVERAGE:

@@ -130,7 +130,7 @@ def test_charts_draw_with_the_partial_plotly_bundle_only(dashboard):
     for query in (
         "?indicator=road_deaths&view=gap",
         "?indicator=bikes_available",
-        "?indicator=electricity_monthly&view=ratio",
+        "?indicator=electricity_monthly&view=ratio&norm=index",  # trends: as indices
     ):
         open_view(dashboard, query)
         assert dashboard.find_elements("#chart .scatterlayer .trace")
