@@ -112,6 +112,7 @@ def indicators() -> flask.Response:
                     for norm in NORMALISATIONS
                     if norm_refusal(indicator, norm, PAIR) is None
                 ],
+                "latest_common": data_sources.latest_common_period(indicator.id),
                 "cadence_seconds": indicator.cadence,
                 "publication_lag_seconds": indicator.publication_lag,
                 "comparability": comparability_json(indicator),

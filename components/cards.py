@@ -34,8 +34,12 @@ def _signed(percent: float, lang: str) -> dict:
     return {"sign": "+" if percent > 0 else "", "change": fmt_number(percent, lang, 0)}
 
 
-def change_text(change: Change, indicator: Indicator, lang: str) -> str:
-    """'−4% since 2013 (after a series break: station change)', or a window's means."""
+def change_text(
+    change: Change, indicator: Indicator, lang: str, latest: str | None = None
+) -> str:
+    """'−4% since 2013 (after a series break: station change)', or a window's means;
+    'from 2020 to 2024' when the change ends before the latest period shown (a partial
+    year is never its end)."""
     if change.window:
         return t(
             f"change.window.{indicator.freq}",
@@ -49,15 +53,19 @@ def change_text(change: Change, indicator: Indicator, lang: str) -> str:
         return t(
             "change.same_month", lang, since=since, **_signed(change.percent, lang)
         )
+    key = "change"
+    if latest is not None and change.end.last != latest:
+        until = period_text(change.end.last, indicator, lang)
+        since, key = t("from_to", lang, since=since, until=until), "change.span"
     if change.after_break is not None:
         return t(
-            "change.break",
+            f"{key}.break",
             lang,
             since=since,
             kind=t(f"break.{change.after_break.kind}", lang),
             **_signed(change.percent, lang),
         )
-    return t("change", lang, since=since, **_signed(change.percent, lang))
+    return t(key, lang, since=since, **_signed(change.percent, lang))
 
 
 def ratio_text(
@@ -98,12 +106,28 @@ def kpi_card(shown, city_id: str, other_id: str, lang: str) -> html.Div:
                     f" {shown.unit}",
                 ]
             ),
-            html.P(period_text(last["period"], indicator, lang), className="kpi-date"),
+            html.P(
+                [
+                    period_text(last["period"], indicator, lang),
+                    # a year that is not whole says so (its note says why)
+                    html.Span(
+                        f" ({t('partial_short', lang)})",
+                        className="kpi-partial",
+                        title=last["note"],
+                    )
+                    if last["partial"]
+                    else "",
+                ],
+                className="kpi-date",
+            ),
         ]
         change = shown.assessment.changes.get(city_id)
         if isinstance(change, Change):
             children.append(
-                html.P(change_text(change, indicator, lang), className="kpi-change")
+                html.P(
+                    change_text(change, indicator, lang, last["period"]),
+                    className="kpi-change",
+                )
             )
         if isinstance(shown.assessment.ratio, Ratio):
             children.append(

@@ -24,6 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "domain.energy": {"en": "Energy", "fr": "Énergie"},
     "domain.waste": {"en": "Waste", "fr": "Déchets"},
     "domain.traffic": {"en": "Traffic", "fr": "Circulation"},
+    "domain.climate": {"en": "Climate", "fr": "Climat"},
     "licence": {"en": "licence", "fr": "licence"},
     "comparability_label": {"en": "Comparability: ", "fr": "Comparabilité : "},
     "sources_label": {"en": "Sources: ", "fr": "Sources : "},
@@ -56,6 +57,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{sign}{change}% since {since} (after a series break: {kind})",
         "fr": "{sign}{change} % depuis {since} (après une rupture de série : {kind})",
     },
+    "change.span": {
+        "en": "{sign}{change}% {since}",
+        "fr": "{sign}{change} % {since}",
+    },
+    "change.span.break": {
+        "en": "{sign}{change}% {since} (after a series break: {kind})",
+        "fr": "{sign}{change} % {since} (après une rupture de série : {kind})",
+    },
+    "from_to": {"en": "from {since} to {until}", "fr": "de {since} à {until}"},
     "change.same_month": {
         "en": "{sign}{change}% since {since} (same month)",
         "fr": "{sign}{change} % depuis {since} (même mois)",
@@ -108,6 +118,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "local_time_short": {"en": "local time", "fr": "heure locale"},
     "stale_short": {"en": "stale", "fr": "périmé"},
+    "partial_short": {"en": "partial year", "fr": "année incomplète"},
     "table_label": {"en": "Data table", "fr": "Tableau de données"},
     "city_label": {"en": "{city}: ", "fr": "{city} : "},
     "period": {"en": "Period", "fr": "Période"},
@@ -295,6 +306,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Not comparable: shown side by side.",
         "fr": "Pas comparable : montré côte à côte.",
     },
+    "latest_common": {
+        "en": "Newest period the two cities can be compared in: {period}.",
+        "fr": "Dernière période où les deux villes se comparent : {period}.",
+    },
     "measures_title": {
         "en": "How each city measures this",
         "fr": "Comment chaque ville le mesure",
@@ -329,6 +344,8 @@ UNIT_LABELS: dict[str, dict[str, str]] = {
     "short ton": {"en": "short tons", "fr": "tonnes courtes"},
     "stations": {"en": "stations", "fr": "stations"},
     "vehicles per hour": {"en": "vehicles per hour", "fr": "véhicules par heure"},
+    "t CO2e": {"en": "t CO₂e", "fr": "t éq. CO₂"},
+    "Mt CO2e": {"en": "Mt CO₂e", "fr": "Mt éq. CO₂"},
 }
 
 

@@ -17,7 +17,7 @@ from data_sources.registries import (
 )
 
 from . import ids
-from .cards import data_table, freshness, kpi_cards, summary_sentence
+from .cards import data_table, freshness, kpi_cards, period_text, summary_sentence
 from .i18n import fmt_date, t
 from .presentation import choices, snippet_key
 from .state import AXES, NORMS, PRESETS, VIEWS, ViewState, to_query
@@ -459,10 +459,21 @@ def city_measures(
 
 def measures_panel(shown, lang: str) -> html.Section:
     """ "How each city measures this": the two cities side by side, then the note."""
+    latest = shown.assessment.latest_common
     return html.Section(
         [
             html.H3(t("measures_title", lang), id="measures-title"),
             comparability_note(shown.indicator, lang),
+            html.P(
+                t(
+                    "latest_common",
+                    lang,
+                    period=period_text(latest, shown.indicator, lang),
+                ),
+                className="latest-common",
+            )
+            if latest
+            else None,
             html.Div(
                 [
                     city_measures(

@@ -181,19 +181,20 @@ def stale_cities(
     return stale
 
 
-def editions_of(indicator_id: str, settings: Settings | None = None) -> dict:
-    """(city, source, period) → the survey edition a figure comes from, where its
-    provenance names one (a whole series' `edition`, or per row in row_sources)."""
-    found = {}
+def row_facts(indicator_id: str, settings: Settings | None = None) -> dict:
+    """(city, source, period) → what the provenance sidecars say of a stored row: the
+    survey `edition` it comes from and whether its period is `partial` (a whole
+    series' edition is keyed with period "*")."""
+    found: dict = {}
     for stored in get_store(settings).series(indicator_id):
         meta = stored.provenance
         for row in meta.get("row_sources", []):
-            if row.get("edition"):
-                found[(meta["city"], meta["source"], str(row["period"]))] = row[
-                    "edition"
-                ]
+            fact = {k: row[k] for k in ("edition", "partial") if row.get(k)}
+            if fact:
+                key = (meta["city"], meta["source"], str(row["period"]))
+                found.setdefault(key, {}).update(fact)
         if meta.get("edition"):
-            found[(meta["city"], meta["source"], "*")] = meta["edition"]
+            found[(meta["city"], meta["source"], "*")] = {"edition": meta["edition"]}
     return found
 
 
@@ -253,7 +254,7 @@ def load_series(
         frame,
         indicator,
         lang,
-        whole_series_editions(editions_of(indicator.id, settings), frame),
+        for_each_row(row_facts(indicator.id, settings), frame),
     )
 
     try:
@@ -323,24 +324,32 @@ def index_break_notes(
     )
 
 
-def whole_series_editions(found: dict, frame: pd.DataFrame) -> dict:
-    """Expand a series-wide edition ("*") to each of its shown rows."""
+def for_each_row(found: dict, frame: pd.DataFrame) -> dict:
+    """Expand the facts of a whole series (period "*") to each of its shown rows."""
     out = {key: value for key, value in found.items() if key[2] != "*"}
-    for (city_id, source_id, _), edition in found.items():
-        if _ != "*":
+    for (city_id, source_id, period), fact in found.items():
+        if period != "*":
             continue
         rows = frame[(frame["city"] == city_id) & (frame["source"] == source_id)]
-        for period in rows["period"]:
-            out.setdefault((city_id, source_id, period), edition)
+        for each in rows["period"]:
+            out.setdefault((city_id, source_id, each), {}).update(
+                {
+                    k: v
+                    for k, v in fact.items()
+                    if k not in out.get((city_id, source_id, each), {})
+                }
+            )
     return out
 
 
 def source_status(settings: Settings | None = None) -> list[dict]:
-    """Per source: publisher, licence, status and when its data were fetched.
+    """Per source: publisher, licence, status, what it feeds and how new its data are.
 
     Status: `disabled` (needs an API key that is not set), `unavailable` (no data at all),
     `stale` (its last refresh failed, or its data are older than its update interval),
-    `ok`. Keys themselves are never reported.
+    `ok`. `feeds`: the (indicator, city) series it gives, stored or that a refresh
+    writes; `newest_observation`: the UTC start of the newest period it has delivered.
+    Keys themselves are never reported.
     """
     settings = settings or Settings.from_env()
     store = get_store(settings)
@@ -374,9 +383,40 @@ def source_status(settings: Settings | None = None) -> list[dict]:
                 "last_attempt": last.get("attempted_at"),
                 "message": last.get("message"),
                 "series": len(mine),
+                "update_every_seconds": source.update_every,
+                "feeds": feeds_of(source, mine),
+                "newest_observation": max(
+                    (p.get("last", "") for p in mine), default=None
+                )
+                or None,
             }
         )
     return rows
+
+
+def feeds_of(source, stored: list[dict]) -> list[dict]:
+    """The (indicator, city) pairs a source gives: its stored series, and for a live
+    source what its refresh writes."""
+    pairs = {(p["indicator"], p["city"]) for p in stored}
+    for feed in source.feeds:
+        city_id, indicator_id = feed.split(":")
+        pairs.add((indicator_id, city_id))
+    return [{"indicator": i, "city": c} for i, c in sorted(pairs)]
+
+
+def latest_common_period(
+    indicator_id: str, settings: Settings | None = None
+) -> str | None:
+    """The newest period the pair can be compared in, over all stored rows."""
+    return _latest_common(
+        indicator_id, data_version(indicator_id, settings=settings), settings
+    )
+
+
+@lru_cache(maxsize=128)
+def _latest_common(indicator_id: str, _version: str, settings) -> str | None:
+    result = load_series(indicator_id, PAIR, settings=settings)
+    return comparability.latest_common(result.frame, result.indicator, PAIR)
 
 
 def data_version(*indicator_ids: str, settings: Settings | None = None) -> str:

@@ -109,6 +109,7 @@ class Assessment:
     changes: dict[str, Change | Refusal | None]
     breaks: tuple[ShownBreak, ...]
     scales_differ: bool
+    latest_common: str | None = None  # the newest period the cities compare in
 
 
 # What each refusal says, in both languages (the API quotes the English one).
@@ -281,30 +282,37 @@ def annotate(
     frame: pd.DataFrame,
     indicator: Indicator,
     lang: str,
-    editions: dict[tuple[str, str, str], str] | None = None,
+    facts: dict[tuple[str, str, str], dict] | None = None,
 ) -> pd.DataFrame:
     """The frame with `edition`, `partial`, `segment` and `note` columns.
 
-    `editions`: (city, source, period) → the survey edition a figure comes from, where
-    its provenance names one; otherwise a figure is its period's own edition.
+    `facts`: (city, source, period) → what a row's provenance says of it: the survey
+    `edition` it comes from (else a figure is its period's own edition), and a
+    `partial` period ({"en", "fr"} reason), beside those the registry lists.
     The note: each city's first row gives its coverage; the first row after a series
-    break gives the break; a partial period says so.
+    break gives the break; a partial period says why.
     """
     out = frame.copy()
-    editions = editions or {}
-    out["edition"] = [
-        editions.get((c, s, p), p[:4])
-        for c, s, p in zip(out["city"], out["source"], out["period"], strict=True)
-    ]
+    facts = facts or {}
+    keys = list(zip(out["city"], out["source"], out["period"], strict=True))
+    out["edition"] = [facts.get(k, {}).get("edition", k[2][:4]) for k in keys]
+    row_partial = {
+        k: facts[k]["partial"][lang] for k in keys if "partial" in facts.get(k, {})
+    }
     out["partial"] = False
     out["segment"] = 0
     notes = pd.Series("", index=out.index, dtype=object)
     comparability = indicator.comparability
     for city_id, rows in out.groupby("city", sort=False):
-        partial = partial_periods(indicator, city_id)
-        out.loc[rows.index, "partial"] = rows["period"].isin(list(partial))
-        segment = segments(rows, indicator, city_id)
-        out.loc[rows.index, "segment"] = segment
+        listed = {
+            p: r.reasons[lang] for p, r in partial_periods(indicator, city_id).items()
+        }
+        reasons = [
+            listed.get(period) or row_partial.get((city_id, source, period))
+            for source, period in zip(rows["source"], rows["period"], strict=True)
+        ]
+        out.loc[rows.index, "partial"] = [r is not None for r in reasons]
+        out.loc[rows.index, "segment"] = segments(rows, indicator, city_id)
         parts: dict = {index: [] for index in rows.index}
         coverage = comparability.coverage.get(city_id)
         if coverage is not None:
@@ -312,9 +320,9 @@ def annotate(
         for shown in shown_breaks(rows, indicator):
             first = rows.index[(rows["period"] == shown.period).to_numpy().argmax()]
             parts[first].append(shown.rule.reasons[lang])
-        for index, period in zip(rows.index, rows["period"], strict=True):
-            if period in partial:
-                parts[index].append(partial[period].reasons[lang])
+        for index, reason in zip(rows.index, reasons, strict=True):
+            if reason is not None:
+                parts[index].append(reason)
         for index, texts in parts.items():
             notes[index] = " | ".join(texts)
     out["note"] = notes
@@ -621,6 +629,7 @@ def pairs(
     indicator: Indicator,
     city_ids: tuple[str, ...],
     key: str = "period",
+    aggregate: bool = True,
 ) -> tuple[pd.DataFrame, str | None]:
     """Moments where both cities have a comparable value: columns period, a, b (in
     city order), and the aggregation used (None, 'monthly' or 'daily').
@@ -641,10 +650,10 @@ def pairs(
     both = both[~(both["partial_a"] | both["partial_b"])]
     both = both.rename(columns={key: "period", "value_a": "a", "value_b": "b"})
     both = both.sort_values("period")[["period", "a", "b"]].reset_index(drop=True)
-    aggregate = AGGREGATE.get(indicator.freq)
-    if aggregate is None or both.empty:
+    means = AGGREGATE.get(indicator.freq) if aggregate else None
+    if means is None or both.empty:
         return both, None
-    name, fmt, needed = aggregate
+    name, fmt, needed = means
     moments = (
         pd.to_datetime(both["period"], utc=True).dt.tz_localize(None)
         if key == "time"
@@ -674,6 +683,17 @@ def scales_differ(frame: pd.DataFrame, city_ids: tuple[str, ...]) -> bool:
     return top > 0 and min(spans) < SCALES_DIFFER * top
 
 
+def latest_common(
+    frame: pd.DataFrame, indicator: Indicator, city_ids: tuple[str, ...]
+) -> str | None:
+    """The newest period both cities have that the model lets them be compared in (the
+    same edition, no partial period); None where nothing compares (level "none")."""
+    if indicator.comparability.level == "none":
+        return None
+    both, _ = pairs(frame, indicator, city_ids, aggregate=False)
+    return None if both.empty else str(both["period"].iloc[-1])
+
+
 def assess(
     frame: pd.DataFrame, indicator: Indicator, norm: str, city_ids: tuple[str, ...]
 ) -> Assessment:
@@ -686,4 +706,5 @@ def assess(
         changes={c: change_of(frame, indicator, c) for c in city_ids},
         breaks=shown_breaks(frame, indicator),
         scales_differ=scales_differ(frame, city_ids),
+        latest_common=latest_common(frame, indicator, city_ids),
     )

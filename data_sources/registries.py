@@ -12,7 +12,7 @@ from pathlib import Path
 
 REGISTRY_DIR = Path(__file__).parent / "registry"
 
-DOMAINS = ("air", "mobility", "energy", "waste", "traffic")
+DOMAINS = ("air", "mobility", "energy", "waste", "traffic", "climate")
 LANGUAGES = ("en", "fr")
 
 
@@ -168,6 +168,7 @@ class Source:
     # A GBFS feed's identity: the system names / ids its system_information may give.
     system_names: tuple[str, ...] = ()
     system_ids: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()  # "city:indicator" a live refresh writes
 
     @property
     def live(self) -> bool:

@@ -188,18 +188,29 @@ AIRBASE_ANNUAL = "air/paris_no2_annual_airbase_FR04037_FR04012_1999_2012.csv"
 AQICN = "air/paris_aqicn_daily_aqi_subindices_2013_2025.csv"
 
 
+# The station exports of 2017-2020 take over from this day (Paris local days).
+STATION_EXPORTS_FROM = "2017-03-01"
+
+
 def airparif_daily(data_dir: Path, pollutant: str, indicator: str) -> Series:
     daily = _read(data_dir, AIRPARIF_DAILY)
-    valid = daily[daily[f"{pollutant}_valid_hours"] >= 18]
+    valid = daily[
+        (daily[f"{pollutant}_valid_hours"] >= 18)
+        & (daily["date"] < STATION_EXPORTS_FROM)
+    ]
     return Series(
         indicator,
         "paris",
         "airparif",
         "daily",
-        frame_of(local_start(valid["date"], PARIS_TZ), valid[f"{pollutant}_mean_ugm3"]),
+        # Airparif exports are stamped in UTC, hour ending (SOURCES.md, 2026-12-01): this
+        # file's days are UTC days, so each starts at UTC midnight (01:00 or 02:00 in
+        # Paris).
+        frame_of(local_start(valid["date"], "UTC"), valid[f"{pollutant}_mean_ugm3"]),
         f"Daily means of hourly {pollutant.upper()} at Airparif Paris Centre, kept on "
-        "days with ≥ 18 valid hours. Day = Paris local calendar day; time = its start "
-        "in UTC.",
+        "days with ≥ 18 valid hours, until 2017-02-28 (the station exports take over "
+        "on 2017-03-01). Day = UTC calendar day, as the export groups hours (a Paris "
+        "day runs 01:00-01:00, 02:00-02:00 in summer); time = UTC midnight.",
         [AIRPARIF_INPUT.format(AIRPARIF_DAILY)],
     )
 
@@ -238,6 +249,218 @@ def sf_county_annual(
         f"EPA county statistic '{column}' for San Francisco County (06075); '.' = no "
         f"data, left out.{note}",
         [SF_COUNTY_INPUT.format(SF_COUNTY)],
+    )
+
+
+STATION_DAILY = "air/paris_airparif_daily_means_background_stations_2017_2024.csv"
+STATIONS_ANNUAL = "air/paris_air_annual_means_stations_long_2017_2025.csv"
+STATION_EXPORTS_INPUT = (
+    "../shared/data/{} ← krusty-is-cool/AirQuality-Lockdown airparif/20170301_20200511-"
+    "*_auto.csv @ d23a229e615f3e2a513aa4de3ccd143b64c3c907 and Hu9o73/green_ai_project "
+    "data/PA18_2018.csv … PA18_2024.csv @ 2fc0cddb55c7322ec0617afbe211664757eb7493 (derived "
+    "by ../shared/data/scripts/build_paris_air.py)"
+)
+GEODAIR_INPUT = (
+    "../shared/data/{} ← pasilvente/project_python_for_data_science_at_ENSAE_ZFE_ML_SCM "
+    "Geod'air export 'Moy. journalière' @ 24608fdeffe18d09ac9ad655e5eea018c8ad1ff6"
+)
+# (station, first day, last day) in order: one background station at a time, each
+# change a series break in the registry. A traffic station is never in these.
+PM25_STATIONS = (("PA04C", None, None), ("PA01H", None, None), ("PA18", None, None))
+O3_STATIONS = (("PA04C", None, "2019-09-22"), ("PA18", "2019-09-23", None))
+STATION_NAMES = {
+    "PA04C": "Paris Centre (PA04C)",
+    "PA01H": "Paris 1er Les Halles (PA01H = FR04055)",
+    "PA18": "Paris 18e (PA18)",
+    "FR04055": "Paris 1er Les Halles (FR04055)",
+    "FR04031": "Champs-Élysées (FR04031, traffic)",
+}
+
+
+def station_daily(
+    data_dir: Path, pollutant: str, indicator: str, stations: tuple
+) -> Series:
+    """Daily means at one background station at a time (Paris local days)."""
+    daily = _read(data_dir, STATION_DAILY)
+    rows = []
+    for code, first, last in stations:
+        mine = daily[
+            (daily["station_code"] == code)
+            & (daily["pollutant"] == pollutant)
+            & (daily["valid_hours"] >= 18)
+        ]
+        if first:
+            mine = mine[mine["date"] >= first]
+        if last:
+            mine = mine[mine["date"] <= last]
+        rows.append(mine)
+    kept = pd.concat(rows).sort_values("date")
+    spans = "; ".join(
+        f"{STATION_NAMES[code]} {part['date'].min()}..{part['date'].max()}"
+        for code, part in zip((s[0] for s in stations), rows, strict=True)
+        if not part.empty
+    )
+    return Series(
+        indicator,
+        "paris",
+        "airparif_stations",
+        "daily",
+        frame_of(local_start(kept["date"], PARIS_TZ), kept["daily_mean_ugm3"]),
+        f"Daily means of hourly {pollutant} (days with ≥ 18 valid hours) at one Airparif "
+        f"urban background station at a time: {spans}. Each hour is assigned to the "
+        "Paris local day it starts in (the exports are UTC, hour ending); day = Paris "
+        "local calendar day, time = its start in UTC.",
+        [STATION_EXPORTS_INPUT.format(STATION_DAILY)],
+    )
+
+
+def partial_year(row) -> dict | None:
+    """An annual mean whose days start after mid-January or end before mid-December
+    covers part of its year only (a season missing): said in both languages (never a
+    starting point, never paired)."""
+    year = str(row.year)
+    if str(row.first_day) <= f"{year}-01-15" and str(row.last_day) >= f"{year}-12-15":
+        return None
+    return {
+        "en": f"covers {row.first_day} to {row.last_day} only",
+        "fr": f"ne couvre que du {row.first_day} au {row.last_day}",
+    }
+
+
+def station_annual(
+    data_dir: Path,
+    pollutant: str,
+    indicator: str,
+    picks: tuple[tuple[str, int, int], ...],
+    source: str,
+    inputs: str,
+) -> Series:
+    """Annual means of daily means (≥ 75 % of days valid) at the stations and years
+    picked, each year that is not whole marked partial in row_sources."""
+    annual = _read(data_dir, STATIONS_ANNUAL)
+    rows = []
+    for code, first, last in picks:
+        mine = annual[
+            (annual["station_code"] == code)
+            & (annual["pollutant"] == pollutant)
+            & annual["meets_75pct_days"]
+            & annual["year"].between(first, last)
+        ]
+        rows.append(mine)
+    kept = pd.concat(rows).sort_values("year")
+    facts = []
+    for row in kept.itertuples():
+        partial = partial_year(row)
+        if partial:
+            facts.append({"period": str(row.year), "partial": partial})
+    spans = "; ".join(f"{STATION_NAMES[c]} {a}-{b}" for c, a, b in picks)
+    return Series(
+        indicator,
+        "paris",
+        source,
+        "annual",
+        frame_of(
+            local_start(kept["year"].astype(str), PARIS_TZ), kept["annual_mean_ugm3"]
+        ),
+        f"Annual mean of daily {pollutant} means on years with ≥ 75 % of days valid, "
+        f"at {spans}. Years whose days start after mid-January or end before "
+        "mid-December are marked partial.",
+        [inputs.format(STATIONS_ANNUAL)],
+        facts,
+    )
+
+
+CBSA = "air/sf_oakland_cbsa_epa_air_quality_trends_by_city_2000_2023.csv"
+SF_ANNUAL_STATION = "air/sf_pm25_annual_epa_arkansas_st_060750005_2015_2024.csv"
+
+
+def build_air_since_2017(data_dir: Path) -> Iterator[Series]:
+    """Paris air after 2017 (the background-station exports and Geod'air) and the SF
+    comparators that reach as far (ADDITIONS of 2026-12-01 in SOURCES.md)."""
+    yield station_daily(data_dir, "PM2.5", "pm25", PM25_STATIONS)
+    yield station_daily(data_dir, "O3", "o3", O3_STATIONS)
+    exports = ("airparif_stations", STATION_EXPORTS_INPUT)
+    yield station_annual(data_dir, "NO2", "no2", (("PA04C", 2017, 2018),), *exports)
+    yield station_annual(
+        data_dir, "NO2", "no2", (("FR04055", 2020, 2025),), "geodair", GEODAIR_INPUT
+    )
+    yield station_annual(
+        data_dir,
+        "NO2",
+        "no2_roadside",
+        (("FR04031", 2018, 2025),),
+        "geodair",
+        GEODAIR_INPUT,
+    )
+    yield station_annual(
+        data_dir,
+        "PM2.5",
+        "pm25_annual",
+        (("PA04C", 2017, 2018), ("PA18", 2022, 2024)),
+        *exports,
+    )
+    yield station_annual(
+        data_dir,
+        "PM10",
+        "pm10",
+        (("PA04C", 2017, 2018), ("PA18", 2019, 2024)),
+        *exports,
+    )
+    airbase = _read(data_dir, AIRBASE_ANNUAL)
+    traffic = airbase[airbase["station_code"] == "FR04012"]
+    yield Series(
+        "no2_roadside",
+        "paris",
+        "eea_airbase",
+        "annual",
+        frame_of(
+            local_start(traffic["year"].astype(str), PARIS_TZ),
+            traffic["no2_annual_mean_ugm3"],
+        ),
+        "Annual mean of daily NO2 means (days with ≥ 18 valid hours) at AirBase "
+        "station FR04012 Paris Place Victor Basch (urban traffic), 1999-2012.",
+        [
+            f"../shared/data/{AIRBASE_ANNUAL} ← jorisvandenbossche/DS-python-data-analysis "
+            "notebooks/data/FR04012… @ afaef8616738a83a2edf0a50db6cf41c70a99c6d"
+        ],
+    )
+    cbsa = _read(data_dir, CBSA)
+    no2 = cbsa[
+        (cbsa["pollutant"] == "NO2")
+        & (cbsa["trend_statistic"] == "Annual Mean")
+        & (cbsa["year"] >= 2022)
+    ]
+    yield Series(
+        "no2",
+        "sf",
+        "epa_air_trends",
+        "annual",
+        frame_of(
+            local_start(no2["year"].astype(str), SF_TZ),
+            no2["value"] * UGM3_PER_PPB["no2"],
+        ),
+        "EPA Air Quality Trends by City, CBSA 41860 San Francisco-Oakland-Hayward, NO2 "
+        "Annual Mean (composite of the metro's trend sites), 2022-2023 only (the county "
+        "statistic ends in 2021). Published in ppb; × 1.88 to µg/m³ (25 °C, 1 atm).",
+        [
+            f"../shared/data/{CBSA} ← aagh-jr/Cogs108_SP25 data/airquality.xlsx "
+            "@ a2f8bab263c03cae941059bdf1f18af32d48adf5"
+        ],
+    )
+    station = _read(data_dir, SF_ANNUAL_STATION)
+    recent = station[station["year"] >= 2022]
+    yield Series(
+        "pm25_annual",
+        "sf",
+        "epa_airdata",
+        "annual",
+        frame_of(local_start(recent["year"].astype(str), SF_TZ), recent["mean_ugm3"]),
+        "Mean of the daily means at EPA monitor 06-075-0005 (Arkansas St), 2022-2024 "
+        "only (the county statistic ends in 2021).",
+        [
+            f"../shared/data/{SF_ANNUAL_STATION} ← infowetrust/spiral data/air.json "
+            "@ 8aa45f73ac6ee1d9ff43738aadad3ea09ea1e1ec"
+        ],
     )
 
 
@@ -560,6 +783,170 @@ def build_energy(data_dir: Path) -> Iterator[Series]:
     )
 
 
+ORE_TOTAL = "energy/paris_dept75_ore_electricity_gas_total_annual_2011_2021.csv"
+ORE_INPUT = (
+    "../shared/data/{} ← Yaa89ps/Data-analysis conso-elec-gaz-annuelle-par-secteur-"
+    "dactivite-agregee-departement.csv @ 87224e2c518d265829f4c3458daa673c140f6406"
+)
+
+
+def build_energy_by_city(data_dir: Path) -> Iterator[Series]:
+    """Paris (département 75 = the city) electricity and gas, all operators, from
+    Agence ORE (ADDITIONS of 2026-12-01)."""
+    totals = _read(data_dir, ORE_TOTAL)
+    electricity = totals[(totals["energy"] == "electricity") & (totals["year"] >= 2012)]
+    yield Series(
+        "electricity_consumption",
+        "paris",
+        "agence_ore",
+        "annual",
+        frame_of(
+            local_start(electricity["year"].astype(str), PARIS_TZ),
+            electricity["total_mwh_all_operators"] * conversion_factor("MWh", "GWh"),
+        ),
+        "Sum over all operators (Enedis, RTE, Gazelec de Péronne) of the annual "
+        "electricity delivered in département 75, MWh ÷ 1000, 2012-2021. 2011 is left "
+        "out: it has no RTE (transmission-connected) row, so it would count Enedis "
+        "customers only. Totals, not sectors (the sector split changes in 2018).",
+        [ORE_INPUT.format(ORE_TOTAL)],
+    )
+    gas = totals[totals["energy"] == "gas"]
+    yield Series(
+        "gas_consumption",
+        "paris",
+        "agence_ore",
+        "annual",
+        frame_of(
+            local_start(gas["year"].astype(str), PARIS_TZ),
+            gas["total_mwh_all_operators"] * conversion_factor("MWh", "GWh"),
+        ),
+        "Sum over all operators (GRDF, GRTgaz) of the annual natural gas delivered in "
+        "département 75, MWh ÷ 1000, 2011-2021 (as published by Agence ORE; PCS or PCI "
+        "basis not stated). Not weather-corrected.",
+        [ORE_INPUT.format(ORE_TOTAL)],
+    )
+
+
+# ------------------------------------------------------------------ climate
+
+C40_SUMMARY = "ghg/paris_sf_c40_gpc_inventory_summary.csv"
+C40_INPUT = (
+    "../shared/data/{} ← Open-Earth-Foundation/ClimateTRACE_C40 data/raw/"
+    "C40_GPC_Database.xlsx @ 356c31e28be89b3edbcb25f3aaa87984e7ad0f77 (sheet 'GHG "
+    "Dashboard Data - Inventory')"
+)
+# indicator → the C40 summary column it reads
+C40_COLUMNS = {
+    "ghg_basic": "basic_tco2e",
+    "ghg_stationary": "basic_stationary_tco2e",
+    "ghg_transport": "basic_transport_tco2e",
+    "ghg_waste": "basic_waste_tco2e",
+}
+SF_GHG = "ghg/sf_datasf_communitywide_ghg_by_sector_1990_2019.csv"
+
+
+def build_climate(data_dir: Path) -> Iterator[Series]:
+    """GHG inventories: C40's GPC BASIC for both cities (one source per chart), and San
+    Francisco's own community-wide inventory."""
+    c40 = _read(data_dir, C40_SUMMARY)
+    for indicator, column in C40_COLUMNS.items():
+        for city_id, name, tz in (
+            ("paris", "Paris", PARIS_TZ),
+            ("sf", "San Francisco", SF_TZ),
+        ):
+            rows = c40[c40["city"] == name].sort_values("inventory_year")
+            levels = ", ".join(
+                f"{r.inventory_year} {r.reporting_level}" for r in rows.itertuples()
+            )
+            yield Series(
+                indicator,
+                city_id,
+                "c40_gpc",
+                "annual",
+                frame_of(
+                    local_start(rows["inventory_year"].astype(str), tz), rows[column]
+                ),
+                f"C40 GHG Interactive Dashboard data (version 30.05.2023), column "
+                f"'{column}' of the city's GPC inventories as reported through CDP "
+                f"({levels}); the BASIC figure exists for every year.",
+                [C40_INPUT.format(C40_SUMMARY)],
+            )
+    sf = _read(data_dir, SF_GHG)
+    total = sf[sf["sector_general"] == "Total (sum of all sectors)"]
+    yield Series(
+        "ghg_sf_inventory",
+        "sf",
+        "datasf_ghg",
+        "annual",
+        frame_of(
+            local_start(total["year"].astype(str), SF_TZ), total["emissions_tco2e"]
+        ),
+        "San Francisco Communitywide Greenhouse Gas Inventory (DataSF btm4-e4ak, export "
+        "of Aug 2022): sum of Emissions_mtCO2e over all sectors per inventory year "
+        "(biogenic emissions not included).",
+        [
+            f"../shared/data/{SF_GHG} ← aksandhu23/eds221-day8-activities data/"
+            "San_Francisco_Communitywide_Greenhouse_Gas_Inventory.csv "
+            "@ b9a7473f3c87098aeaa3a8c78ccd77fa9f266e5b"
+        ],
+    )
+
+
+# ------------------------------------------------------------------ transit
+
+RATP = "mobility/paris_ratp_annual_entries_by_network_2013_2021.csv"
+NTD = "mobility/sf_muni_ntd_annual_unlinked_passenger_trips_1991_2023.csv"
+
+
+def build_transit(data_dir: Path) -> Iterator[Series]:
+    """Rail entries at Paris's stations beside Muni's boardings: different counts,
+    compared as trends only."""
+    ratp = _read(data_dir, RATP)
+    paris = (
+        ratp[ratp["scope"] == "paris_city"]
+        .groupby("year", as_index=False)["annual_entries"]
+        .sum()
+    )
+    yield Series(
+        "transit_annual",
+        "paris",
+        "ratp_trafic",
+        "annual",
+        frame_of(
+            local_start(paris["year"].astype(str), PARIS_TZ), paris["annual_entries"]
+        ),
+        "RATP 'Trafic annuel entrant par station du réseau ferré': entries at the Métro "
+        "and RER stations located in Paris (Ville = Paris), summed per calendar year. "
+        "Entries, not trips: a transfer inside the network is not counted.",
+        [
+            f"../shared/data/{RATP} ← Flavien-Galbez/Open_data_Trafic_RATP Data/trafic-"
+            "annuel-entrant-par-station-du-reseau-ferre-{2013..2021}.csv "
+            "@ 71b5cad9c0334fd40aa87d5795bd0b8de7e6a3b5"
+        ],
+    )
+    # The note column holds an unquoted comma: read the four data columns by position.
+    ntd = _read(data_dir, NTD, usecols=[0, 1, 2, 3], index_col=False)
+    muni = ntd[ntd["ntd_id"] == 90015]
+    yield Series(
+        "transit_annual",
+        "sf",
+        "ntd",
+        "annual",
+        frame_of(
+            local_start(muni["ntd_report_year"].astype(str), SF_TZ),
+            muni["unlinked_passenger_trips"],
+        ),
+        "National Transit Database TS2.2, SFMTA Muni (NTD ID 90015), all modes: unlinked "
+        "passenger trips (boardings) per NTD report year. A report year is SFMTA's "
+        "fiscal year ending in June of that year (2023 = July 2022-June 2023), placed "
+        "on the year it ends.",
+        [
+            f"../shared/data/{NTD} ← lodubay/transit-ridership data/UPT.csv "
+            "@ 6f33723e20e0ddb0cc06bedd6cd9250b1d2ded57"
+        ],
+    )
+
+
 # ------------------------------------------------------------------ waste
 
 WASTE_SF = "waste/sf_calrecycle_disposal_tons_annual_1995_2023.csv"
@@ -641,6 +1028,7 @@ def build_waste(data_dir: Path) -> Iterator[Series]:
 # ------------------------------------------------------------------ traffic
 
 INRIX_FILE = "traffic/paris_sf_inrix_global_traffic_scorecard_2018.csv"
+ROAD_SAFETY_PAGES = "traffic/paris_road_safety_page_figures_2007_2024.csv"
 
 
 def build_traffic(data_dir: Path) -> Iterator[Series]:
@@ -673,16 +1061,41 @@ def build_traffic(data_dir: Path) -> Iterator[Series]:
         PARIS_TZ,
         years=(2005, 2010, 2011, 2012, 2013),
     )
+    safety = _read(data_dir, ROAD_SAFETY_PAGES)
+    # Death counts only: the 2024 row counts the killed *or seriously injured*.
+    deaths = safety[
+        (safety["city"] == "Paris") & safety["indicator"].str.startswith("road deaths")
+    ].sort_values("year")
+    later = points(
+        deaths["year"].astype(str).tolist(),
+        deaths["value"].astype(float).tolist(),
+        PARIS_TZ,
+    )
+    later_sources = [
+        {
+            "period": str(r.year),
+            "value": float(r.value),
+            "url": r.source_url,
+            "page": r.source_name,
+            "note": r.note if isinstance(r.note, str) else r.quote,
+        }
+        for r in deaths.itertuples()
+    ]
+    both = pd.concat([early, later], ignore_index=True)
+    order = both["time"].argsort().to_numpy()
+    sources = [(early_sources + later_sources)[i] for i in order]
     yield Series(
         "road_deaths",
         "paris",
         "page_figures",
         "annual",
-        early,
-        "Préfecture de police figures quoted in the press (2012 and 2013 provisional); "
-        "2000-2001 (6-day definition) left out.",
-        [FACTS_INPUT.format(FACTS_2)],
-        early_sources,
+        both.iloc[order].reset_index(drop=True),
+        "Préfecture de police figures quoted in the press for 2005 and 2007-2013 (2012 "
+        "and 2013 provisional; 2000-2001, on a 6-day definition, left out), and 2023 "
+        "as relayed from the ONISR 2023 map (second-hand; whether it includes the "
+        "boulevard périphérique is not stated). Each row keeps its page address.",
+        [FACTS_INPUT.format(FACTS_2), FACTS_INPUT.format(ROAD_SAFETY_PAGES)],
+        sources,
     )
     vision_zero = _read(
         data_dir, "traffic/sf_vision_zero_traffic_fatalities_by_year_mode_2014_2025.csv"
@@ -861,6 +1274,10 @@ def build_population(data_dir: Path) -> Iterator[Series]:
 
 BUILDERS: tuple[Callable[[Path], Iterator[Series]], ...] = (
     build_air,
+    build_air_since_2017,
+    build_energy_by_city,
+    build_climate,
+    build_transit,
     build_mobility,
     build_energy,
     build_waste,
@@ -876,6 +1293,9 @@ def build_all(data_dir: Path) -> list[Series]:
 def write_snapshot(data_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[Path]:
     """Rebuild the snapshot folder from scratch; return the sidecar paths written."""
     all_series = build_all(data_dir)  # read everything before touching the output
+    empty = [f"{s.indicator}/{s.city}/{s.source}" for s in all_series if s.frame.empty]
+    if empty:
+        raise ValueError(f"no rows for {', '.join(empty)}: the inputs changed shape?")
     out_dir = Path(out_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)

@@ -33,6 +33,7 @@ FACTORS: dict[tuple[str, str], float] = {
     ("short ton", "t"): TONNES_PER_SHORT_TON,
     ("mi", "km"): KM_PER_MILE,
     ("mi²", "km²"): KM_PER_MILE**2,
+    ("Mt CO2e", "t CO2e"): 1e6,
 }
 
 

@@ -98,7 +98,7 @@ def test_first_view_draws_both_cities_and_a_summary(dashboard):
     open_view(dashboard, "?indicator=no2")
     dashboard.wait_for_text_to_equal(
         "#chart-summary",
-        "In 2016, NO₂, annual mean in Paris was 37.5 µg/m³, 1.8 times San Francisco's (20.7 µg/m³).",
+        "In 2023, NO₂, annual mean in Paris was 21.6 µg/m³, 1.9 times San Francisco's (11.3 µg/m³).",
         timeout=20,
     )
     assert len(dashboard.find_elements("#chart .scatterlayer .trace")) == 2
@@ -189,7 +189,7 @@ def test_numbers_and_dates_follow_the_language(dashboard):
     open_view(dashboard, "?lang=fr&indicator=no2")
     dashboard.wait_for_text_to_equal(
         "#chart-summary",
-        "En 2016, NO₂, moyenne annuelle à Paris : 37,5 µg/m³, soit 1,8 fois la valeur de San Francisco (20,7 µg/m³).",
+        "En 2023, NO₂, moyenne annuelle à Paris : 21,6 µg/m³, soit 1,9 fois la valeur de San Francisco (11,3 µg/m³).",
         timeout=20,
     )
     tile = dashboard.find_elements(".tile")[0].text.replace("\u202f", " ")

@@ -31,54 +31,39 @@ def test_indicators_lists_ids_units_labels_and_cities(client):
         "labels": {"en": "NO₂, annual mean", "fr": "NO₂, moyenne annuelle"},
         "cities": ["paris", "sf"],
         "normalisations": ["absolute", "index"],
+        "latest_common": "2023",
         "cadence_seconds": 366 * 86_400,
         "publication_lag_seconds": 18 * 31 * 86_400,
-        "comparability": {
-            "level": "levels",
-            "note": by_id["no2"]["comparability"]["note"],
-            "breaks": [
-                {
-                    "city": "paris",
-                    "date": "2013-01-01",
-                    "from_source": None,
-                    "kind": "station",
-                    "reason": {
-                        "en": "Station change: EEA AirBase FR04037 Paris 13e until "
-                        "2012, Airparif Paris Centre from 2013",
-                        "fr": "Changement de station : AirBase FR04037 Paris 13e "
-                        "jusqu'en 2012, Airparif Paris Centre à partir de 2013",
-                    },
-                }
-            ],
-            "partial_periods": [],
-            "coverage": {
-                "paris": {
-                    "kind": "station",
-                    "label": by_id["no2"]["comparability"]["coverage"]["paris"][
-                        "label"
-                    ],
-                    "population": None,
-                    "area_km2": None,
-                },
-                "sf": {
-                    "kind": "county",
-                    "label": {
-                        "en": "San Francisco County (= the city), EPA statistic over "
-                        "all its monitors",
-                        "fr": "Comté de San Francisco (= la ville), statistique EPA "
-                        "sur toutes ses stations",
-                    },
-                    "population": None,
-                    "area_km2": None,
-                },
-            },
-        },
+        "comparability": by_id["no2"]["comparability"],
     }
+    rules = by_id["no2"]["comparability"]
+    assert rules["level"] == "levels" and rules["partial_periods"] == []
+    assert [(b["city"], b["date"], b["kind"]) for b in rules["breaks"]] == [
+        ("paris", "2013-01-01", "station"),
+        ("paris", "2020-01-01", "station"),
+        ("sf", "2022-01-01", "coverage"),
+    ]
+    assert rules["breaks"][0]["reason"] == {
+        "en": "Station change: EEA AirBase FR04037 Paris 13e until 2012, Airparif "
+        "Paris Centre from 2013",
+        "fr": "Changement de station : AirBase FR04037 Paris 13e jusqu'en 2012, "
+        "Airparif Paris Centre à partir de 2013",
+    }
+    assert {c: v["kind"] for c, v in rules["coverage"].items()} == {
+        "paris": "station",
+        "sf": "county",
+    }
+    assert rules["coverage"]["sf"]["population"] is None
     assert set(by_id["no2"]["comparability"]["note"]) == {"en", "fr"}
     assert "per_capita" in by_id["road_deaths"]["normalisations"]
     # a whole network is not divided by the city's population
     assert by_id["bikes_available"]["normalisations"] == ["absolute", "index"]
     assert by_id["waste_collected"]["comparability"]["level"] == "trends"
+    # the newest period each pair compares in (none where nothing compares)
+    assert by_id["ghg_basic"]["latest_common"] == "2019"
+    assert by_id["pm25"]["latest_common"] == "2024-11-26"
+    assert by_id["congestion_hours"]["latest_common"] == "2018"  # same edition
+    assert by_id["recycling_rate"]["latest_common"] is None
 
 
 def test_no2_csv_matches_the_published_annual_values(client, shared_data):
@@ -107,18 +92,31 @@ def test_no2_csv_matches_the_published_annual_values(client, shared_data):
         shared_data / "air/sf_county_epa_annual_concentrations_1980_2022.csv", dtype=str
     )
     published = dict(zip(county["Year"], county["NO2 Mean 1-hr"], strict=True))
-    assert sf == pytest.approx(
+    county_years = {y: v for y, v in sf.items() if y <= "2021"}
+    assert county_years == pytest.approx(
         {y: float(ppb) * 1.88 for y, ppb in published.items() if ppb != "."}
     )
+    # the county statistic stops in 2021; the metro composite continues (a break)
+    assert sf["2022"] == pytest.approx(7 * 1.88) and sf["2023"] == pytest.approx(
+        6 * 1.88
+    )
+    # Paris after 2017: Paris Centre 2017-2018, then Les Halles FR04055 (Geod'air)
+    geodair = pd.read_csv(
+        shared_data / "air/paris_geodair_no2_annual_FR04055_FR04031_2017_2025.csv"
+    )
+    halles = geodair[geodair["station_code_eea"] == "FR04055"]
+    for record in halles[halles["meets_75pct_days"]].itertuples():
+        assert paris[str(record.year)] == record.annual_mean_of_daily_valeur_brute
+    assert paris["2023"] == 21.60 and "2019" not in paris  # no full year in 2019
     assert (
         rows[0]["time"] == "1998-12-31T23:00:00Z"
     )  # Paris 1999 starts at local midnight
     assert {r["unit"] for r in rows} == {"µg/m³"}
-    # Stale by the data's own age: both cities' newest annual mean (Paris 2016, SF
-    # 2021) is older than a year plus the 18 months publishers take.
-    assert {r["origin"] for r in rows} == {"snapshot"} and {
-        r["stale"] for r in rows
-    } == {"True"}
+    # Stale by the data's own age: SF's newest annual mean (2023) is older than a year
+    # plus the 18 months publishers take; Paris's (2025) is not.
+    stale = {r["city"]: r["stale"] for r in rows}
+    assert {r["origin"] for r in rows} == {"snapshot"}
+    assert stale == {"paris": "False", "sf": "True"}
 
 
 def test_pm25_2016_returns_both_stations_daily_values(client, shared_data):

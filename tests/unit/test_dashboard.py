@@ -144,11 +144,11 @@ def shown(query: str):
     [
         (
             "en",
-            "In 2016, NO₂, annual mean in Paris was 37.5 µg/m³, 1.8 times San Francisco's (20.7 µg/m³).",
+            "In 2023, NO₂, annual mean in Paris was 21.6 µg/m³, 1.9 times San Francisco's (11.3 µg/m³).",
         ),
         (
             "fr",
-            "En 2016, NO₂, moyenne annuelle à Paris : 37,5 µg/m³, soit 1,8 fois la valeur de San Francisco (20,7 µg/m³).",
+            "En 2023, NO₂, moyenne annuelle à Paris : 21,6 µg/m³, soit 1,9 fois la valeur de San Francisco (11,3 µg/m³).",
         ),
     ],
 )
@@ -169,7 +169,7 @@ def test_summary_when_only_one_city_has_data():
     text = summary_sentence(shown("?indicator=o3&lang=fr"), "fr")
     assert text == (
         "Seules les données de Paris existent ici pour « O₃, moyenne journalière » "
-        "(17 déc. 2011–13 août 2017)."
+        "(17 déc. 2011–26 nov. 2024)."
     )
 
 
@@ -212,8 +212,10 @@ def test_a_daily_gap_pairs_monthly_means_of_the_days_both_cities_measured():
     figure = english_figure("gap", "?indicator=pm25")
     assert figure.data[0].name == "Paris − San Francisco"
     months = [x for x, y in zip(figure.data[0].x, figure.data[0].y, strict=True) if y]
-    # August 2017 has 13 Paris days: fewer than 15 in common, left out.
-    assert months[0] == "2015-01-01" and months[-1] == "2017-07-01"
+    # November 2024 ends on the 26th in Paris: still 15+ days in common.
+    assert months[0] == "2015-01-01" and months[-1] == "2024-11-01"
+    # no Paris background PM2.5 from June 2020 to December 2021: no month there
+    assert not [m for m in months if "2020-07-01" <= m <= "2021-12-01"]
     assert "monthly means of the days both cities measured" in (
         figure.layout.yaxis.title.text
     )
@@ -258,10 +260,15 @@ def test_scales_that_differ_open_on_free_axes_and_say_so():
 
 def test_the_station_change_is_drawn_where_pariss_no2_series_breaks():
     figure = english_figure("overlay", "?indicator=no2")
-    (line,) = [s for s in figure.layout.shapes if s.line.color == "#0072B2"]
-    assert line.x0 == "2013-01-01T00:00:00" and line.line.dash == "dot"
-    (label,) = [a for a in figure.layout.annotations if "station" in (a.text or "")]
-    assert label.text == "Paris: station change"
+    lines = [s for s in figure.layout.shapes if s.line.color == "#0072B2"]
+    assert [s.x0 for s in lines] == ["2013-01-01T00:00:00", "2020-01-01T00:00:00"]
+    assert {s.line.dash for s in lines} == {"dot"}
+    labels = [a.text for a in figure.layout.annotations if "change" in (a.text or "")]
+    assert labels == [
+        "Paris: station change",
+        "Paris: station change",
+        "San Francisco: coverage change",
+    ]
 
 
 def test_french_axis_ticks_and_tooltips_use_french_dates():
@@ -287,16 +294,11 @@ def test_no_line_crosses_missing_years():
     assert years == [
         2005,
         None,
-        2010,
-        2011,
-        2012,
-        2013,
+        *range(2007, 2014),
         None,
-        2017,
-        2018,
-        2019,
-        2020,
-        2021,
+        *range(2017, 2022),
+        None,
+        2023,
     ]
 
 

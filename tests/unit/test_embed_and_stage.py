@@ -62,7 +62,7 @@ def test_an_embed_shows_title_both_latest_values_sources_and_a_link_back(client)
     assert response.status_code == 200 and response.mimetype == "text/html"
     text = page_text(response)
     assert "NO₂, annual mean" in text
-    assert "37.5" in text and "15 µg/m³" in text  # Paris 2016, SF 2021
+    assert "17.8" in text and "11.3 µg/m³" in text  # Paris 2025, SF 2023
     assert "Airparif" in text and "licence" in text and "latest data" in text
     body = response.get_data(as_text=True)
     link = re.search(r'<p class="embed-link"><a href="([^"]+)"', body)[1]
@@ -74,7 +74,7 @@ def test_an_embed_shows_title_both_latest_values_sources_and_a_link_back(client)
 
 def test_lang_chooses_the_language_and_fr_plus_en_gives_bilingual_captions(client):
     french = page_text(client.get("/embed/no2?lang=fr"))
-    assert "NO₂, moyenne annuelle" in french and "37,5" in french
+    assert "NO₂, moyenne annuelle" in french and "17,8" in french
     assert "annual mean" not in french
     both = client.get("/embed/no2?lang=fr+en")
     assert '<html lang="fr"' in both.get_data(as_text=True)

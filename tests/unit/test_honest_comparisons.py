@@ -93,29 +93,47 @@ def test_a_launch_month_is_never_the_start_of_a_change():
 
 
 def test_daily_pm25_compares_means_over_a_stated_window_never_two_days():
-    text = everywhere("pm25")
-    assert "3.7×" not in text and "(Aug 13, 2017)" not in text.replace(
-        "to Aug 13, 2017", ""
+    # The years of the original finding: Paris Centre 2011-2017 beside Arkansas St.
+    text = dashboard_text("?indicator=pm25&range=custom&from=2011&to=2017") + (
+        page_text("/embed/pm25?lang=en&range=2011-2017")
     )
+    assert "3.7×" not in text and "3.7 times" not in text
     assert "+7% since" not in text and "since Dec 17, 2011" not in text
-    assert "Paris: 2.2× San Francisco (12-month mean to Aug 13, 2017)" in text
+    # Today's data: the latest 12 months both cities measured, and each city's
+    # latest 12 months against the same months of an earlier year.
+    text = everywhere("pm25")
+    assert "Paris: 1.1× San Francisco (12-month mean to Nov 26, 2024)" in text
     assert (
-        "Over the 316 days both cities measured in the 12 months to Aug 13, 2017, "
-        "PM2.5, daily mean averaged 16 µg/m³ in Paris, 2.2 times San Francisco's "
-        "(7.4 µg/m³)."
+        "Over the 328 days both cities measured in the 12 months to Nov 26, 2024, "
+        "PM2.5, daily mean averaged 7.3 µg/m³ in Paris, 1.1 times San Francisco's "
+        "(6.6 µg/m³)."
     ) in text
     assert (
-        "-10%: mean of the 12 months to Aug 13, 2017 vs the same months to Aug 13, 2013"
+        "-37%: mean of the 12 months to Nov 26, 2024 vs the same months to Nov 26, 2023"
     ) in text
 
 
 def test_a_change_never_crosses_the_station_change():
+    text = dashboard_text("?indicator=no2&range=custom&from=1999&to=2016") + (
+        page_text("/embed/no2?lang=en&range=1999-2016")
+    )
+    assert "-26%" not in text  # Paris 1999 → 2016 across the station change
+    assert (
+        "Paris 37.5 µg/m³ 2016 -4% since 2013 (after a series break: station change)"
+        in (text)
+    )
+    # Today: Paris's latest station (Les Halles) starts in 2020
+    # (2025 covers January to 4 December only: shown, never a change's end)
     text = everywhere("no2")
-    assert "-26%" not in text and "since 1999" not in text
-    assert "-4% since 2013 (after a series break: station change)" in text
+    assert (
+        "Paris 17.8 µg/m³ 2025 (partial year) -11% from 2020 to 2024 (after a series "
+        "break: station change)"
+    ) in text
+    assert "-14% since 2022 (after a series break: coverage change)" in text
     french = everywhere("no2", "fr")
-    assert "-4 % depuis 2013 (après une rupture de série : changement de station)" in (
-        french
+    assert (
+        "-11 % de 2020 à 2024 (après une rupture de série : changement de station)"
+        in french
     )
 
 
@@ -154,8 +172,8 @@ def test_whole_networks_are_never_divided_by_the_citys_population():
 def test_freshness_is_the_datas_own_age():
     # the "now" air tile falls back to daily PM2.5 of 2017 / 2024: marked stale
     latest = {t["kind"]: t for t in client.get("/api/latest").get_json()}
-    assert latest["air"]["cities"]["paris"]["time"].startswith("2017-08-12")
-    assert latest["air"]["cities"]["paris"]["stale"] is True
+    assert latest["air"]["cities"]["paris"]["time"] == "2024-11-25T23:00:00Z"
+    assert latest["air"]["cities"]["paris"]["stale"] is True  # a 2024 day, "now"
     stage = page_text("/present?lang=en")
     assert stage.count("· stale") >= 4  # bikes and air, both cities
     # what our copy is, said as such: not "accessed" on the snapshot's build date

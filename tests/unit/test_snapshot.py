@@ -65,7 +65,18 @@ def test_row_counts(shared_data):
         shared_data
         / "air/paris_pm25_pm10_no2_o3_daily_airparif_paris_centre_2011_2017.csv"
     )
-    assert len(rows("pm25", "paris")) == (daily["pm25_valid_hours"] >= 18).sum() == 1954
+    stations = pd.read_csv(
+        shared_data / "air/paris_airparif_daily_means_background_stations_2017_2024.csv"
+    )
+    # Paris Centre's UTC days until the station exports take over (2017-03-01), then
+    # one background station at a time (Paris Centre, Les Halles, Paris 18e)
+    before = (daily["pm25_valid_hours"] >= 18) & (daily["date"] < "2017-03-01")
+    after = (
+        stations["station_code"].isin(["PA04C", "PA01H", "PA18"])
+        & (stations["pollutant"] == "PM2.5")
+        & (stations["valid_hours"] >= 18)
+    )
+    assert len(rows("pm25", "paris")) == before.sum() + after.sum() == 1801 + 1963
     sf_daily = pd.read_csv(
         shared_data / "air/sf_pm25_daily_epa_arkansas_st_060750005_2015_2024.csv"
     )
@@ -105,7 +116,12 @@ def test_gbfs_points_count_only_installed_and_renting_stations(shared_data):
 
 
 def test_energy_waste_and_traffic_values():
-    assert rows("electricity_consumption", "paris")["value"].tolist() == [12655.688]
+    paris_elec = rows("electricity_consumption", "paris").set_index("year")["value"]
+    # Agence ORE, all operators, 2012-2021 (2011 lacks RTE customers), + ODRÉ 2022
+    assert paris_elec.index.tolist() == list(range(2012, 2023))
+    assert paris_elec[2012] == pytest.approx(15078.112, abs=0.001)
+    assert paris_elec[2019] == pytest.approx(13599.5, abs=0.05)
+    assert paris_elec[2022] == 12655.688
     sf_elec = rows("electricity_consumption", "sf").set_index("year")["value"]
     assert sf_elec[2022] == pytest.approx(5120.6, abs=0.05)
     assert sf_elec.index.min() == 1990
@@ -116,6 +132,10 @@ def test_energy_waste_and_traffic_values():
     deaths = rows("road_deaths", "paris").set_index("year")["value"]
     assert deaths[2017] == 31 and deaths[2021] == 45
     assert 2022 not in deaths.index  # Jan-Nov only in the source
+    # page figures: Préfecture de police 2007-2009, ONISR map 2023; 2024's row counts
+    # killed or seriously injured, not deaths: left out
+    assert (deaths[2007], deaths[2008], deaths[2009], deaths[2023]) == (37, 51, 44, 33)
+    assert 2024 not in deaths.index
 
 
 def test_paris_2013_zero_consumption_is_missing_not_zero(shared_data):
@@ -128,3 +148,51 @@ def test_paris_2013_zero_consumption_is_missing_not_zero(shared_data):
     ) as f:
         idf = [r for r in csv.DictReader(f) if r["Territoire"] == "Ile-de-France"]
     assert len(monthly) == sum(float(r["Consommation totale"]) > 0 for r in idf) == 95
+
+
+def test_the_2026_12_01_files_trace_to_their_values():
+    """Exact values of the new real files, as the snapshot ships them."""
+    ghg = {
+        city: rows("ghg_basic", city).set_index("year")["value"]
+        for city in ("paris", "sf")
+    }
+    # C40 BASIC totals (t CO2e), SOURCES.md: Paris 2018 5,550,663 and 2019 5,606,196;
+    # SF 2018 4,651,230 and 2019 4,192,707
+    assert (
+        round(ghg["paris"][2018]) == 5_550_663
+        and round(ghg["paris"][2019]) == 5_606_196
+    )
+    assert round(ghg["sf"][2018]) == 4_651_230 and round(ghg["sf"][2019]) == 4_192_707
+    entries = rows("transit_annual", "paris").set_index("year")["value"]
+    # RATP Métro + RER entries at Paris stations
+    assert entries.index.tolist() == list(range(2013, 2022))
+    assert entries[2013] == 1_157_245_115 + 146_650_730
+    muni = rows("transit_annual", "sf").set_index("year")["value"]
+    assert muni[2013] == 223_851_332 and muni[2023] == 139_127_693
+    gas = rows("gas_consumption", "paris").set_index("year")["value"]
+    assert gas[2011] == pytest.approx(9245.296, abs=0.001)
+    assert gas[2021] == pytest.approx(10084.927, abs=0.001)
+    no2 = rows("no2", "paris").set_index("year")["value"]
+    assert no2[2018] == 34.26 and no2[2023] == 21.60 and no2[2025] == 17.83
+    assert 2019 not in no2.index  # Paris Centre closed; Les Halles starts late 2019
+    roadside = rows("no2_roadside", "paris").set_index("year")["value"]
+    assert (
+        roadside[2012] > 0 and roadside[2018] == 45.38
+    )  # never in the background line
+
+
+def test_partial_years_and_utc_days_are_recorded():
+    store = SeriesStore("/nonexistent")
+    halles = next(
+        s.provenance for s in store.series("no2") if s.provenance["source"] == "geodair"
+    )
+    partial = {r["period"]: r["partial"]["en"] for r in halles["row_sources"]}
+    assert partial == {
+        "2021": "covers 2021-03-05 to 2021-12-31 only",
+        "2025": "covers 2025-01-01 to 2025-12-04 only",
+    }
+    old = rows("pm25", "paris")
+    first = old.iloc[0]
+    # Paris Centre's 2011-2017 export groups hours by UTC day: the day starts at UTC
+    # midnight, 01:00 in Paris
+    assert first["time"] == pd.Timestamp("2011-12-17T00:00:00Z")
