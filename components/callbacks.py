@@ -183,7 +183,7 @@ def sync_state(search, _domain_clicks, *args):
         ),
         view_options(indicator, state.norm, state.lang),
         norm_options(indicator, state.lang),
-        unit_options(indicator),
+        unit_options(indicator, state.lang),
         first,
         last,
         year_marks(first, last),

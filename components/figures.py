@@ -219,8 +219,9 @@ def finish(
 
 
 def add_breaks(figure: go.Figure, shown, lang: str, theme: str, panels=None) -> None:
-    """A dotted line where a city's series breaks (station, definition…), labelled in
-    its colour: no change is computed across it. `panels`: city → (row, col)."""
+    """A dotted line where a city's series breaks (station, definition…), labelled
+    along it in its colour (upright labels of nearby breaks would collide): no change
+    is computed across it. `panels`: city → (row, col); a panel names its city."""
     for shown_break in shown.assessment.breaks:
         where = {}
         if panels is not None:
@@ -229,19 +230,28 @@ def add_breaks(figure: go.Figure, shown, lang: str, theme: str, panels=None) -> 
             where = dict(zip(("row", "col"), panels[shown_break.city], strict=True))
         x = label_start(pd.Series([shown_break.period])).iloc[0]
         colour = CITY_COLOURS[shown_break.city]
+        kind = t(f"break.{shown_break.rule.kind}", lang)
+        label = (
+            kind
+            if panels is not None
+            else t(
+                "break_label",
+                lang,
+                city=CITIES_BY_ID[shown_break.city].name(lang),
+                kind=kind,
+            )
+        )
         figure.add_vline(
             x=x.isoformat(),
             line={"dash": "dot", "color": colour, "width": 1},
             annotation={
-                "text": t(
-                    "break_label",
-                    lang,
-                    city=CITIES_BY_ID[shown_break.city].name(lang),
-                    kind=t(f"break.{shown_break.rule.kind}", lang),
-                ),
-                "font": {"color": colour, "size": 11},
+                "text": label,
+                "textangle": -90,
+                "font": {"color": colour, "size": 10},
                 "bgcolor": palette(theme)["backing"],
                 "hovertext": shown_break.rule.reasons[lang],
+                "yanchor": "top",
+                "xanchor": "right",
             },
             annotation_position="top left",
             **where,

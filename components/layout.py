@@ -18,7 +18,7 @@ from data_sources.registries import (
 
 from . import ids
 from .cards import data_table, freshness, kpi_cards, period_text, summary_sentence
-from .i18n import fmt_date, t
+from .i18n import fmt_date, t, unit_label
 from .presentation import choices, snippet_key
 from .state import AXES, NORMS, PRESETS, VIEWS, ViewState, to_query
 from .tiles import tiles_placeholder
@@ -81,8 +81,10 @@ def refusals_note(indicator: Indicator, norm: str, lang: str) -> html.Ul | None:
     return html.Ul(items, className="refusals") if items else None
 
 
-def unit_options(indicator: Indicator) -> list[dict]:
-    return [{"label": unit, "value": unit} for unit in indicator.units]
+def unit_options(indicator: Indicator, lang: str = "en") -> list[dict]:
+    return [
+        {"label": unit_label(unit, lang), "value": unit} for unit in indicator.units
+    ]
 
 
 def field(
@@ -265,7 +267,11 @@ def controls(
             ),
             field(
                 t("control.unit", lang),
-                radio(ids.UNIT, state.unit or indicator.unit, unit_options(indicator)),
+                radio(
+                    ids.UNIT,
+                    state.unit or indicator.unit,
+                    unit_options(indicator, lang),
+                ),
                 field_id=ids.UNIT_FIELD,
                 hidden=len(indicator.units) < 2,
             ),
