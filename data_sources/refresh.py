@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import (
+    dot_ntd,
     eia,
     gbfs,
     get_store,
@@ -25,6 +26,7 @@ from . import (
     odre,
     open_meteo_air,
     openaq,
+    ore,
     paris_opendata,
     sf_opendata,
 )
@@ -46,6 +48,8 @@ ADAPTERS: dict[str, Fetch] = {
     "sf_opendata": sf_opendata.fetch,
     "eia": eia.fetch,
     "openaq": openaq.fetch,
+    "ore_datafair": ore.fetch,
+    "dot_ntd": dot_ntd.fetch,
 }
 MAX_WORKERS = 4
 

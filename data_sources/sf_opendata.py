@@ -1,48 +1,24 @@
-"""DataSF (Socrata SODA): traffic fatalities (dau3-4s8f), counted per collision year.
+"""DataSF (Socrata SODA): traffic fatalities (dau3-4s8f), counted per collision year, and
+the community-wide greenhouse gas inventory (btm4-e4ak), summed per year.
 
-Rows are paged with `$limit`/`$offset` (sodapy's get_all idea) and counted here, so the
-count follows the same rule as the shipped snapshot (one row per person killed). Numbers
-come back as strings. The year in progress is left out: it is not a year's total yet.
-An optional `X-App-Token` (SISTERCITIES_SF_APP_TOKEN) moves requests to their own quota.
+Rows are counted and summed here, so they follow the same rules as the shipped snapshot
+(one row per person killed; every sector's emissions). Numbers come back as strings. The
+year in progress is left out: it is not a year's total yet. An optional `X-App-Token`
+(SISTERCITIES_SF_APP_TOKEN) moves requests to their own quota.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pandas as pd
 
+from . import socrata
 from .http import Client, SourceError
 from .schema import tidy
 
 SOURCE_ID = "sf_opendata"
 DATASET = "dau3-4s8f"
+GHG_DATASET = "btm4-e4ak"
 TZ = "America/Los_Angeles"
-PAGE_SIZE = 1000
-
-
-def rows(client: Client, source_id: str, page_size: int = PAGE_SIZE) -> Iterator[dict]:
-    url = f"{client.settings.base_urls[source_id].rstrip('/')}/resource/{DATASET}.json"
-    token = client.settings.api_keys.get(source_id)
-    headers = {"X-App-Token": token} if token else None
-    offset = 0
-    while True:
-        page = client.get_json(
-            url,
-            params={
-                "$select": "unique_id,collision_year",
-                "$order": "unique_id",
-                "$limit": page_size,
-                "$offset": offset,
-            },
-            headers=headers,
-        )
-        if not isinstance(page, list):
-            raise SourceError("SODA response is not a JSON array of rows")
-        yield from page
-        if len(page) < page_size:
-            return
-        offset += page_size
 
 
 def parse(records: list[dict], now: pd.Timestamp) -> pd.DataFrame:
@@ -68,5 +44,46 @@ def parse(records: list[dict], now: pd.Timestamp) -> pd.DataFrame:
     )
 
 
+def parse_ghg(records: list[dict]) -> pd.DataFrame:
+    """Inventory rows (one per sector detail and commodity) → the year's total of every
+    sector, t CO2e (biogenic emissions kept apart, as the snapshot does). Field names
+    are the CSV export's headers in lower case ([?] CONTRACTS.md §11.2: no captured JSON
+    row; the columns are those of the real export in ../shared/data/ghg/raw)."""
+    if not records:
+        raise SourceError("no inventory rows returned")
+    try:
+        years = [int(str(r["calendar_year"])) for r in records]
+        values = [float(r.get("emissions_mtco2e") or 0) for r in records]
+    except (KeyError, ValueError) as error:
+        raise SourceError(f"unexpected inventory row shape ({error!r})") from error
+    totals = pd.Series(values).groupby(pd.Series(years)).sum().sort_index()
+    return tidy(
+        [pd.Timestamp(f"{year}-01-01", tz=TZ) for year in totals.index],
+        totals.round(6),
+        city="sf",
+        indicator="ghg_sf_inventory",
+        freq="annual",
+        source=SOURCE_ID,
+    )
+
+
 def fetch(client: Client, source_id: str = SOURCE_ID) -> pd.DataFrame:
-    return parse(list(rows(client, source_id)), pd.Timestamp.now(tz="UTC"))
+    fatalities = socrata.rows(
+        client,
+        source_id,
+        DATASET,
+        {"$select": "unique_id,collision_year", "$order": "unique_id"},
+    )
+    inventory = socrata.rows(
+        client,
+        source_id,
+        GHG_DATASET,
+        {"$select": "calendar_year,emissions_mtco2e", "$order": ":id"},
+    )
+    return pd.concat(
+        [
+            parse(list(fatalities), pd.Timestamp.now(tz="UTC")),
+            parse_ghg(list(inventory)),
+        ],
+        ignore_index=True,
+    )

@@ -26,6 +26,8 @@ BASE_PATHS = {
     "sf_opendata": "/sf",
     "eia": "/eia",
     "openaq": "/openaq",
+    "ore_datafair": "/ore",
+    "dot_ntd": "/dot",
 }
 
 
@@ -71,6 +73,75 @@ def real_fatality_rows(shared_data: Path) -> list[dict]:
             for r in csv.DictReader(handle)
         ]
     return sorted(rows, key=lambda r: r["unique_id"])
+
+
+def real_ghg_rows(shared_data: Path) -> list[dict]:
+    """DataSF btm4-e4ak rows from the real CSV export, as SODA would return them: keys
+    in lower case (the CSV's headers), every value a string."""
+    path = (
+        shared_data
+        / "ghg/raw/San_Francisco_Communitywide_Greenhouse_Gas_Inventory__datasf_btm4-e4ak_1990_2019.csv"
+    )
+    with open(path, encoding="utf-8") as handle:
+        return [
+            {
+                "calendar_year": r["Calendar_Year"],
+                "emissions_mtco2e": r["Emissions_mtCO2e"],
+            }
+            for r in csv.DictReader(handle)
+        ]
+
+
+def ore_values_agg(shared_data: Path):
+    """Agence ORE's Data Fair values_agg for département 75 (CONTRACTS.md §10 shape),
+    with the real yearly totals of ../shared/data (all operators, MWh): hand-made in
+    shape, real in value. 2011's electricity lacks RTE customers, as in ORE's files."""
+    totals = pd.read_csv(
+        shared_data
+        / "energy/paris_dept75_ore_electricity_gas_total_annual_2011_2021.csv"
+    )
+
+    def handler(request) -> Reply:
+        energy = "electricity" if "Electricité" in request.arg("qs", "") else "gas"
+        rows = totals[totals["energy"] == energy].sort_values("year")
+        aggs = [
+            {
+                "value": str(r.year),
+                "total": 100,
+                "total_other": 0,
+                "metric": r.total_mwh_all_operators,
+                "results": [],
+            }
+            for r in rows.itertuples()
+        ]
+        return Reply(
+            200,
+            {
+                "total": 100 * len(aggs),
+                "total_values": len(aggs),
+                "total_other": 0,
+                "aggs": aggs,
+            },
+        )
+
+    return handler
+
+
+def handmade_ntd_months() -> list[dict]:
+    """Hand-made NTD monthly rows for Muni (8bui-9xvu shape, CONTRACTS.md §11.3;
+    invented counts): fiscal year 2024 whole (July 2023 to June 2024, two modes), and
+    fiscal 2025 with its June missing, so it is not a year yet."""
+    months = pd.date_range("2023-07-01", "2025-05-01", freq="MS")
+    return [
+        {
+            "date": f"{m:%Y-%m-%d}T00:00:00.000",
+            "mode": mode,
+            "tos": "DO",
+            "upt": str(upt),
+        }
+        for m in months
+        for mode, upt in (("MB", 9_000_000), ("LR", 3_000_000))
+    ]
 
 
 def open_meteo(request) -> Reply:
@@ -119,6 +190,15 @@ def install_routes(server: ReplayServer, shared_data: Path) -> None:
             ),
             "/sf/resource/dau3-4s8f.json": paged(
                 real_fatality_rows(shared_data), style="socrata"
+            ),
+            "/sf/resource/btm4-e4ak.json": paged(
+                real_ghg_rows(shared_data), style="socrata"
+            ),
+            "/ore/consommation-annuelle-d-electricite-et-gaz-par-commune/values_agg": (
+                ore_values_agg(shared_data)
+            ),
+            "/dot/resource/8bui-9xvu.json": paged(
+                handmade_ntd_months(), style="socrata"
             ),
             "/eia/electricity/rto/region-data/data/": Reply(
                 200, load(FIXTURES / "eia/region_data_handmade.json")

@@ -19,7 +19,7 @@ import pytest
 
 import data_sources
 from app import server as web
-from data_sources import sf_opendata
+from data_sources import socrata
 from data_sources.http import Client, make_session
 from data_sources.refresh import refresh
 from data_sources.settings import Settings
@@ -36,6 +36,8 @@ LIVE = [
     "sf_opendata",
     "eia",
     "openaq",
+    "ore_datafair",
+    "dot_ntd",
 ]
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -230,6 +232,73 @@ def test_odre_keeps_complete_months_only(live_settings):
     }
 
 
+def test_sf_opendata_sums_the_real_ghg_inventory_per_year(live_settings, live_env):
+    refresh(["sf_opendata"], settings=live_settings, progress=False)
+    ghg = live_frame(live_settings, "ghg_sf_inventory", "sf").set_index("period")
+    # the same totals as the snapshot built from the same real rows (SOURCES.md:
+    # 1990 7,872,144; 2019 4,640,675)
+    assert round(ghg.loc["1990", "value"]) == 7_872_144
+    assert round(ghg.loc["2019", "value"]) == 4_640_675
+    assert ghg.index.tolist() == [
+        "1990",
+        "2000",
+        "2005",
+        "2010",
+        "2012",
+        "2015",
+        "2016",
+        "2017",
+        "2018",
+        "2019",
+    ]
+
+
+def test_agence_ore_on_data_fair_gives_paris_totals_per_year(live_settings, live_env):
+    [outcome] = refresh(["ore_datafair"], settings=live_settings, progress=False)
+    assert outcome.status == "ok"
+    electricity = live_frame(live_settings, "electricity_consumption", "paris")
+    values = dict(zip(electricity["period"], electricity["value"], strict=True))
+    assert "2011" not in values  # no transmission-connected customers that year
+    assert values["2019"] == pytest.approx(13_599.5, abs=0.05)
+    gas = live_frame(live_settings, "gas_consumption", "paris")
+    assert gas["period"].iloc[0] == "2011"
+    [request] = [r for r in live_env.requests if "Electricité" in (r.arg("qs") or "")]
+    assert request.arg("qs") == 'code_departement:"75" AND filiere:"Electricité"'
+    assert (request.arg("metric"), request.arg("metric_field")) == (
+        "sum",
+        "conso_totale_mwh",
+    )
+    # The live dataset (the new generation) replaces the snapshot's for every year it
+    # has, so the line never mixes the two: ODRÉ's 2022 figure stays beyond them.
+    rows = data_sources.load_series(
+        "electricity_consumption", ("paris",), settings=live_settings
+    ).frame
+    assert rows["source"].tolist() == ["ore_datafair"] * 10 + ["odre_conso_departement"]
+
+
+def test_a_truncated_data_fair_aggregation_is_refused(live_env):
+    route = "/ore/consommation-annuelle-d-electricite-et-gaz-par-commune/values_agg"
+    live_env.routes[route] = Reply(
+        200, {"total": 9, "total_values": 9, "total_other": 3, "aggs": []}
+    )
+    [outcome] = refresh(["ore_datafair"], settings=Settings.from_env(), progress=False)
+    assert outcome.status == "error"
+    assert outcome.message == "values_agg left 3 rows out of its buckets: refused"
+
+
+def test_ntd_months_add_up_to_whole_fiscal_years_only(live_settings, live_env):
+    [outcome] = refresh(["dot_ntd"], settings=live_settings, progress=False)
+    assert outcome.status == "ok"
+    muni = live_frame(live_settings, "transit_annual", "sf")
+    # fiscal 2024 (July 2023 to June 2024), 12 months × (9 + 3) million; fiscal 2025
+    # lacks June 2025: not a year yet
+    assert dict(zip(muni["period"], muni["value"], strict=True)) == {
+        "2024": 12 * 12_000_000.0
+    }
+    [request, *_] = [r for r in live_env.requests if r.path.endswith("8bui-9xvu.json")]
+    assert request.arg("$where") == "ntd_id='90015'"
+
+
 def test_sf_opendata_counts_real_records_per_year_and_pages(live_settings, live_env):
     refresh(["sf_opendata"], settings=live_settings, progress=False)
     deaths = live_frame(live_settings, "road_deaths", "sf")
@@ -248,7 +317,13 @@ def test_sf_opendata_counts_real_records_per_year_and_pages(live_settings, live_
         "2025": 25,
     }
     client = Client(make_session(live_settings), live_settings)
-    assert len(list(sf_opendata.rows(client, "sf_opendata", page_size=100))) == 351
+    query = {"$select": "unique_id,collision_year", "$order": "unique_id"}
+    assert (
+        len(
+            list(socrata.rows(client, "sf_opendata", "dau3-4s8f", query, page_size=100))
+        )
+        == 351
+    )
     offsets = [
         r.arg("$offset") for r in live_env.requests if r.path.endswith("dau3-4s8f.json")
     ]
@@ -310,6 +385,8 @@ MESSAGES = {
         "sf_opendata",
         "eia",
         "openaq",
+        "ore_datafair",
+        "dot_ntd",
     ],
 )
 def test_a_failing_upstream_keeps_the_last_good_data_marked_stale(
