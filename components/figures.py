@@ -218,7 +218,9 @@ def finish(
     return figure
 
 
-def add_breaks(figure: go.Figure, shown, lang: str, theme: str, panels=None) -> None:
+def add_breaks(
+    figure: go.Figure, shown, lang: str, theme: str, panels=None, labels: bool = True
+) -> None:
     """A dotted line where a city's series breaks (station, definition…), labelled
     along it in its colour (upright labels of nearby breaks would collide): no change
     is computed across it. `panels`: city → (row, col); a panel names its city."""
@@ -241,6 +243,13 @@ def add_breaks(figure: go.Figure, shown, lang: str, theme: str, panels=None) -> 
                 kind=kind,
             )
         )
+        if not labels:
+            figure.add_vline(
+                x=x.isoformat(),
+                line={"dash": "dot", "color": colour, "width": 2},
+                **where,
+            )
+            continue
         figure.add_vline(
             x=x.isoformat(),
             line={"dash": "dot", "color": colour, "width": 1},
@@ -259,7 +268,11 @@ def add_breaks(figure: go.Figure, shown, lang: str, theme: str, panels=None) -> 
 
 
 def overlay_figure(
-    shown, lang: str, theme: str = "light", clock: str = "local"
+    shown,
+    lang: str,
+    theme: str = "light",
+    clock: str = "local",
+    break_labels: bool = True,
 ) -> go.Figure:
     """Both cities on one axis, in their two colours."""
     frame, indicator, unit = shown.frame, shown.indicator, shown.unit
@@ -275,7 +288,7 @@ def overlay_figure(
         xs_all += list(trace.x)
         figure.add_trace(trace)
     add_reference_lines(figure, indicator, lang, theme)
-    add_breaks(figure, shown, lang, theme)
+    add_breaks(figure, shown, lang, theme, labels=break_labels)
     figure.update_yaxes(title_text=unit, rangemode="tozero")
     return finish(figure, xs_all, indicator, unit, lang, theme, clock)
 
@@ -538,7 +551,8 @@ def stage_figure(shown, lang: str) -> go.Figure:
         figure.update_yaxes(title_text=unit, rangemode="tozero")
         figure.update_layout(template=template("stage"), showlegend=False)
     else:
-        figure = overlay_figure(shown, lang, "stage")
+        # Breaks as plain lines: a label in stage type would cover the values.
+        figure = overlay_figure(shown, lang, "stage", break_labels=False)
         names = {CITIES_BY_ID[c].name(lang): c for c in city_ids}
         city_traces = [trace for trace in figure.data if trace.name in names]
         means = {

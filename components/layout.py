@@ -324,12 +324,23 @@ def tabs(state: ViewState) -> html.Div:
     )
 
 
-def source_line(provenance: list[dict], lang: str) -> html.P:
-    """Publisher, licence and latest access date of every source behind a chart.
+def source_line(provenance: list[dict], lang: str, compact: bool = False) -> html.P:
+    """Publisher, licence and latest access date of every source behind a chart
+    (`compact`: each publisher once, no details — a stage slide, read from afar).
 
     Publisher, link and licence come from the source registry; the sidecars only say
     which sources feed the chart and when each was fetched.
     """
+    if compact:
+        publishers = dict.fromkeys(
+            SOURCES_BY_ID[m["source"]].publisher
+            for m in provenance
+            if m.get("source") in SOURCES_BY_ID
+        )
+        return html.P(
+            [html.Strong(t("sources_label", lang)), " · ".join(publishers)],
+            className="source-line",
+        )
     fetched: dict[str, str] = {}
     live: set[str] = set()
     for meta in provenance:

@@ -128,7 +128,7 @@ def slide_section(slide: Slide, index: int, langs: tuple[str, ...]) -> html.Sect
 def slide_sources(shown, lang: str) -> html.P:
     """The comparability level, then the sources, in one small line: a slide's type
     stays for the chart and the sentence."""
-    line = source_line(shown.provenance, lang)
+    line = source_line(shown.provenance, lang, compact=True)
     level = shown.indicator.comparability.level
     line.children = [
         html.Strong(t("comparability_label", lang)),

@@ -146,7 +146,7 @@ def test_switching_tab_view_and_normalisation_changes_what_is_shown(dashboard):
     assert "domain=traffic" in query_of(dashboard)
 
     click_option(dashboard, "view", "overlay")
-    dashboard.wait_for_contains_text("#chart-summary", "In 2021", timeout=20)
+    dashboard.wait_for_contains_text("#chart-summary", "In 2023", timeout=20)
     dashboard.wait_for_element("#chart .legendtext", timeout=20)
     assert len(dashboard.find_elements("#chart .cartesianlayer .subplot")) == 1
     assert "view=overlay" in query_of(dashboard)
