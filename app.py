@@ -2,19 +2,23 @@
 
 from dash import Dash
 
-from components import api, pages, serving, standalone
+from components import api, dashboard, embed, serving, stage
 
 
 class SisterCities(Dash):
     def interpolate_index(self, **kwargs) -> str:
-        # Dash's documented hook for the page template: a lighter set of scripts.
+        # Dash's documented hook for the page template, and the one place this app's
+        # page HTML is made (serving.page_html): a lighter set of scripts, the
+        # language and theme, a static first paint, link previews.
         kwargs["scripts"] = serving.lighter_scripts(kwargs["scripts"])
-        return super().interpolate_index(**kwargs)
+        return serving.page_html(
+            super().interpolate_index(**kwargs), dashboard.link_preview
+        )
 
 
 app = SisterCities(
     __name__,
-    title="Sister Cities — Paris ↔ San Francisco",
+    title="Sister Cities — " + serving.pair_title("en"),
     # Parts of the view (the SVG button) exist only once a callback has drawn them.
     suppress_callback_exceptions=True,
     # gzip/brotli for every response (flask-compress); plotly.js shrinks about 3.5×.
@@ -23,18 +27,14 @@ app = SisterCities(
     # assets/standalone/ belongs to the embed and stage pages, not to the dashboard.
     assets_path_ignore=["standalone"],
 )
-# Dash's page template wraps its scripts in <footer>, a second "contentinfo" landmark
-# beside the site's own footer; a plain <div> holds them just as well.
-app.index_string = app.index_string.replace("<footer>", "<div>").replace(
-    "</footer>", "</div>"
-)
-app.layout = pages.dashboard
+app.layout = dashboard.layout
 import components.callbacks  # noqa: E402, F401  (registers the callbacks)
 
-api.install(app.server, lambda: app.callback_map)
-standalone.install(app.server)
+api.install(app.server)
+embed.install(app.server)
+stage.install(app.server)
 # After every callback is registered: the CSP lists Dash's inline scripts by hash.
-serving.install(app.server, app.csp_hashes())
+serving.install(app.server, app.csp_hashes(), lambda: app.callback_map)
 server = app.server
 
 if __name__ == "__main__":

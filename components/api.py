@@ -1,62 +1,33 @@
-"""The data API and health check, on the Flask server behind Dash.
+"""The data API and health check (/api/*, /health) on the Flask server behind Dash.
 
-Every error is JSON `{"error": "..."}` with a 4xx status; no traceback ever reaches a client.
+Every error is JSON `{"error": "..."}` with a 4xx status; no traceback ever reaches a
+client (serving.py turns any other /api failure into the same shape).
 """
 
 from __future__ import annotations
 
 import logging
-from html import escape
 
 import flask
-from werkzeug.exceptions import HTTPException
 
 import data_sources
 from data_sources.comparability import norm_refusal
 from data_sources.registries import INDICATORS, PAIR
 from data_sources.units import NORMALISATIONS
 
-from .embed import dashboard_meta, script_json
-from .i18n import pick_lang, t
-from .pages import latest_values, public_origin
-from .state import parse_query, to_query
+from .i18n import pick_lang
+from .serving import json_error
+from .shown import latest_values
 
 log = logging.getLogger(__name__)
 api = flask.Blueprint("api", __name__)
 
-MAX_REQUEST_BYTES = 1_000_000
 SERIES_PARAMS = ("cities", "start", "end", "norm", "unit", "base", "lang", "pin")
-
-
-DASH_LOADING = """<div class="_dash-loading">
-        Loading...
-    </div>"""
-
-
-def static_shell(lang: str) -> str:
-    """The header, as HTML, shown while Dash loads (replaced when React renders)."""
-    return (
-        '<div class="_dash-loading static-shell"><header class="site-header"><div>'
-        '<p class="shell-title"><span class="city-paris-text">Paris</span> ↔ '
-        '<span class="city-sf-text">San Francisco</span></p>'
-        f'<p class="tagline">{escape(t("tagline", lang))}</p></div></header>'
-        f'<p class="shell-loading">{escape(t("loading", lang))}</p></div>'
-    )
-
-
-def error(message: str, status: int) -> flask.Response:
-    # Messages quote what was asked ("unknown city '…'"): written with <, > and & as
-    # \u escapes, so no part of a request comes back as markup, whoever sniffs the body.
-    return flask.Response(
-        script_json({"error": message}) + "\n",
-        status=status,
-        mimetype="application/json",
-    )
 
 
 @api.errorhandler(data_sources.BadRequest)
 def bad_request(exc: data_sources.BadRequest) -> flask.Response:
-    return error(str(exc), 404 if isinstance(exc, data_sources.NotFound) else 400)
+    return json_error(str(exc), 404 if isinstance(exc, data_sources.NotFound) else 400)
 
 
 def comparability_json(indicator) -> dict:
@@ -125,11 +96,11 @@ def indicators() -> flask.Response:
 @api.get("/api/series/<indicator_id>.<fmt>")
 def series(indicator_id: str, fmt: str) -> flask.Response:
     if fmt not in ("csv", "json"):
-        return error(f"unknown format '{fmt}' (csv or json)", 404)
+        return json_error(f"unknown format '{fmt}' (csv or json)", 404)
     args = flask.request.args
     unknown = sorted(set(args) - set(SERIES_PARAMS))
     if unknown:
-        return error(
+        return json_error(
             f"unknown parameter '{unknown[0]}' ({', '.join(SERIES_PARAMS)})", 400
         )
     lang = pick_lang(args.get("lang"))
@@ -177,7 +148,7 @@ def sources() -> flask.Response:
 @api.route("/api/<path:unknown>")
 def unknown_endpoint(unknown: str) -> flask.Response:
     # Without this, Dash's page routing would answer any /api/… path with the app.
-    return error(f"no such endpoint '/api/{unknown}'", 404)
+    return json_error(f"no such endpoint '/api/{unknown}'", 404)
 
 
 @api.get("/health")
@@ -185,88 +156,6 @@ def health() -> flask.Response:
     return flask.jsonify({"status": "ok"})
 
 
-def install(server: flask.Flask, callback_map=dict) -> None:
-    """Register the API and the JSON error handling on the app's Flask server.
-
-    `callback_map`: returns the app's callbacks by output key (Dash.callback_map, filled
-    in by Dash on the first request), the only outputs a callback request may name.
-    """
+def install(server: flask.Flask) -> None:
+    """Register the data API on the app's Flask server."""
     server.register_blueprint(api)
-    # No request of this app carries more than a few kB; bigger bodies get a 413.
-    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-
-    @server.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> flask.Response | HTTPException:
-        if flask.request.path.startswith("/api/"):
-            return error(exc.description or exc.name, exc.code or 500)
-        return exc
-
-    @server.before_request
-    def callback_shape() -> flask.Response | None:
-        # Dash trusts the shape of a callback request; a malformed one would crash it.
-        if flask.request.path != "/_dash-update-component":
-            return None
-        body = flask.request.get_json(silent=True)
-        if not (
-            isinstance(body, dict)
-            and isinstance(body.get("output"), str)
-            and isinstance(body.get("inputs", []), list)
-            and isinstance(body.get("state", []), list)
-            and isinstance(body.get("outputs"), dict | list)
-            # an input is a dict, or a list of dicts for a pattern-matching id (ALL)
-            and all(
-                isinstance(i, dict)
-                or (isinstance(i, list) and all(isinstance(j, dict) for j in i))
-                for i in body.get("inputs", []) + body.get("state", [])
-            )
-        ):
-            return error("malformed callback request", 400)
-        registered = callback_map().get(body["output"])
-        if registered is None:
-            return error("unknown callback output", 400)
-        outputs = body["outputs"]
-        # A multi-output callback is keyed "..id.prop...id.prop.." and sent a list.
-        multi = body["output"].startswith("..")
-        if (
-            len(body.get("inputs", [])) != len(registered["inputs"])
-            or len(body.get("state", [])) != len(registered["state"])
-            or multi != isinstance(outputs, list)
-            or (multi and len(outputs) != body["output"].count("...") + 1)
-        ):
-            return error("callback request does not match the callback", 400)
-        return None
-
-    @server.errorhandler(Exception)
-    def unexpected(exc: Exception) -> flask.Response:
-        # Logged in full for us; the client gets a plain sentence, never a traceback.
-        log.exception("unhandled error on %s", flask.request.path)
-        return error("internal error; it has been logged", 500)
-
-    @server.after_request
-    def index_page(response: flask.Response) -> flask.Response:
-        standalone = flask.request.path.startswith(("/embed/", "/present"))
-        if (
-            response.mimetype == "text/html"
-            and not response.direct_passthrough
-            and not standalone
-        ):
-            args = flask.request.args
-            lang = pick_lang(
-                args.get("lang"), flask.request.headers.get("Accept-Language")
-            )
-            theme = "dark" if args.get("theme") == "dark" else "light"
-            body = response.get_data(as_text=True)
-            # Dash's template has a bare <html>: screen readers need the language, and the
-            # theme must apply before the first paint (no white flash on a dark page).
-            body = body.replace(
-                "<html>", f'<html lang="{lang}" data-theme="{theme}">', 1
-            )
-            # Until the scripts run, show the page's head instead of "Loading..." (a
-            # first paint that does not wait for React). Fixed strings only.
-            body = body.replace(DASH_LOADING, static_shell(lang), 1)
-            query = flask.request.query_string.decode()
-            state = parse_query(query, lang)
-            preview = dashboard_meta(state, public_origin(), to_query(state))
-            body = body.replace("</head>", preview + "</head>", 1)
-            response.set_data(body)
-        return response

@@ -32,6 +32,7 @@ import data_sources
 from data_sources.registries import DOMAINS, INDICATORS_BY_ID, headline_indicator
 
 from . import ids
+from .dashboard import embed_codes, panel_update, rendered, tiles_now
 from .layout import (
     domain_class,
     indicator_options,
@@ -40,7 +41,6 @@ from .layout import (
     view_options,
     year_marks,
 )
-from .pages import embed_codes, rendered, tiles_now, view_update
 from .presentation import CONTROLS as CONTROL_IDS
 from .presentation import PRESENTATION
 from .shown import data_years
@@ -214,7 +214,7 @@ def render_view(stored, *args):
     before = None
     if isinstance(shown, dict) and shown.get("version") == now["version"]:
         before = state_with(shown.get("state"), presentation)
-    return view_update(state, before), now
+    return panel_update(state, before), now
 
 
 @callback(

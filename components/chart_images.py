@@ -20,10 +20,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-import redis
 from plotly.utils import PlotlyJSONEncoder
 
-import data_sources
+from data_sources.cache import shared_cache
 from data_sources.settings import Settings
 
 from .serving import standalone_plotly
@@ -35,7 +34,6 @@ RENDER_TIMEOUT_SECONDS = 40
 # Each render is a whole browser: at most two at once per process, others wait a little.
 RENDER_SLOTS = threading.BoundedSemaphore(2)
 SLOT_WAIT_SECONDS = 20
-CACHED_IMAGES = 500
 CACHE_TTL_SECONDS = 86_400
 # How this project runs Chromium without a display, in containers, off the network
 # (also used by the browser tests and the benchmarks).
@@ -142,43 +140,9 @@ def render(figure: dict, fmt: str, chromium: str | None) -> bytes:
     return base64.b64decode(image) if fmt == "png" else image.encode("utf-8")
 
 
-def _cache_folder(settings: Settings) -> Path:
-    return settings.data_dir / "_images"
-
-
-def _redis(settings: Settings):
-    return getattr(data_sources.get_store(settings), "redis", None)
-
-
 def _cache_get(key: str, fmt: str, settings: Settings) -> bytes | None:
-    shared = _redis(settings)
-    if shared is not None:
-        try:
-            return shared.get(f"sistercities:image:{key}.{fmt}")
-        except redis.RedisError:
-            return None
-    try:
-        return (_cache_folder(settings) / f"{key}.{fmt}").read_bytes()
-    except OSError:
-        return None
+    return shared_cache(settings).get("image", f"{key}.{fmt}")
 
 
 def _cache_put(key: str, fmt: str, image: bytes, settings: Settings) -> None:
-    shared = _redis(settings)
-    if shared is not None:
-        try:
-            shared.set(f"sistercities:image:{key}.{fmt}", image, ex=CACHE_TTL_SECONDS)
-        except redis.RedisError:
-            log.warning("Redis unavailable for the image cache")
-        return
-    folder = _cache_folder(settings)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{key}.{fmt}.tmp"
-        temporary.write_bytes(image)
-        temporary.replace(folder / f"{key}.{fmt}")
-        files = sorted(folder.glob("*.*"), key=lambda p: p.stat().st_mtime)
-        for old in files[:-CACHED_IMAGES]:
-            old.unlink(missing_ok=True)
-    except OSError as error:
-        log.warning("image cache not written: %s", error)
+    shared_cache(settings).set("image", f"{key}.{fmt}", image, ttl=CACHE_TTL_SECONDS)

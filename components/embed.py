@@ -1,13 +1,16 @@
-"""`/embed/<indicator>`: one chart for a news article or a city page, as plain HTML.
+"""`/embed/<indicator>` (and `.png`, `.svg`): one chart for a news article or a city
+page, as plain HTML.
 
-Pure builders: a request's parameters in, an `EmbedRequest` out; shown data and
+Pure builders first: a request's parameters in, an `EmbedRequest` out; shown data and
 figures in, the page's HTML out. No Dash runtime: the page is the chart, its caption
 and its sources, with plotly.js and two small scripts (theme, drawing and auto-height).
+Then the routes, thin: parse the request, ask `shown` for the data, hand it to the
+builders, cache the page per data version. Bad input never reaches a 500: an unknown
+indicator is a 404 page, malformed parameters fall back to their defaults.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 from collections.abc import Mapping
@@ -15,30 +18,40 @@ from dataclasses import dataclass, replace
 from html import escape
 from urllib.parse import urlencode
 
+import flask
 import plotly.graph_objects as go
 from dash import html
-from plotly.utils import PlotlyJSONEncoder
 
+import data_sources
+from data_sources import PIN_PATTERN
 from data_sources.comparability import explain
 from data_sources.registries import (
     CITIES_BY_ID,
     INDICATORS_BY_ID,
-    LANGUAGES,
     PAIR,
     SOURCES_BY_ID,
 )
 
+from . import chart_images
+from .caching import latest_version_cache
 from .cards import freshness, kpi_cards, summary_sentence
-from .html_text import to_html
+from .html_text import in_languages, parse_langs, script_json, to_html
 from .i18n import pick_lang, t
 from .layout import source_line
-from .state import ViewState, parse_query
+from .serving import (
+    asset,
+    html_response,
+    pair_title,
+    public_origin,
+    standalone_plotly_src,
+)
+from .shown import ShownData, available_ids, figure_of, shown_data
+from .state import ViewState, parse_query, to_query
 
 EMBED_VIEWS = ("side", "overlay", "gap")
 EMBED_THEMES = ("light", "dark", "auto")
 EMBED_PRESETS = ("all", "10y", "5y", "1y")
 YEAR_SPAN = re.compile(r"(\d{4})-(\d{4})")
-PIN_TEXT = re.compile(r"[0-9a-f]{16}")
 OG_SIZE = (1200, 630)
 
 
@@ -48,12 +61,6 @@ class EmbedRequest:
     langs: tuple[str, ...]  # ("fr",), ("en",) or two for bilingual captions
     theme: str  # light, dark or auto (the host's prefers-color-scheme)
     pin: str | None  # a data version (16 hex), or None for live data
-
-
-def parse_langs(text: str | None, fallback: str) -> tuple[str, ...]:
-    """'fr', 'en', 'fr+en' (a '+' arrives as a space once decoded) → languages."""
-    parts = [p for p in re.split(r"[\s+,]+", text or "") if p in LANGUAGES]
-    return tuple(dict.fromkeys(parts))[:2] or (fallback,)
 
 
 def parse_embed_query(
@@ -78,7 +85,7 @@ def parse_embed_query(
         state=parse_query(urlencode(query), langs[0]),
         langs=langs,
         theme=theme if theme in EMBED_THEMES else "light",
-        pin=pin if PIN_TEXT.fullmatch(pin or "") else None,
+        pin=pin if PIN_PATTERN.fullmatch(pin or "") else None,
     )
 
 
@@ -125,27 +132,6 @@ def snippet(src: str, title: str, height: int = 560) -> str:
         f'</iframe>\n<script src="{escape(origin)}/assets/standalone/embed-host.js" '
         "async></script>"
     )
-
-
-def script_json(data) -> str:
-    """JSON safe inside <script type="application/json">: no '<' can close the tag."""
-    text = json.dumps(data, cls=PlotlyJSONEncoder, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def in_languages(key_or_text, langs: tuple[str, ...], **values) -> list:
-    """One span per language (the second marked with its own lang for screen readers)."""
-    parts = []
-    for index, lang in enumerate(langs):
-        text = (
-            key_or_text(lang)
-            if callable(key_or_text)
-            else t(key_or_text, lang, **values)
-        )
-        if index:
-            parts.append(" / ")
-        parts.append(html.Span(text, lang=lang) if index else text)
-    return parts
 
 
 def view_switch(request: EmbedRequest, base: str, refusals: dict) -> html.Nav:
@@ -296,7 +282,7 @@ def dashboard_meta(state: ViewState, base: str, query: str) -> str:
     request = embed_request(state)
     label = INDICATORS_BY_ID[state.indicator].label(state.lang)
     return meta_tags(
-        f"{label} — Paris ↔ San Francisco",
+        f"{label} — {pair_title(state.lang)}",
         t("tagline", state.lang),
         f"{base}/{query}",
         f"{base}/embed/{state.indicator}.png?{embed_query(request)}",
@@ -317,14 +303,14 @@ def embed_html(page: EmbedPage) -> str:
         '<div id="chart"', noscript + '<div id="chart"', 1
     )
     og = meta_tags(
-        f"{title} — Paris ↔ San Francisco", description, page.page_url, page.image_url
+        f"{title} — {pair_title(lang)}", description, page.page_url, page.image_url
     )
     return (
         "<!doctype html>"
         f'<html lang="{escape(lang)}" data-theme="{escape(request.theme)}">'
         '<head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} — Paris ↔ San Francisco</title>"
+        f"<title>{escape(title)} — {escape(pair_title(lang))}</title>"
         f'<meta name="description" content="{escape(description)}">'
         f"{og}"
         f'<link rel="stylesheet" href="{escape(page.asset("style.css"))}">'
@@ -395,3 +381,114 @@ def message_html(title: str, message: str, lang: str, asset) -> str:
         f'</head><body class="embed"><main class="embed-main"><h1>{escape(title)}</h1>'
         f"<p>{escape(message)}</p></main></body></html>"
     )
+
+
+# ------------------------------------------------------------------ routes
+
+PAGE_CACHE_SIZE = 256
+embeds = flask.Blueprint("embeds", __name__)
+
+
+def message_page(status: int, title_key: str, message: str, lang: str):
+    return html_response(message_html(t(title_key, lang), message, lang, asset), status)
+
+
+def unknown_indicator(lang: str) -> flask.Response:
+    # The asked-for name is never echoed back: the page lists what exists instead.
+    known = ", ".join(available_ids())
+    return message_page(
+        404, "not_found", t("unknown_indicator", lang, known=known), lang
+    )
+
+
+def data_key(request: EmbedRequest) -> str:
+    return request.pin or data_sources.data_version(request.state.indicator)
+
+
+@embeds.get("/embed/<name>")
+def embed(name: str) -> flask.Response:
+    indicator_id, _, fmt = name.partition(".")
+    args = flask.request.args
+    accept = flask.request.headers.get("Accept-Language")
+    lang = pick_lang(None, accept)
+    if indicator_id not in available_ids() or fmt not in ("", "png", "svg"):
+        return unknown_indicator(pick_lang(args.get("lang"), accept))
+    request = parse_embed_query(indicator_id, args, accept)
+    lang = request.state.lang
+    try:
+        if fmt:
+            return image_response(request, fmt)
+        return html_response(embed_page(request, public_origin(), data_key(request)))
+    except data_sources.BadRequest as error:
+        return message_page(400, "bad_request", str(error), lang)
+
+
+@embeds.get("/embed/<path:_anything>")
+def embed_elsewhere(_anything: str) -> flask.Response:
+    args = flask.request.args
+    return unknown_indicator(
+        pick_lang(args.get("lang"), flask.request.headers.get("Accept-Language"))
+    )
+
+
+def shown_or_current(request: EmbedRequest) -> tuple[ShownData, str | None]:
+    """The request's (pinned) data, or the current data and the pin that is gone: a
+    published page whose version was lost still shows a chart, and says so."""
+    try:
+        return shown_data(request.state, request.pin), None
+    except data_sources.NotFound:
+        return shown_data(request.state), request.pin
+
+
+def image_theme(theme: str) -> str:
+    """Images have no reader preference to follow: auto draws light."""
+    return "dark" if theme == "dark" else "light"
+
+
+@latest_version_cache(maxsize=PAGE_CACHE_SIZE)
+def embed_page(request: EmbedRequest, base: str, _data_key: str) -> str:
+    shown, pin_missing = shown_or_current(request)
+    if pin_missing:
+        request = replace(request, pin=None)
+    themes = ("light", "dark") if request.theme == "auto" else (request.theme,)
+    figures = {
+        theme: figure_of(shown, request.state, theme).to_plotly_json()
+        for theme in themes
+    }
+    path = f"/embed/{request.state.indicator}"
+    return embed_html(
+        EmbedPage(
+            request=request,
+            shown=shown,
+            figures=figures,
+            dashboard_url=f"{base}/{to_query(request.state)}",
+            page_url=f"{base}{path}?{embed_query(request)}",
+            image_url=f"{base}{path}.png?{embed_query(request, theme=image_theme(request.theme))}",
+            asset=asset,
+            plotly_src=standalone_plotly_src(),
+            pin_missing=pin_missing,
+        )
+    )
+
+
+def image_response(request: EmbedRequest, fmt: str) -> flask.Response:
+    shown, _pin_missing = shown_or_current(request)
+    figure = image_figure(
+        figure_of(shown, request.state, image_theme(request.theme)),
+        shown,
+        request.state.lang,
+    )
+    try:
+        image = chart_images.image_for(figure.to_plotly_json(), fmt)
+    except chart_images.ImageUnavailable as error:
+        response = flask.jsonify({"error": str(error)})
+        response.status_code = 503
+        response.headers["Retry-After"] = "30"
+        return response
+    response = flask.Response(image, mimetype=chart_images.FORMATS[fmt])
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def install(server: flask.Flask) -> None:
+    server.register_blueprint(embeds)

@@ -2,15 +2,24 @@
 
 The same builders (KPI cards, freshness, source line) make the dashboard and these
 pages; this turns their output into markup. Every text and attribute value is escaped
-here, in one place, so nothing a request carries reaches a page unescaped.
+here, in one place, so nothing a request carries reaches a page unescaped; JSON goes
+into a page through `script_json` (no `<` can close its tag). Bilingual captions
+(`fr+en`) are written here too.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape
 
+from dash import html
 from dash.development.base_component import Component
+from plotly.utils import PlotlyJSONEncoder
+
+from data_sources.registries import LANGUAGES
+
+from .i18n import t
 
 VOID_TAGS = frozenset({"area", "br", "col", "hr", "img", "input", "link", "meta"})
 ATTRIBUTE_NAMES = {"className": "class", "htmlFor": "for"}
@@ -53,3 +62,30 @@ def to_html(node) -> str:
     if tag in VOID_TAGS:
         return f"<{tag}{attributes(props)}>"
     return f"<{tag}{attributes(props)}>{to_html(props.get('children'))}</{tag}>"
+
+
+def script_json(data) -> str:
+    """JSON safe inside <script type="application/json">: no '<' can close the tag."""
+    text = json.dumps(data, cls=PlotlyJSONEncoder, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def parse_langs(text: str | None, fallback: str) -> tuple[str, ...]:
+    """'fr', 'en', 'fr+en' (a '+' arrives as a space once decoded) → languages."""
+    parts = [p for p in re.split(r"[\s+,]+", text or "") if p in LANGUAGES]
+    return tuple(dict.fromkeys(parts))[:2] or (fallback,)
+
+
+def in_languages(key_or_text, langs: tuple[str, ...], **values) -> list:
+    """One span per language (the second marked with its own lang for screen readers)."""
+    parts = []
+    for index, lang in enumerate(langs):
+        text = (
+            key_or_text(lang)
+            if callable(key_or_text)
+            else t(key_or_text, lang, **values)
+        )
+        if index:
+            parts.append(" / ")
+        parts.append(html.Span(text, lang=lang) if index else text)
+    return parts

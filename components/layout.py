@@ -99,6 +99,20 @@ def field(
     )
 
 
+def pair_heading(lang: str) -> list:
+    """'Paris ↔ San Francisco', each name in its city's colour (from the registry)."""
+    parts: list = []
+    for city_id in PAIR:
+        if parts:
+            parts.append(" ↔ ")
+        parts.append(
+            html.Span(
+                CITIES_BY_ID[city_id].name(lang), className=f"city-{city_id}-text"
+            )
+        )
+    return parts
+
+
 def header(state: ViewState, embed: dict) -> html.Header:
     lang = state.lang
     other = "fr" if lang == "en" else "en"
@@ -107,13 +121,7 @@ def header(state: ViewState, embed: dict) -> html.Header:
         children=[
             html.Div(
                 [
-                    html.H1(
-                        [
-                            html.Span("Paris", className="city-paris-text"),
-                            " ↔ ",
-                            html.Span("San Francisco", className="city-sf-text"),
-                        ]
-                    ),
+                    html.H1(pair_heading(lang)),
                     html.P(t("tagline", lang), className="tagline"),
                 ]
             ),
@@ -506,7 +514,7 @@ def measures_panel(shown, lang: str) -> html.Section:
     )
 
 
-def view_content(state: ViewState, shown, chart_parts: list, csv_href: str) -> list:
+def panel_content(state: ViewState, shown, chart_parts: list, csv_href: str) -> list:
     """The indicator's view: freshness, cards, chart with its summary, how each city
     measures it, notes, sources."""
     lang = state.lang

@@ -1,24 +1,45 @@
-"""Production serving: the partial plotly.js bundle, compression and cache headers.
+"""Serving: every request's frame — the page's HTML, security and cache headers,
+request guards — and the files npm installs.
 
-plotly.js comes from npm (`npm install`, never committed). When the partial bundle is
-present, it is served as a fingerprinted script that loads before Dash's components, so
-dcc.Graph finds `window.Plotly` and never fetches the 4.8 MB full bundle. Without it, Dash
-serves the full bundle as usual.
+- Page HTML is edited in one place, `page_html`, called from Dash's documented hook
+  (`interpolate_index`, see app.py): the language and theme on `<html>`, the static head
+  shown before the scripts run, link-preview tags, a lighter script set.
+- Headers: a Content-Security-Policy on every response (scripts from the site and
+  Dash's inline scripts by hash), frame rules per route, year-long caching of
+  fingerprinted files, and `Vary`/`Cache-Control` on the layout Dash fetches.
+- Guards: a size limit, malformed callback requests refused with a 400, JSON errors
+  under /api, a logged 500 with a plain sentence elsewhere.
+- plotly.js comes from npm (`npm install`, never committed). When the partial bundle is
+  present, it is served as a fingerprinted script that loads before Dash's components,
+  so dcc.Graph finds `window.Plotly` and never fetches the 4.8 MB full bundle. Without
+  it, Dash serves the full bundle as usual.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from html import escape
 from pathlib import Path
 
 import flask
 import plotly
+from werkzeug.exceptions import HTTPException
 
+from data_sources.registries import CITIES_BY_ID, PAIR
 from data_sources.settings import Settings
 
-REPO = Path(__file__).resolve().parents[1]
+from .html_text import script_json
+from .i18n import pick_lang, t
+
+log = logging.getLogger(__name__)
+ASSETS = REPO_ASSETS = Path(__file__).resolve().parents[1] / "assets"
+MAX_REQUEST_BYTES = 1_000_000
+
+REPO = ASSETS.parent
 PLOTLY_BASIC = (
     REPO / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
 )
@@ -121,16 +142,176 @@ def frame_ancestors(origins: tuple[str, ...]) -> str:
     return " ".join(valid) or "'self'"
 
 
-def install(server: flask.Flask, script_hashes: list[str] = ()) -> None:
-    """Routes and headers for serving in production (also used by the dev server).
+# ------------------------------------------------------------------ requests
 
-    `script_hashes`: CSP hashes of Dash's inline scripts (Dash.csp_hashes()).
+
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
+
+
+def public_origin() -> str:
+    """The configured public address, else the origin the browser says it is on."""
+    configured = Settings.current().public_url
+    if configured:
+        return configured
+    origin = flask.request.headers.get("Origin", "")
+    return origin if ORIGIN.fullmatch(origin) else flask.request.host_url.rstrip("/")
+
+
+@lru_cache(maxsize=64)
+def asset(name: str) -> str:
+    """A fingerprinted /assets URL (served with a year-long cache, see install)."""
+    return f"/assets/{name}?m={int((ASSETS / name).stat().st_mtime)}"
+
+
+def html_response(body: str, status: int = 200) -> flask.Response:
+    """A page served without Dash (embed, stage), cacheable for a minute."""
+    response = flask.Response(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def json_error(message: str, status: int) -> flask.Response:
+    """`{"error": "…"}`. Messages quote what was asked ("unknown city '…'"): written
+    with <, > and & as \\u escapes, so no part of a request comes back as markup,
+    whoever sniffs the body."""
+    return flask.Response(
+        script_json({"error": message}) + "\n",
+        status=status,
+        mimetype="application/json",
+    )
+
+
+def callback_refusal(body, callback_map: dict) -> str | None:
+    """Why a /_dash-update-component body is refused (None: it matches a callback).
+    Dash trusts the shape of a callback request; a malformed one would crash it."""
+    if not (
+        isinstance(body, dict)
+        and isinstance(body.get("output"), str)
+        and isinstance(body.get("inputs", []), list)
+        and isinstance(body.get("state", []), list)
+        and isinstance(body.get("outputs"), dict | list)
+        # an input is a dict, or a list of dicts for a pattern-matching id (ALL)
+        and all(
+            isinstance(i, dict)
+            or (isinstance(i, list) and all(isinstance(j, dict) for j in i))
+            for i in body.get("inputs", []) + body.get("state", [])
+        )
+    ):
+        return "malformed callback request"
+    registered = callback_map.get(body["output"])
+    if registered is None:
+        return "unknown callback output"
+    outputs = body["outputs"]
+    # A multi-output callback is keyed "..id.prop...id.prop.." and sent a list.
+    multi = body["output"].startswith("..")
+    if (
+        len(body.get("inputs", [])) != len(registered["inputs"])
+        or len(body.get("state", [])) != len(registered["state"])
+        or multi != isinstance(outputs, list)
+        or (multi and len(outputs) != body["output"].count("...") + 1)
+    ):
+        return "callback request does not match the callback"
+    return None
+
+
+# ------------------------------------------------------------------ the page's HTML
+
+DASH_LOADING = """<div class="_dash-loading">
+        Loading...
+    </div>"""
+
+
+def pair_title(lang: str) -> str:
+    """'Paris ↔ San Francisco', from the city registry."""
+    return " ↔ ".join(CITIES_BY_ID[c].name(lang) for c in PAIR)
+
+
+def static_shell(lang: str) -> str:
+    """The header, as HTML, shown while Dash loads (replaced when React renders)."""
+    names = " ↔ ".join(
+        f'<span class="city-{c}-text">{escape(CITIES_BY_ID[c].name(lang))}</span>'
+        for c in PAIR
+    )
+    return (
+        '<div class="_dash-loading static-shell"><header class="site-header"><div>'
+        f'<p class="shell-title">{names}</p>'
+        f'<p class="tagline">{escape(t("tagline", lang))}</p></div></header>'
+        f'<p class="shell-loading">{escape(t("loading", lang))}</p></div>'
+    )
+
+
+def page_html(rendered: str, preview: Callable[[str, str], str]) -> str:
+    """Dash's rendered page template, made this app's page (the one place its HTML is
+    edited). `preview(query, lang)` → the link-preview tags of the view in the URL."""
+    args = flask.request.args
+    lang = pick_lang(args.get("lang"), flask.request.headers.get("Accept-Language"))
+    theme = "dark" if args.get("theme") == "dark" else "light"
+    # A bare <html> hides the language from screen readers; the theme must apply
+    # before the first paint (no white flash on a dark page).
+    page = rendered.replace("<html>", f'<html lang="{lang}" data-theme="{theme}">', 1)
+    # Until the scripts run, show the page's head instead of "Loading..." (a first paint
+    # that does not wait for React). Fixed strings only.
+    page = page.replace(DASH_LOADING, static_shell(lang), 1)
+    # Dash's template wraps its scripts in <footer>, a second "contentinfo" landmark
+    # beside the site's own footer; a plain <div> holds them just as well.
+    page = page.replace("<footer>", "<div>", 1).replace("</footer>", "</div>", 1)
+    query = flask.request.query_string.decode()
+    return page.replace("</head>", preview(query, lang) + "</head>", 1)
+
+
+# ------------------------------------------------------------------ install
+
+
+def install(
+    server: flask.Flask, script_hashes: list[str] = (), callback_map=dict
+) -> None:
+    """Headers, guards and the vendor route, on the app's Flask server (the dev server
+    too).
+
+    `script_hashes`: CSP hashes of Dash's inline scripts (Dash.csp_hashes());
+    `callback_map`: returns the app's callbacks by output key (Dash.callback_map,
+    filled in by Dash on the first request), the only outputs a request may name.
     """
-
+    # No request of this app carries more than a few kB; bigger bodies get a 413.
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     # gzip level 6 (flask-compress's default) took 15 ms for a 700 kB view and level 4
     # 4 ms, for 2 % more bytes; browsers get brotli (level 4) anyway.
     server.config["COMPRESS_LEVEL"] = 4
+    install_guards(server, callback_map)
+    install_headers(server, script_hashes)
 
+    @server.get("/vendor/<name>.<fingerprint>.min.js")
+    def plotly_bundle(name: str, fingerprint: str) -> flask.Response:
+        path = BUNDLES.get(name)
+        if path is None or fingerprint != fingerprint_of(path):
+            flask.abort(404)
+        response = flask.send_file(path, mimetype="text/javascript", max_age=ONE_YEAR)
+        response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+        return response
+
+
+def install_guards(server: flask.Flask, callback_map) -> None:
+    @server.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> flask.Response | HTTPException:
+        if flask.request.path.startswith("/api/"):
+            return json_error(exc.description or exc.name, exc.code or 500)
+        return exc
+
+    @server.before_request
+    def callback_shape() -> flask.Response | None:
+        if flask.request.path != "/_dash-update-component":
+            return None
+        refusal = callback_refusal(flask.request.get_json(silent=True), callback_map())
+        return json_error(refusal, 400) if refusal else None
+
+    @server.errorhandler(Exception)
+    def unexpected(exc: Exception) -> flask.Response:
+        # Logged in full for us; the client gets a plain sentence, never a traceback.
+        log.exception("unhandled error on %s", flask.request.path)
+        return json_error("internal error; it has been logged", 500)
+
+
+def install_headers(server: flask.Flask, script_hashes: list[str]) -> None:
     @lru_cache(maxsize=8)
     def policy(ancestors: str) -> str:
         return content_security_policy(list(script_hashes), ancestors)
@@ -140,7 +321,7 @@ def install(server: flask.Flask, script_hashes: list[str] = ()) -> None:
         embed = flask.request.path.startswith(EMBED_PREFIX)
         headers = response.headers
         headers["Content-Security-Policy"] = policy(
-            frame_ancestors(Settings.from_env().embed_origins) if embed else "'self'"
+            frame_ancestors(Settings.current().embed_origins) if embed else "'self'"
         )
         if not embed:
             headers["X-Frame-Options"] = "SAMEORIGIN"  # for browsers without CSP 3
@@ -152,18 +333,17 @@ def install(server: flask.Flask, script_hashes: list[str] = ()) -> None:
         )
         return response
 
-    @server.get("/vendor/<name>.<fingerprint>.min.js")
-    def plotly_bundle(name: str, fingerprint: str) -> flask.Response:
-        path = BUNDLES.get(name)
-        if path is None or fingerprint != fingerprint_of(path):
-            flask.abort(404)
-        response = flask.send_file(path, mimetype="text/javascript", max_age=ONE_YEAR)
-        response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
-        return response
-
     @server.after_request
-    def cache_assets(response: flask.Response) -> flask.Response:
+    def cache_headers(response: flask.Response) -> flask.Response:
+        path = flask.request.path
         # Dash fingerprints /assets/ URLs with ?m=<mtime>; a changed file gets a new URL.
-        if flask.request.path.startswith("/assets/") and "m" in flask.request.args:
+        if path.startswith("/assets/") and "m" in flask.request.args:
             response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+        elif path == "/_dash-layout":
+            # The layout is drawn for the page's own URL, which Dash's request carries
+            # only as its Referer (see dashboard.request_state; the Referrer-Policy set
+            # above keeps the query on same-origin requests): a shared cache must not
+            # hand one reader's view to another.
+            response.headers["Vary"] = "Referer, Accept-Language"
+            response.headers["Cache-Control"] = "private, no-cache"
         return response

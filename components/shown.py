@@ -1,10 +1,13 @@
-"""What a view shows: the rows a state asks for, and what the comparability model allows
-of them. The dashboard, embeds, the stage and the chart images all start here.
+"""What a page shows: the rows a state asks for, what the comparability model allows of
+them, and the figure of a view — the one service the dashboard, embeds, the stage, the
+chart images and the API start from. The only components module that asks the data
+layer for rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -13,8 +16,10 @@ from data_sources import comparability
 from data_sources.registries import INDICATORS_BY_ID, PAIR, Indicator
 
 from .caching import latest_version_cache
+from .figures import figure_for
 from .i18n import unit_label
 from .state import ViewState, year_window
+from .tiles import TILES, latest_point
 
 
 @dataclass(frozen=True)
@@ -98,3 +103,74 @@ def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
         state.norm,
         comparability.assess(result.frame, indicator, state.norm, PAIR),
     )
+
+
+def figure_of(shown: ShownData, state: ViewState, theme: str | None = None):
+    return figure_for(
+        state.view,
+        shown,
+        state.lang,
+        theme or state.theme,
+        state.clock,
+        state.axis,
+    )
+
+
+def available_ids() -> list[str]:
+    """Indicators with at least one stored series (snapshot or live)."""
+    return sorted(data_sources.available_indicators())
+
+
+# ------------------------------------------------------------------ the live tiles' data
+
+# What a tile shows, in order of preference (tiles.TILES): every candidate's data
+# version moves the tiles.
+TILE_INDICATORS = [i for candidates in TILES.values() for i in candidates]
+
+
+def tile_series() -> list[tuple[str, Indicator, pd.DataFrame]]:
+    """Per tile kind, the first candidate indicator with data, and its rows."""
+    found = []
+    for kind, candidates in TILES.items():
+        for indicator_id in candidates:
+            frame = data_sources.load_series(indicator_id, PAIR).frame
+            if not frame.empty:
+                break
+        found.append((kind, INDICATORS_BY_ID[indicator_id], frame))
+    return found
+
+
+def latest_values() -> list[dict]:
+    """The live tiles' values as data (the stage mode and /api/latest)."""
+    return _latest_values(data_sources.data_version(*TILE_INDICATORS))
+
+
+@lru_cache(maxsize=4)
+def _latest_values(_data_version: str) -> list[dict]:
+    values = []
+    for kind, indicator, frame in tile_series():
+        cities = {}
+        for city_id in PAIR:
+            point = latest_point(frame, city_id)
+            if point is not None:
+                cities[city_id] = {
+                    "value": float(point["value"]),
+                    "unit": point["unit"],
+                    "time": point["time"],
+                    "stale": bool(point["stale"]),
+                }
+        values.append(
+            {
+                "kind": kind,
+                "indicator": indicator.id,
+                "labels": indicator.labels,
+                "freq": indicator.freq,
+                # how old the newest value may grow before it is stale (the browser
+                # keeps marking it while offline)
+                "stale_after_seconds": None
+                if indicator.cadence is None
+                else indicator.cadence + indicator.publication_lag,
+                "cities": cities,
+            }
+        )
+    return values

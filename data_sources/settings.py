@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
@@ -15,60 +16,6 @@ import platformdirs
 from .registries import SOURCES
 
 ENV_PREFIX = "SISTERCITIES_"
-
-# (variable, default, help) — the README documents every one (tests/test_docs.py).
-SETTINGS_DOC = (
-    (
-        "SISTERCITIES_DATA_DIR",
-        "the user cache dir, e.g. ~/.cache/sistercities/series",
-        "Folder of the live series store (beside the shipped snapshot) and HTTP cache.",
-    ),
-    (
-        "SISTERCITIES_OFFLINE",
-        "0",
-        "1 forbids any network access: only the snapshot and the store are read.",
-    ),
-    (
-        "SISTERCITIES_REDIS_URL",
-        "unset",
-        "redis://… : live series, refresh status, HTTP cache and views shared in Redis.",
-    ),
-    ("SISTERCITIES_TIMEOUT", "10", "Seconds to wait for an upstream to answer."),
-    ("SISTERCITIES_RETRIES", "3", "Retries on 429/5xx and connection errors."),
-    (
-        "SISTERCITIES_HTTP_CACHE_SECONDS",
-        "60",
-        "How long an upstream response is reused before it is revalidated (0: no cache).",
-    ),
-    *(
-        (source.url_env, source.base_url, f"Base URL of the {source.id} source.")
-        for source in SOURCES
-        if source.live
-    ),
-    (
-        "SISTERCITIES_EMBED_ORIGINS",
-        "*",
-        "Space-separated origins allowed to frame /embed/… (CSP frame-ancestors); "
-        "every other page may be framed only by the site itself.",
-    ),
-    (
-        "SISTERCITIES_PUBLIC_URL",
-        "the request's own origin",
-        "Public address of the site (https://…), for QR codes, embed snippets and link previews.",
-    ),
-    (
-        "SISTERCITIES_CHROMIUM",
-        "chromium on PATH",
-        "Browser that draws the static chart images (/embed/<id>.png|.svg).",
-    ),
-    ("EIA_API_KEY", "unset", "Enables the eia source (CAISO demand)."),
-    ("OPENAQ_API_KEY", "unset", "Enables the openaq source (measured PM2.5)."),
-    (
-        "SISTERCITIES_SF_APP_TOKEN",
-        "unset",
-        "Optional Socrata X-App-Token for data.sfgov.org.",
-    ),
-)
 
 
 def _flag(value: str | None) -> bool:
@@ -101,6 +48,15 @@ class Settings:
     api_keys: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
+    def current(cls) -> Settings:
+        """`from_env()`, built again only when the environment changed (a request may
+        ask for it many times; reading and checking every variable each time was the
+        slow part)."""
+        return _settings_for(
+            tuple(sorted((k, v) for k, v in os.environ.items() if k in _ENV_NAMES))
+        )
+
+    @classmethod
     def from_env(
         cls,
         data_dir: Path | str | None = None,
@@ -115,13 +71,15 @@ class Settings:
         if offline is None:
             offline = _flag(env.get(f"{ENV_PREFIX}OFFLINE"))
         values = {
-            "timeout": _number(f"{ENV_PREFIX}TIMEOUT", 10.0),
-            "retries": int(_number(f"{ENV_PREFIX}RETRIES", 3)),
-            "http_cache_seconds": _number(f"{ENV_PREFIX}HTTP_CACHE_SECONDS", 60.0),
-            "redis_url": env.get(f"{ENV_PREFIX}REDIS_URL") or None,
-            "embed_origins": tuple(
-                (env.get(f"{ENV_PREFIX}EMBED_ORIGINS") or "*").split()
+            # the defaults are the dataclass's own, written once
+            "timeout": _number(f"{ENV_PREFIX}TIMEOUT", cls.timeout),
+            "retries": int(_number(f"{ENV_PREFIX}RETRIES", cls.retries)),
+            "http_cache_seconds": _number(
+                f"{ENV_PREFIX}HTTP_CACHE_SECONDS", cls.http_cache_seconds
             ),
+            "redis_url": env.get(f"{ENV_PREFIX}REDIS_URL") or None,
+            "embed_origins": tuple(env.get(f"{ENV_PREFIX}EMBED_ORIGINS", "").split())
+            or cls.embed_origins,
             "public_url": (env.get(f"{ENV_PREFIX}PUBLIC_URL") or "").rstrip("/")
             or None,
             "chromium": env.get(f"{ENV_PREFIX}CHROMIUM") or None,
@@ -137,3 +95,79 @@ class Settings:
         }
         values.update(overrides)
         return cls(data_dir=Path(data_dir), offline=offline, **values)
+
+
+# (variable, default, help) — the README documents every one (tests/test_docs.py).
+SETTINGS_DOC = (
+    (
+        "SISTERCITIES_DATA_DIR",
+        "the user cache dir, e.g. ~/.cache/sistercities/series",
+        "Folder of the live series store (beside the shipped snapshot) and HTTP cache.",
+    ),
+    (
+        "SISTERCITIES_OFFLINE",
+        "0",
+        "1 forbids any network access: only the snapshot and the store are read.",
+    ),
+    (
+        "SISTERCITIES_REDIS_URL",
+        "unset",
+        "redis://… : live series, refresh status, HTTP cache and views shared in Redis.",
+    ),
+    (
+        "SISTERCITIES_TIMEOUT",
+        f"{Settings.timeout:g}",
+        "Seconds to wait for an upstream to answer.",
+    ),
+    (
+        "SISTERCITIES_RETRIES",
+        f"{Settings.retries}",
+        "Retries on 429/5xx and connection errors.",
+    ),
+    (
+        "SISTERCITIES_HTTP_CACHE_SECONDS",
+        f"{Settings.http_cache_seconds:g}",
+        "How long an upstream response is reused before it is revalidated (0: no cache).",
+    ),
+    *(
+        (source.url_env, source.base_url, f"Base URL of the {source.id} source.")
+        for source in SOURCES
+        if source.live
+    ),
+    (
+        "SISTERCITIES_EMBED_ORIGINS",
+        " ".join(Settings.embed_origins),
+        "Space-separated origins allowed to frame /embed/… (CSP frame-ancestors); "
+        "every other page may be framed only by the site itself.",
+    ),
+    (
+        "SISTERCITIES_PUBLIC_URL",
+        "the request's own origin",
+        "Public address of the site (https://…), for QR codes, embed snippets and link previews.",
+    ),
+    (
+        "SISTERCITIES_CHROMIUM",
+        "chromium on PATH",
+        "Browser that draws the static chart images (/embed/<id>.png|.svg).",
+    ),
+    ("EIA_API_KEY", "unset", "Enables the eia source (CAISO demand)."),
+    ("OPENAQ_API_KEY", "unset", "Enables the openaq source (measured PM2.5)."),
+    (
+        "SISTERCITIES_SF_APP_TOKEN",
+        "unset",
+        "Optional Socrata X-App-Token for data.sfgov.org.",
+    ),
+)
+
+
+# Every variable Settings reads: the key under which `Settings.current()` is kept.
+_ENV_NAMES = frozenset(
+    {name for name, _default, _help in SETTINGS_DOC}
+    | {s.url_env for s in SOURCES if s.live}
+    | {n for s in SOURCES for n in (s.api_key_env, s.app_token_env) if n}
+)
+
+
+@lru_cache(maxsize=8)
+def _settings_for(_environment: tuple) -> Settings:
+    return Settings.from_env()

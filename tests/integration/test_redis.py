@@ -191,26 +191,26 @@ def test_two_web_processes_see_one_refreshers_data(redis_url, replay, tmp_path):
 def test_views_are_built_once_and_shared_through_redis(redis_url, monkeypatch):
 
     import data_sources
-    from components.pages import plain_view, shared_view, view_for
+    from components.dashboard import panel_for, plain_panel, shared_panel
     from components.state import parse_query
 
     monkeypatch.setenv("SISTERCITIES_REDIS_URL", redis_url)
     state = parse_query("?lang=fr&indicator=no2&view=gap")
-    first = shared_view(state)  # built here, stored in Redis
+    first = shared_panel(state)  # built here, stored in Redis
     client = redis.Redis.from_url(redis_url)
-    [key] = list(client.scan_iter("sistercities:view:*"))
-    view_for.cache_clear()  # as if another worker asked
-    plain_view.cache_clear()
-    second = shared_view(state)
+    [key] = list(client.scan_iter("sistercities:panel:*"))
+    panel_for.cache_clear()  # as if another worker asked
+    plain_panel.cache_clear()
+    second = shared_panel(state)
     assert isinstance(second, list) and isinstance(second[0], dict)
     assert second == first
-    assert view_for.cache_info().currsize == 0  # served from Redis, not rebuilt
+    assert panel_for.cache_info().currsize == 0  # served from Redis, not rebuilt
     # A refresh moves the data version: the next view is a new key.
     data_sources.get_store().write_live(
         tidy([1.0]).assign(indicator="no2", source="open_meteo_air"), {}
     )
-    shared_view(state)
-    assert len(list(client.scan_iter("sistercities:view:*"))) == 2
+    shared_panel(state)
+    assert len(list(client.scan_iter("sistercities:panel:*"))) == 2
 
 
 WRITER = """

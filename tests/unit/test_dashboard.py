@@ -6,8 +6,8 @@ import pytest
 from components import ids
 from components.callbacks import next_state, refresh_tiles, render_view
 from components.cards import data_table, kpi_card, summary_sentence
+from components.dashboard import layout as dashboard
 from components.figures import crossovers, figure_for, period_x, with_gaps
-from components.pages import dashboard
 from components.shown import shown_data, shown_frame
 from components.state import ViewState, as_dict, parse_query, to_query
 from data_sources.registries import INDICATORS_BY_ID, PAIR

@@ -13,7 +13,7 @@ import pytest
 import data_sources
 from app import server
 from components.embed import parse_embed_query
-from components.present import parse_present_query
+from components.stage import parse_present_query
 from data_sources.registries import DECKS, INDICATORS_BY_ID
 
 
@@ -162,7 +162,7 @@ def test_static_images_are_drawn_by_chromium_and_cached(client, empty_live_store
     assert svg.mimetype == "image/svg+xml"
     text = svg.get_data(as_text=True)
     assert text.startswith("<svg") and "NO₂, moyenne annuelle" in text
-    cached = list((empty_live_store / "_images").glob("*.*"))
+    cached = list((empty_live_store / "_cache" / "image").glob("*.*"))
     assert len(cached) == 2
     assert client.get("/embed/no2.png?lang=fr").data == png.data
 
@@ -238,13 +238,13 @@ def test_hostile_parameters_are_never_reflected_and_never_a_500(
 
 
 def test_the_share_dialog_offers_an_iframe_of_the_current_view(client):
-    from components.pages import embed_code
+    from components.dashboard import embed_codes
     from components.state import parse_query
 
     state = parse_query("indicator=road_deaths&view=overlay&lang=fr")
     with server.test_request_context("/", base_url="https://villes.example"):
-        code = embed_code(state)
-        pinned = embed_code(state, pinned=True)
+        code = embed_codes(state)["overlay light"]
+        pinned = embed_codes(state, pinned=True)["overlay light"]
     src = re.search(r'src="([^"]+)"', code)[1]
     assert src.startswith("https://villes.example/embed/road_deaths?view=overlay")
     assert 'title="Personnes tuées sur la route par an' in code
@@ -304,17 +304,17 @@ def test_without_npm_embeds_and_stage_use_the_plotly_python_package_bundle(
     client, monkeypatch, tmp_path
 ):
     """`pip install -e . && python app.py` alone (no npm): charts still draw."""
-    from components import serving, standalone
+    from components import embed, serving, stage
 
     monkeypatch.setattr(serving, "PLOTLY_BASIC", tmp_path / "not-installed.js")
     monkeypatch.setitem(serving.BUNDLES, "plotly-basic", tmp_path / "not-installed.js")
-    standalone.embed_page.cache_clear()
-    standalone.present_page.cache_clear()
+    embed.embed_page.cache_clear()
+    stage.present_page.cache_clear()
     for path in ("/embed/no2", "/present?slides=no2"):
         body = client.get(path).get_data(as_text=True)
         src = re.search(r'<script src="(/vendor/[^"]+)"', body)[1]
         assert src.startswith("/vendor/plotly."), path
         script = client.get(src)
         assert script.status_code == 200 and b"plotly" in script.data[:2000]
-    standalone.embed_page.cache_clear()
-    standalone.present_page.cache_clear()
+    embed.embed_page.cache_clear()
+    stage.present_page.cache_clear()

@@ -288,6 +288,6 @@ def test_nothing_anywhere_compares_what_the_model_forbids(indicator, view, norm,
 
 
 def figure_json(state) -> dict:
-    from components.pages import figure_of
+    from components.shown import figure_of
 
     return figure_of(shown_data(state), state).to_plotly_json()

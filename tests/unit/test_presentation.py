@@ -15,14 +15,8 @@ from hypothesis import strategies as st
 
 import data_sources
 from components import ids
-from components.pages import (
-    bundle_for,
-    dashboard,
-    figure_of,
-    plain_figure,
-    shown_data,
-    view_for,
-)
+from components.dashboard import bundle_for, panel_for, plain_figure
+from components.dashboard import layout as dashboard
 from components.presentation import (
     apply_changes,
     changes,
@@ -30,6 +24,7 @@ from components.presentation import (
     data_only,
     figure_from_bundle,
 )
+from components.shown import figure_of, shown_data
 from components.state import AXES, THEMES, VIEWS, as_dict, parse_query
 
 # One of each kind: annual with gaps and a reference line, daily (thousands of points),
@@ -82,7 +77,7 @@ def test_a_view_with_no_data_switches_theme_too():
 
 def test_the_page_ships_every_presentation_and_shows_the_asked_one():
     state = parse_query("indicator=road_deaths&view=overlay&theme=dark")
-    view = view_for(state, data_sources.data_version("road_deaths"))
+    view = panel_for(state, data_sources.data_version("road_deaths"))
     components = by_id(view)
     chart, store = components[ids.CHART], components[ids.FIGURES]
     assert chart.figure == full_render("indicator=road_deaths&view=overlay&theme=dark")
@@ -91,7 +86,7 @@ def test_the_page_ships_every_presentation_and_shows_the_asked_one():
     )
     assert store.data["order"] == list(VIEWS)
     # The same data in another presentation: the same bundle, not a new one.
-    other = view_for(
+    other = panel_for(
         replace(state, view="gap"), data_sources.data_version("road_deaths")
     )
     assert by_id(other)[ids.FIGURES].data is store.data
@@ -172,16 +167,16 @@ def test_a_partial_view_update_equals_the_full_render(before, after):
     """What the server sends when the page already shows a view of the same data, once
     applied, is exactly the view it would send whole."""
     from components.callbacks import render_view
-    from components.pages import rendered, shared_view
+    from components.dashboard import rendered, shared_panel
 
     old, new = parse_query(before), parse_query(after)
     update, now = render_view(
         as_dict(new), new.view, new.theme, new.axis, rendered(old)
     )
-    full = shared_view(new)
+    full = shared_panel(new)
     assert now == rendered(new)
     patch = update.to_plotly_json()
-    assert apply_patch(shared_view(old), patch) == full
+    assert apply_patch(shared_panel(old), patch) == full
     if "table" in before + after:
         # Only the table travels: the chart and its presentations stay in the page.
         assert len(patch["operations"]) == 1
@@ -190,7 +185,7 @@ def test_a_partial_view_update_equals_the_full_render(before, after):
 
 def test_a_view_of_older_data_is_replaced_whole():
     from components.callbacks import render_view
-    from components.pages import rendered
+    from components.dashboard import rendered
 
     state = parse_query("indicator=road_deaths&table=1")
     shown = {**rendered(parse_query("indicator=road_deaths")), "version": "older"}
@@ -200,7 +195,7 @@ def test_a_view_of_older_data_is_replaced_whole():
 
 def test_the_same_view_again_sends_nothing():
     from components.callbacks import render_view
-    from components.pages import rendered
+    from components.dashboard import rendered
 
     state = parse_query("indicator=pm25&view=gap")
     update, _ = render_view(

@@ -15,8 +15,8 @@ import requests
 
 import data_sources
 from app import server
+from components.dashboard import bundle_for, panel_for
 from components.figures import figure_for, stage_figure
-from components.pages import bundle_for, view_for
 from components.presentation import data_only
 from components.serving import (
     BUNDLE_TRACE_TYPES,
@@ -53,9 +53,9 @@ def test_a_cached_view_is_identical_to_a_fresh_one():
         "?lang=fr&indicator=road_deaths&view=gap&norm=per_capita&table=1"
     )
     version = data_sources.data_version(state.indicator)
-    cached = view_for(state, version)
-    again = view_for(state, version)
-    fresh = view_for.__wrapped__(state, version)
+    cached = panel_for(state, version)
+    again = panel_for(state, version)
+    fresh = panel_for.__wrapped__(state, version)
 
     def encoded(children):
         return json.dumps(
@@ -175,8 +175,38 @@ def test_gunicorn_serves_the_app_with_the_documented_config(tmp_path):
 def test_a_new_data_version_replaces_the_cached_view_instead_of_adding_one():
     """Worker memory stays flat while a refresher keeps changing the data version."""
     state = parse_query("indicator=no2")
-    view_for.cache_clear()
-    first = view_for(state, "version-1")
-    assert view_for(state, "version-1") is first
-    second = view_for(state, "version-2")
-    assert second is not first and view_for.cache_info().currsize == 1
+    panel_for.cache_clear()
+    first = panel_for(state, "version-1")
+    assert panel_for(state, "version-1") is first
+    second = panel_for(state, "version-2")
+    assert second is not first and panel_for.cache_info().currsize == 1
+
+
+def test_the_layout_follows_the_pages_url_from_its_referer_and_says_it_varies():
+    """Dash asks for /_dash-layout without the page's query; the page's URL comes as the
+    Referer (same origin: the Referrer-Policy keeps it whole). A shared cache must not
+    give one reader's view to another: the answer varies with the Referer."""
+    client = server.test_client()
+    referer = "http://localhost/?indicator=road_deaths&lang=fr&view=overlay"
+    response = client.get("/_dash-layout", headers={"Referer": referer})
+    varies = {v.strip() for v in response.headers["Vary"].split(",")}
+    assert {"Referer", "Accept-Language"} <= varies  # (+ Accept-Encoding: compression)
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    layout = response.get_json()
+    text = json.dumps(layout, ensure_ascii=False)
+    assert "Personnes tuées sur la route par an" in text and '"lang": "fr"' in text
+    plain = client.get("/_dash-layout").get_json()
+    assert "Personnes tuées" not in json.dumps(plain, ensure_ascii=False)
+
+
+def test_the_page_html_is_made_in_one_place():
+    """serving.page_html, from Dash's interpolate_index: language and theme on <html>,
+    the static head before the scripts, link previews, no second contentinfo."""
+    body = server.test_client().get("/?lang=fr&theme=dark&indicator=no2").get_data(
+        as_text=True
+    )
+    assert body.startswith("<!DOCTYPE html>\n<html lang=\"fr\" data-theme=\"dark\">")
+    assert 'class="_dash-loading static-shell"' in body and "Chargement" in body
+    assert '<meta property="og:image"' in body and "/embed/no2.png?" in body
+    assert "<footer>" not in body

@@ -2,27 +2,43 @@
 
 Pure builders: query parameters in, a `PresentRequest` out; slides (shown data,
 figures, QR codes) in, the page's HTML out. Everything the deck needs is in the page,
-so it keeps working when the venue's network drops; only the live strip polls.
+so it keeps working when the venue's network drops; only the live strip polls. Then the
+route: parse, ask `shown` for each slide's data, build, cache per data version.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import urlencode
 
+import flask
 import segno
 from dash import html
 
+import data_sources
 from data_sources.registries import CITIES_BY_ID, DECKS_BY_ID, Deck
 
+from .caching import latest_version_cache
 from .cards import kpi_cards, summary_sentence
-from .embed import in_languages, parse_langs, script_json
-from .html_text import to_html
+from .figures import stage_figure
+from .html_text import in_languages, parse_langs, script_json, to_html
 from .i18n import fmt_number, t, unit_label
 from .layout import source_line
+from .serving import (
+    asset,
+    html_response,
+    pair_title,
+    public_origin,
+    standalone_plotly_src,
+)
+from .shown import TILE_INDICATORS, available_ids, latest_values, shown_data
+from .state import parse_query, to_query
 
+log = logging.getLogger(__name__)
 DEFAULT_DECK = "futur-en-seine"
 DEFAULT_INTERVAL = 20  # seconds a slide stays up when auto-advancing
 DEFAULT_IDLE = 300  # seconds without a key press before the deck restarts by itself
@@ -200,9 +216,7 @@ def present_html(
     langs, lang = request.langs, request.langs[0]
     deck = DECKS_BY_ID.get(request.deck or "")
     title = (
-        " / ".join(deck.labels[each] for each in langs)
-        if deck
-        else "Paris ↔ San Francisco"
+        " / ".join(deck.labels[each] for each in langs) if deck else pair_title(lang)
     )
     body = to_html(
         [
@@ -266,3 +280,36 @@ def present_html(
         f'<script type="application/json" id="deck-data">{script_json(config)}</script>'
         "</body></html>"
     )
+
+
+# ------------------------------------------------------------------ route
+
+stage = flask.Blueprint("stage", __name__)
+
+
+@stage.get("/present")
+def present() -> flask.Response:
+    request = parse_present_query(flask.request.args, set(available_ids()))
+    version = data_sources.data_version(*request.slides, *TILE_INDICATORS)
+    return html_response(present_page(request, public_origin(), version))
+
+
+@latest_version_cache(maxsize=32)
+def present_page(request: PresentRequest, base: str, _data_version: str) -> str:
+    slides = []
+    for indicator_id in request.slides:
+        state = parse_query(urlencode({"indicator": indicator_id}), request.langs[0])
+        try:
+            shown = shown_data(state)
+        except data_sources.BadRequest:
+            log.warning("stage slide %s skipped: no data", indicator_id)
+            continue
+        figure = stage_figure(shown, state.lang).to_plotly_json()
+        slides.append(Slide(shown, figure, f"{base}/{to_query(state)}"))
+    return present_html(
+        request, slides, latest_values(), asset, standalone_plotly_src()
+    )
+
+
+def install(server: flask.Flask) -> None:
+    server.register_blueprint(stage)

@@ -1,30 +1,29 @@
-"""The page shell: works out the initial state of a request, then hands it to builders."""
+"""The dashboard (`/`): the state a request asks for, its layout, and its panel — the
+indicator's whole view (cards, chart with every presentation, notes) — built once per
+state and data version and shared between workers when the data layer's cache is."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import re
 from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 import flask
 import pandas as pd
-import redis
 from dash import Patch, html
 from plotly.utils import PlotlyJSONEncoder
 
 import data_sources
-from data_sources.registries import INDICATORS_BY_ID, PAIR, Indicator
-from data_sources.settings import Settings
+from data_sources.cache import cache_key, shared_cache
+from data_sources.registries import INDICATORS_BY_ID, PAIR
 
 from .caching import latest_version_cache
-from .embed import embed_path, snippet
-from .figures import empty_figure, figure_for
+from .embed import dashboard_meta, embed_path, snippet
+from .figures import empty_figure
 from .i18n import pick_lang, t
-from .layout import chart, page, view_content
+from .layout import chart, page, panel_content
 from .presentation import (
     data_only,
     figure_bundle,
@@ -32,22 +31,31 @@ from .presentation import (
     shown_presentation,
     snippet_key,
 )
-from .shown import ShownData, data_years, shown_data
+from .serving import public_origin
+from .shown import (
+    TILE_INDICATORS,
+    ShownData,
+    data_years,
+    figure_of,
+    shown_data,
+    tile_series,
+)
 from .state import (
     THEMES,
     VIEWS,
     ViewState,
     as_dict,
     parse_query,
+    to_query,
     year_window,
 )
-from .tiles import TILES, latest_point, tile
+from .tiles import latest_point, tile
 
 log = logging.getLogger(__name__)
 
 # Views kept per worker; a view is a few hundred kB at most (daily series).
-VIEW_CACHE_SIZE = 128
-VIEW_TTL_SECONDS = 3600
+PANEL_CACHE_SIZE = 128
+PANEL_TTL_SECONDS = 3600
 
 
 def request_state() -> ViewState:
@@ -64,7 +72,7 @@ def request_state() -> ViewState:
     return parse_query(query, pick_lang(None, request.headers.get("Accept-Language")))
 
 
-def dashboard() -> html.Div:
+def layout() -> html.Div:
     """`/`: the comparison dashboard, its first view and tiles drawn on the server (no
     callback round trip before the chart appears)."""
     state = request_state()
@@ -75,23 +83,11 @@ def dashboard() -> html.Div:
         years,
         year_window(state, *years),
         data_sources.available_indicators(),
-        view=shared_view(state),
+        view=shared_panel(state),
         tiles=tiles_now(state.lang),
         embed=embed_codes(state),
         rendered=rendered(state),
     )
-
-
-ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
-
-
-def public_origin() -> str:
-    """The configured public address, else the origin the browser says it is on."""
-    configured = Settings.from_env().public_url
-    if configured:
-        return configured
-    origin = flask.request.headers.get("Origin", "")
-    return origin if ORIGIN.fullmatch(origin) else flask.request.host_url.rstrip("/")
 
 
 def embed_codes(state: ViewState, pinned: bool = False) -> dict[str, str]:
@@ -110,25 +106,15 @@ def embed_codes(state: ViewState, pinned: bool = False) -> dict[str, str]:
     }
 
 
-def embed_code(state: ViewState, pinned: bool = False) -> str:
-    """The iframe snippet for a view, pinned to the data as they are now if asked."""
-    return embed_codes(state, pinned)[snippet_key(state.view, state.theme)]
+def link_preview(query: str, lang: str) -> str:
+    """A shared dashboard link previews the chart it points to (Open Graph tags)."""
+    state = parse_query(query, lang)
+    return dashboard_meta(state, public_origin(), to_query(state))
 
 
 def csv_link(indicator_id: str, params: dict) -> str:
     query = {"cities": ",".join(PAIR), **{k: v for k, v in params.items() if v}}
     return f"/api/series/{indicator_id}.csv?{urlencode(query)}"
-
-
-def figure_of(shown: ShownData, state: ViewState, theme: str | None = None):
-    return figure_for(
-        state.view,
-        shown,
-        state.lang,
-        theme or state.theme,
-        state.clock,
-        state.axis,
-    )
 
 
 def plain_figure(figure, state: ViewState, indicator_id: str) -> dict:
@@ -143,7 +129,7 @@ def plain_figure(figure, state: ViewState, indicator_id: str) -> dict:
     return json.loads(figure.to_json())
 
 
-@latest_version_cache(maxsize=VIEW_CACHE_SIZE)
+@latest_version_cache(maxsize=PANEL_CACHE_SIZE)
 def shown_for(state: ViewState, _data_version: str) -> ShownData | str:
     """The rows of a data state, or the message to show in their place (read once for
     the chart's presentations and the rest of the view)."""
@@ -156,7 +142,7 @@ def shown_for(state: ViewState, _data_version: str) -> ShownData | str:
         return t("data_unavailable", state.lang)
 
 
-@latest_version_cache(maxsize=VIEW_CACHE_SIZE)
+@latest_version_cache(maxsize=PANEL_CACHE_SIZE)
 def bundle_for(state: ViewState, version: str) -> dict:
     """Every presentation of a data state's chart (see components.presentation); a
     message in place of the chart when its rows cannot be shown."""
@@ -174,8 +160,8 @@ def bundle_for(state: ViewState, version: str) -> dict:
     return figure_bundle(build)
 
 
-@latest_version_cache(maxsize=VIEW_CACHE_SIZE)
-def view_for(state: ViewState, version: str) -> list:
+@latest_version_cache(maxsize=PANEL_CACHE_SIZE)
+def panel_for(state: ViewState, version: str) -> list:
     """Everything below the controls; the components are never mutated once built."""
     data_state = data_only(state)
     bundle = bundle_for(data_state, version)
@@ -183,48 +169,43 @@ def view_for(state: ViewState, version: str) -> list:
     shown = shown_for(data_state, version)
     if isinstance(shown, str):  # the chart's figures carry the message
         return chart(figure, bundle)
-    return view_content(
+    return panel_content(
         state, shown, chart(figure, bundle), csv_link(shown.indicator.id, shown.params)
     )
 
 
-@latest_version_cache(maxsize=VIEW_CACHE_SIZE)
-def plain_view(state: ViewState, version: str) -> list:
+@latest_version_cache(maxsize=PANEL_CACHE_SIZE)
+def plain_panel(state: ViewState, version: str) -> list:
     """The view as plain JSON data, what Dash sends: its parts compare by value (a Patch
     sends only those that changed) and it can be stored in Redis as it is."""
-    return json.loads(json.dumps(view_for(state, version), cls=PlotlyJSONEncoder))
+    return json.loads(json.dumps(panel_for(state, version), cls=PlotlyJSONEncoder))
 
 
-def shared_view(state: ViewState) -> list:
-    """The view for a state, built once per data version: from Redis when configured (so
-    every worker and host shares it), else from this worker's cache."""
+def shared_panel(state: ViewState) -> list:
+    """The view for a state, built once per data version: shared through the data
+    layer's cache when it is shared (Redis: every worker and host), else from this
+    worker's own cache."""
     version = data_sources.data_version(state.indicator)
-    shared = getattr(data_sources.get_store(), "redis", None)
-    if shared is None:
-        return plain_view(state, version)
-    key = (
-        "sistercities:view:" + hashlib.sha1(repr((state, version)).encode()).hexdigest()
-    )
-    try:
-        cached = shared.get(key)
-        if cached is not None:
-            return json.loads(cached)
-        view = plain_view(state, version)
-        shared.set(key, json.dumps(view), ex=VIEW_TTL_SECONDS)
-        return view
-    except redis.RedisError:
-        log.warning("Redis unavailable for the view cache; building locally")
-        return plain_view(state, version)
+    cache = shared_cache()
+    if not cache.shared:
+        return plain_panel(state, version)
+    key = cache_key(state, version)
+    cached = cache.get("panel", key)
+    if cached is not None:
+        return json.loads(cached)
+    panel = plain_panel(state, version)
+    cache.set("panel", key, json.dumps(panel).encode(), ttl=PANEL_TTL_SECONDS)
+    return panel
 
 
-def view_update(state: ViewState, before: ViewState | None) -> list | Patch:
+def panel_update(state: ViewState, before: ViewState | None) -> list | Patch:
     """The view for `state`. When the page shows the view for `before` (same data
     version), only the parts that differ, as a Patch: showing the data table sends the
     table, not the chart again."""
-    view = shared_view(state)
+    view = shared_panel(state)
     if before is None:
         return view
-    shown = shared_view(before)
+    shown = shared_panel(before)
     if len(shown) != len(view):
         return view
     changed = [
@@ -253,21 +234,6 @@ def tiles_now(lang: str) -> list:
     return _tiles(lang, data_sources.data_version(*TILE_INDICATORS), minute)
 
 
-TILE_INDICATORS = [i for candidates in TILES.values() for i in candidates]
-
-
-def tile_series() -> list[tuple[str, Indicator, pd.DataFrame]]:
-    """Per tile kind, the first candidate indicator with data, and its rows."""
-    found = []
-    for kind, candidates in TILES.items():
-        for indicator_id in candidates:
-            frame = data_sources.load_series(indicator_id, PAIR).frame
-            if not frame.empty:
-                break
-        found.append((kind, INDICATORS_BY_ID[indicator_id], frame))
-    return found
-
-
 @lru_cache(maxsize=16)
 def _tiles(lang: str, _data_version: str, now: pd.Timestamp) -> list:
     tiles = []
@@ -288,39 +254,3 @@ def _tiles(lang: str, _data_version: str, now: pd.Timestamp) -> list:
                 )
             )
     return tiles
-
-
-def latest_values() -> list[dict]:
-    """The live tiles' values as data (the stage mode and /api/latest)."""
-    return _latest_values(data_sources.data_version(*TILE_INDICATORS))
-
-
-@lru_cache(maxsize=4)
-def _latest_values(_data_version: str) -> list[dict]:
-    values = []
-    for kind, indicator, frame in tile_series():
-        cities = {}
-        for city_id in PAIR:
-            point = latest_point(frame, city_id)
-            if point is not None:
-                cities[city_id] = {
-                    "value": float(point["value"]),
-                    "unit": point["unit"],
-                    "time": point["time"],
-                    "stale": bool(point["stale"]),
-                }
-        values.append(
-            {
-                "kind": kind,
-                "indicator": indicator.id,
-                "labels": indicator.labels,
-                "freq": indicator.freq,
-                # how old the newest value may grow before it is stale (the browser
-                # keeps marking it while offline)
-                "stale_after_seconds": None
-                if indicator.cadence is None
-                else indicator.cadence + indicator.publication_lag,
-                "cities": cities,
-            }
-        )
-    return values
