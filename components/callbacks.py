@@ -29,6 +29,7 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 import data_sources
+from data_sources.periods import SUB_DAILY
 from data_sources.registries import DOMAINS, INDICATORS_BY_ID, headline_indicator
 
 from . import ids
@@ -47,8 +48,8 @@ from .shown import data_years
 from .state import (
     ViewState,
     as_dict,
+    consistent,
     from_dict,
-    normalise,
     parse_query,
     to_query,
     year_window,
@@ -114,7 +115,7 @@ def next_state(
         state = replace(state, range="custom", start=int(start), end=int(end))
     elif trigger == ids.PRESET and state.range != "custom":
         state = replace(state, start=None, end=None)
-    return normalise(state)
+    return consistent(state)
 
 
 @callback(
@@ -188,7 +189,7 @@ def sync_state(search, _domain_clicks, *args):
         last,
         year_marks(first, last),
         len(indicator.units) < 2 or state.norm != "absolute",
-        indicator.freq not in ("hourly", "instant"),
+        indicator.freq not in SUB_DAILY,
         to_query(replace(state, lang=other)),
         [domain_class(d, state.domain) for d in DOMAINS],
         ["true" if d == state.domain else "false" for d in DOMAINS],

@@ -12,7 +12,7 @@ import pandas as pd
 from dash import html
 
 from data_sources.comparability import Change, Ratio, Refusal, Span, explain, pairs
-from data_sources.periods import label_start
+from data_sources.periods import SUB_DAILY, label_start
 from data_sources.registries import CITIES_BY_ID, Indicator
 
 from .i18n import fmt_date, fmt_number, fmt_period, mid_sentence, t
@@ -193,7 +193,7 @@ def freshness(shown, city_id: str, lang: str) -> html.Span:
     text = t(
         "freshness", lang, city=name, when=period_text(last["period"], indicator, lang)
     )
-    if indicator.freq in ("hourly", "instant"):
+    if indicator.freq in SUB_DAILY:
         text += f" ({t('local_time_short', lang)})"
     retrieved = retrieved_text(shown.provenance, city_id, lang)
     if retrieved:

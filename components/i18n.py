@@ -170,7 +170,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "when.monthly": {"en": "In {period}", "fr": "En {period}"},
     "when.daily": {"en": "On {period}", "fr": "Le {period}"},
     "when.hourly": {"en": "On {period}", "fr": "Le {period}"},
-    "themes": {"en": "Themes", "fr": "Thèmes"},
+    "domains": {"en": "Themes", "fr": "Thèmes"},
     "theme.light": {"en": "Light", "fr": "Clair"},
     "theme.dark": {"en": "Dark", "fr": "Sombre"},
     "share": {"en": "Share", "fr": "Partager"},

@@ -7,6 +7,7 @@ import datetime as dt
 from dash import dcc, html
 
 from data_sources.comparability import explain, norm_refusal, view_refusals
+from data_sources.periods import SUB_DAILY
 from data_sources.registries import (
     CITIES_BY_ID,
     DOMAINS,
@@ -289,7 +290,7 @@ def controls(
                     ids.CLOCK, state.clock, options(("local", "utc"), "clockopt", lang)
                 ),
                 field_id=ids.CLOCK_FIELD,
-                hidden=indicator.freq not in ("hourly", "instant"),
+                hidden=indicator.freq not in SUB_DAILY,
             ),
             dcc.Checklist(
                 id=ids.TABLE,
@@ -328,7 +329,7 @@ def tabs(state: ViewState) -> html.Div:
         id=ids.TABS,
         className="domain-tabs",
         role="group",
-        **{"aria-label": t("themes", state.lang)},
+        **{"aria-label": t("domains", state.lang)},
     )
 
 

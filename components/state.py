@@ -15,6 +15,7 @@ from data_sources.registries import (
     LANGUAGES,
     headline_indicator,
 )
+from data_sources.units import NORMALISATIONS
 
 VIEWS = ("side", "overlay", "gap", "ratio")
 # "auto": shared, unless one city would fill less than a quarter of it (then free).
@@ -22,8 +23,7 @@ AXES = ("auto", "shared", "free")
 PRESETS = ("all", "10y", "5y", "1y", "custom")
 CLOCKS = ("local", "utc")
 THEMES = ("light", "dark")
-NORMS = ("absolute", "per_capita", "per_km2", "index")
-SUB_DAILY = ("hourly", "instant")
+NORMS = NORMALISATIONS  # the data layer's, in its order
 YEAR_BOUNDS = (1900, 2100)
 
 
@@ -54,7 +54,7 @@ def _year(value: str | None) -> int | None:
     return None
 
 
-def normalise(state: ViewState) -> ViewState:
+def consistent(state: ViewState) -> ViewState:
     """Make a state consistent: indicator in its domain, allowed unit and normalisation."""
     indicator = INDICATORS_BY_ID.get(state.indicator)
     if indicator is None or indicator.domain not in DOMAINS:
@@ -110,7 +110,7 @@ def parse_query(query: str | None, default_lang: str = "en") -> ViewState:
         clock=_choice(params.get("clock"), CLOCKS, "local"),
         table=params.get("table") == "1",
     )
-    return normalise(state)
+    return consistent(state)
 
 
 def to_query(state: ViewState) -> str:

@@ -8,7 +8,6 @@ import plotly.io as pio
 from data_sources.registries import CITIES
 
 CITY_COLOURS = {city.id: city.colour for city in CITIES}
-CITY_COLOURS_ON_DARK = {city.id: city.colour_on_dark for city in CITIES}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Liberation Sans', sans-serif"
 
 # assets/style.css repeats these as CSS custom properties (tests/test_docs.py checks).

@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from .build_snapshot import write_snapshot
 from .registries import SOURCES
 from .settings import Settings
-from .snapshot import write_snapshot
 from .store import SNAPSHOT_DIR
 
 LIVE_SOURCES = [s.id for s in SOURCES if s.live]

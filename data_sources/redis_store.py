@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +29,8 @@ from .store import (
     SNAPSHOT_DIR,
     SeriesStore,
     StoredSeries,
+    StoreError,
+    parse_payload,
     prepare_series,
 )
 
@@ -35,25 +39,44 @@ log = logging.getLogger(__name__)
 PREFIX = "sistercities:"
 # Old versions linger a day after being replaced, for readers mid-request.
 OLD_VERSION_TTL = 86_400
+# Content-addressed: a checksum names one content forever, so parsed rows can be kept.
+PARSED_ROWS = 256
 
 
 class RedisSeriesStore(SeriesStore):
     """Snapshot from files, live series and refresh statuses from Redis."""
 
     def __init__(self, redis_url: str, snapshot_dir: Path | str = SNAPSHOT_DIR):
-        super().__init__(
-            live_dir=Path("/nonexistent-live-dir"), snapshot_dir=snapshot_dir
-        )
+        super().__init__(snapshot_dir=snapshot_dir, live=LiveRedis(redis_url))
+
+
+class LiveRedis:
+    """The live side of the store in Redis (see the module's docstring for its keys)."""
+
+    def __init__(self, redis_url: str):
         self.redis = redis.Redis.from_url(redis_url, socket_timeout=5)
         self.url = redis_url
+        self._parsed: OrderedDict[str, pd.DataFrame] = OrderedDict()
 
     def key(self, *parts: str) -> str:
         return PREFIX + ":".join(parts)
 
-    def write_live(self, frame: pd.DataFrame, provenance: dict) -> Path:
-        indicator_id, stem, payload, sidecar = prepare_series(
-            frame, {**provenance, "origin": "live"}
-        )
+    def rows(self, sha: str, name: str) -> pd.DataFrame:
+        """The rows stored under a checksum (parsed once per content)."""
+        if sha in self._parsed:
+            self._parsed.move_to_end(sha)
+            return self._parsed[sha]
+        payload = self.redis.get(self.key("data", sha))
+        if payload is None:
+            raise StoreError(f"{name}: data missing in Redis")
+        rows = parse_payload(payload, sha, name)
+        self._parsed[sha] = rows
+        if len(self._parsed) > PARSED_ROWS:
+            self._parsed.popitem(last=False)
+        return rows
+
+    def write(self, frame: pd.DataFrame, provenance: dict) -> Path:
+        indicator_id, stem, payload, sidecar = prepare_series(frame, provenance)
         series_key = self.key("series", indicator_id)
         previous = self.redis.hget(series_key, stem)
         self.redis.set(self.key("data", sidecar["sha256"]), payload)
@@ -69,7 +92,7 @@ class RedisSeriesStore(SeriesStore):
         pipe.execute()
         return Path(f"redis/{indicator_id}/{stem}.json")
 
-    def _live_series(self, indicator_id: str | None) -> list[StoredSeries]:
+    def series(self, indicator_id: str | None) -> list[StoredSeries]:
         if indicator_id is None:
             keys = [k.decode() for k in self.redis.scan_iter(self.key("series", "*"))]
         else:
@@ -85,23 +108,25 @@ class RedisSeriesStore(SeriesStore):
                     )
                     continue
                 provenance.setdefault("origin", "live")
-                data_key = self.key("data", provenance.get("sha256", ""))
+                where = Path(
+                    f"redis/{provenance.get('indicator')}/{stem.decode()}.json"
+                )
                 found.append(
                     StoredSeries(
                         Path("redis"),
-                        Path(
-                            f"redis/{provenance.get('indicator')}/{stem.decode()}.json"
-                        ),
+                        where,
                         provenance,
-                        load_payload=lambda data_key=data_key: self.redis.get(data_key),
+                        reader=partial(
+                            self.rows, provenance.get("sha256", ""), where.name
+                        ),
                     )
                 )
         return found
 
-    def version(self, indicator_ids: Iterable[str]) -> str:
+    def stamps(self, indicator_ids: Iterable[str]) -> list:
         names = [*indicator_ids, "_status"]
         counters = self.redis.mget([self.key("version", name) for name in names])
-        return "redis:" + ",".join((c or b"0").decode() for c in counters)
+        return ["redis", *((c or b"0").decode() for c in counters)]
 
     def save_pin(self, indicator_id: str, payload: bytes, pin: str) -> None:
         # No expiry: a published article keeps pointing at it.

@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import tempfile
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -103,8 +102,9 @@ class StoredSeries:
     root: Path
     sidecar_path: Path
     provenance: dict
-    # Series kept in Redis rather than in files fetch their rows through this.
-    load_payload: Callable[[], bytes | None] | None = field(default=None, compare=False)
+    # A series kept elsewhere than in files (the live side in Redis) reads its rows
+    # through this; None: the file beside the sidecar.
+    reader: Callable[[], pd.DataFrame] | None = field(default=None, compare=False)
 
     @property
     def data_path(self) -> Path:
@@ -185,8 +185,8 @@ def read_sidecars(root: Path, indicator_id: str | None = None) -> list[StoredSer
 
 def read_rows(series: StoredSeries) -> pd.DataFrame:
     """The rows a sidecar points at, checked against its checksum."""
-    if series.load_payload is not None:
-        return _rows_from_redis(series).copy()
+    if series.reader is not None:
+        return series.reader().copy()
     try:
         stat = series.data_path.stat()
     except FileNotFoundError as error:
@@ -202,33 +202,14 @@ def read_rows(series: StoredSeries) -> pd.DataFrame:
     return rows.copy()
 
 
-def _parse_payload(payload: bytes, sha256: str, name: str) -> pd.DataFrame:
+def parse_payload(payload: bytes, sha256: str, name: str) -> pd.DataFrame:
+    """CSV bytes of a series, checked against their checksum, as validated rows."""
     if hashlib.sha256(payload).hexdigest() != sha256:
         raise StoreError(f"{name}: checksum mismatch")
     try:
         return validate(pd.read_csv(BytesIO(payload), dtype={"value": "float64"}))
     except ValueError as error:  # includes SchemaError and pandas parse errors
         raise StoreError(f"{name}: {error}") from error
-
-
-# Content-addressed: a checksum names one content forever, so parsed rows can be kept.
-_REDIS_ROWS: OrderedDict[str, pd.DataFrame] = OrderedDict()
-_REDIS_ROWS_SIZE = 256
-
-
-def _rows_from_redis(series: StoredSeries) -> pd.DataFrame:
-    sha = series.provenance["sha256"]
-    if sha in _REDIS_ROWS:
-        _REDIS_ROWS.move_to_end(sha)
-        return _REDIS_ROWS[sha]
-    payload = series.load_payload()
-    if payload is None:
-        raise StoreError(f"{series.sidecar_path.name}: data missing in Redis")
-    rows = _parse_payload(payload, sha, series.sidecar_path.name)
-    _REDIS_ROWS[sha] = rows
-    if len(_REDIS_ROWS) > _REDIS_ROWS_SIZE:
-        _REDIS_ROWS.popitem(last=False)
-    return rows
 
 
 @lru_cache(maxsize=512)
@@ -239,35 +220,96 @@ def _parse_rows(
         payload = Path(path).read_bytes()
     except FileNotFoundError as error:
         raise StoreError(f"{name}: data file missing") from error
-    return _parse_payload(payload, sha256, name)
+    return parse_payload(payload, sha256, name)
 
 
-class SeriesStore:
-    """Reads the shipped snapshot and the live store as one table."""
+class LiveFiles:
+    """The live side of the store in a folder (the default): series written atomically,
+    pins under `_pins/`, refresh statuses under `_status/`."""
 
-    def __init__(self, live_dir: Path | str, snapshot_dir: Path | str = SNAPSHOT_DIR):
-        self.roots = {"snapshot": Path(snapshot_dir), "live": Path(live_dir)}
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
 
-    @property
-    def live_dir(self) -> Path:
-        return self.roots["live"]
-
-    def write_live(self, frame: pd.DataFrame, provenance: dict) -> Path:
-        return write_series(self.live_dir, frame, {**provenance, "origin": "live"})
-
-    def _live_series(self, indicator_id: str | None) -> list[StoredSeries]:
-        """The live side's sidecars (a subclass keeps them elsewhere)."""
-        found = read_sidecars(self.live_dir, indicator_id)
+    def series(self, indicator_id: str | None) -> list[StoredSeries]:
+        found = read_sidecars(self.folder, indicator_id)
         for stored in found:
             stored.provenance.setdefault("origin", "live")
         return found
 
+    def write(self, frame: pd.DataFrame, provenance: dict) -> Path:
+        return write_series(self.folder, frame, provenance)
+
+    def stamps(self, indicator_ids: Iterable[str]) -> list:
+        stamps = []
+        folders = [self.folder / i for i in indicator_ids] + [self.folder / "_status"]
+        for folder in folders:
+            with contextlib.suppress(FileNotFoundError):
+                stamps += [
+                    (e.path, e.stat().st_mtime_ns)
+                    for e in os.scandir(folder)
+                    if e.name.endswith(".json")
+                ]
+        return stamps
+
+    # Pinned versions: what one indicator's rows were when someone published an embed,
+    # kept for good under <live>/_pins/<indicator>/<pin>.csv (named by their checksum).
+
+    def save_pin(self, indicator_id: str, payload: bytes, pin: str) -> None:
+        path = self.folder / "_pins" / indicator_id / f"{pin}.csv"
+        if not path.exists():
+            _atomic_write_bytes(path, payload)
+
+    def read_pin(self, indicator_id: str, pin: str) -> bytes | None:
+        try:
+            return (self.folder / "_pins" / indicator_id / f"{pin}.csv").read_bytes()
+        except FileNotFoundError:
+            return None
+
+    # Per-source refresh outcome, kept beside the series: <live>/_status/<source>.json
+
+    def write_status(self, source_id: str, status: dict) -> None:
+        path = self.folder / "_status" / f"{source_id}.json"
+        text = json.dumps(status, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        _atomic_write_bytes(path, text.encode())
+
+    def statuses(self) -> dict[str, dict]:
+        found = {}
+        for path in sorted((self.folder / "_status").glob("*.json")):
+            try:
+                found[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                log.warning("skipping unreadable status %s: %s", path, error)
+        return found
+
+
+class SeriesStore:
+    """Reads the shipped snapshot and the live side as one table.
+
+    The live side is a folder (`live_dir`) unless another backend is given (`live`:
+    redis_store.LiveRedis, with SISTERCITIES_REDIS_URL)."""
+
+    def __init__(
+        self,
+        live_dir: Path | str | None = None,
+        snapshot_dir: Path | str = SNAPSHOT_DIR,
+        live=None,
+    ):
+        self.snapshot_dir = Path(snapshot_dir)
+        self.live = live if live is not None else LiveFiles(live_dir)
+
+    @property
+    def live_dir(self) -> Path | None:
+        return getattr(self.live, "folder", None)
+
+    def write_live(self, frame: pd.DataFrame, provenance: dict) -> Path:
+        return self.live.write(frame, {**provenance, "origin": "live"})
+
     def series(self, indicator_id: str | None = None) -> list[StoredSeries]:
         """Every stored series (snapshot first, then live), with its provenance."""
-        found = read_sidecars(self.roots["snapshot"], indicator_id)
+        found = read_sidecars(self.snapshot_dir, indicator_id)
         for stored in found:
             stored.provenance.setdefault("origin", "snapshot")
-        return found + self._live_series(indicator_id)
+        return found + self.live.series(indicator_id)
 
     def read(
         self, indicator_id: str, city_ids: Iterable[str] | None = None
@@ -305,7 +347,7 @@ class SeriesStore:
         self, indicator_id: str, city_id: str, source_id: str
     ) -> pd.DataFrame:
         """The rows one live series holds now (empty if none or unreadable)."""
-        for stored in self._live_series(indicator_id):
+        for stored in self.live.series(indicator_id):
             meta = stored.provenance
             if meta["city"] == city_id and meta["source"] == source_id:
                 try:
@@ -316,43 +358,26 @@ class SeriesStore:
 
     def version(self, indicator_ids: Iterable[str]) -> str:
         """Changes whenever a series of these indicators or a refresh status changes."""
+        ids = list(indicator_ids)
         stamps = []
-        folders = [root / i for root in self.roots.values() for i in indicator_ids]
-        for folder in [*folders, self.live_dir / "_status"]:
+        for name in ids:
             with contextlib.suppress(FileNotFoundError):
                 stamps += [
                     (e.path, e.stat().st_mtime_ns)
-                    for e in os.scandir(folder)
+                    for e in os.scandir(self.snapshot_dir / name)
                     if e.name.endswith(".json")
                 ]
-        return hashlib.sha1(repr(sorted(stamps)).encode()).hexdigest()
-
-    # Pinned versions: what one indicator's rows were when someone published an embed,
-    # kept for good under <live>/_pins/<indicator>/<pin>.csv (named by their checksum).
+        stamps.append(self.live.stamps(ids))
+        return hashlib.sha1(repr(stamps).encode()).hexdigest()
 
     def save_pin(self, indicator_id: str, payload: bytes, pin: str) -> None:
-        path = self.live_dir / "_pins" / indicator_id / f"{pin}.csv"
-        if not path.exists():
-            _atomic_write_bytes(path, payload)
+        self.live.save_pin(indicator_id, payload, pin)
 
     def read_pin(self, indicator_id: str, pin: str) -> bytes | None:
-        try:
-            return (self.live_dir / "_pins" / indicator_id / f"{pin}.csv").read_bytes()
-        except FileNotFoundError:
-            return None
-
-    # Per-source refresh outcome, kept beside the series: <live>/_status/<source>.json
+        return self.live.read_pin(indicator_id, pin)
 
     def write_status(self, source_id: str, status: dict) -> None:
-        path = self.live_dir / "_status" / f"{source_id}.json"
-        text = json.dumps(status, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        _atomic_write_bytes(path, text.encode())
+        self.live.write_status(source_id, status)
 
     def statuses(self) -> dict[str, dict]:
-        found = {}
-        for path in sorted((self.live_dir / "_status").glob("*.json")):
-            try:
-                found[path.stem] = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as error:
-                log.warning("skipping unreadable status %s: %s", path, error)
-        return found
+        return self.live.statuses()

@@ -203,10 +203,12 @@ def test_the_layout_follows_the_pages_url_from_its_referer_and_says_it_varies():
 def test_the_page_html_is_made_in_one_place():
     """serving.page_html, from Dash's interpolate_index: language and theme on <html>,
     the static head before the scripts, link previews, no second contentinfo."""
-    body = server.test_client().get("/?lang=fr&theme=dark&indicator=no2").get_data(
-        as_text=True
+    body = (
+        server.test_client()
+        .get("/?lang=fr&theme=dark&indicator=no2")
+        .get_data(as_text=True)
     )
-    assert body.startswith("<!DOCTYPE html>\n<html lang=\"fr\" data-theme=\"dark\">")
+    assert body.startswith('<!DOCTYPE html>\n<html lang="fr" data-theme="dark">')
     assert 'class="_dash-loading static-shell"' in body and "Chargement" in body
     assert '<meta property="og:image"' in body and "/embed/no2.png?" in body
     assert "<footer>" not in body

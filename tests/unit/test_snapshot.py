@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from data_sources.snapshot import write_snapshot
+from data_sources.build_snapshot import write_snapshot
 from data_sources.store import SNAPSHOT_DIR, SeriesStore, read_sidecars
 
 
