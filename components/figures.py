@@ -293,6 +293,45 @@ def overlay_figure(
     return finish(figure, xs_all, indicator, unit, lang, theme, clock)
 
 
+def add_panel(figure: go.Figure, shown, city_id: str, column: int, lang, theme, clock):
+    """One city's panel: its line and reference lines, or "no data" in its middle.
+    Returns the x values drawn."""
+    rows = shown.frame[shown.frame["city"] == city_id]
+    if rows.empty:
+        # plotly names the first subplot's axes "x"/"y", then "x2"/"y2"…
+        suffix = "" if column == 1 else str(column)
+        figure.add_annotation(
+            text=t("no_data", lang),
+            showarrow=False,
+            xref=f"x{suffix} domain",
+            yref=f"y{suffix} domain",
+            x=0.5,
+            y=0.5,
+        )
+        return []
+    trace = city_trace(
+        rows, city_id, shown.indicator, shown.unit, lang, clock, showlegend=False
+    )
+    figure.add_trace(trace, row=1, col=column)
+    add_reference_lines(figure, shown.indicator, lang, theme, row=1, col=column)
+    return list(trace.x)
+
+
+def scales_note(figure: go.Figure, lang: str, theme: str) -> None:
+    """ "Scales differ", above the panels, when they were given their own axes."""
+    figure.add_annotation(
+        text=t("scales_differ", lang),
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=1.12,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 12, "color": palette(theme)["muted"]},
+    )
+
+
 def side_by_side_figure(
     shown,
     lang: str,
@@ -302,12 +341,7 @@ def side_by_side_figure(
 ) -> go.Figure:
     """One panel per city; a shared y-axis, or one per panel ("free"). "auto" shares
     it unless one city would fill less than a quarter of it, and then says so."""
-    frame, indicator, unit, city_ids = (
-        shown.frame,
-        shown.indicator,
-        shown.unit,
-        shown.city_ids,
-    )
+    frame, city_ids = shown.frame, shown.city_ids
     if frame.empty:
         return empty_figure(t("no_data_chart", lang), theme)
     freed = axis == "auto" and shown.assessment.scales_differ
@@ -322,30 +356,12 @@ def side_by_side_figure(
     )
     xs_all: list = []
     for column, city_id in enumerate(city_ids, start=1):
-        rows = frame[frame["city"] == city_id]
-        if rows.empty:
-            # plotly names the first subplot's axes "x"/"y", then "x2"/"y2"…
-            suffix = "" if column == 1 else str(column)
-            figure.add_annotation(
-                text=t("no_data", lang),
-                showarrow=False,
-                xref=f"x{suffix} domain",
-                yref=f"y{suffix} domain",
-                x=0.5,
-                y=0.5,
-            )
-            continue
-        trace = city_trace(
-            rows, city_id, indicator, unit, lang, clock, showlegend=False
-        )
-        xs_all += list(trace.x)
-        figure.add_trace(trace, row=1, col=column)
-        add_reference_lines(figure, indicator, lang, theme, row=1, col=column)
+        xs_all += add_panel(figure, shown, city_id, column, lang, theme, clock)
     add_breaks(
         figure, shown, lang, theme, {c: (1, i) for i, c in enumerate(city_ids, 1)}
     )
     figure.update_yaxes(rangemode="tozero")
-    figure.update_yaxes(title_text=unit, row=1, col=1)
+    figure.update_yaxes(title_text=shown.unit, row=1, col=1)
     figure.update_xaxes(matches="x")  # the same years under both panels
     if shared_y:
         values = frame["value"]
@@ -353,18 +369,8 @@ def side_by_side_figure(
             range=[min(0, float(values.min())), float(values.max()) * 1.08]
         )
     if freed:
-        figure.add_annotation(
-            text=t("scales_differ", lang),
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=1.12,
-            xanchor="right",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 12, "color": palette(theme)["muted"]},
-        )
-    return finish(figure, xs_all, indicator, unit, lang, theme, clock)
+        scales_note(figure, lang, theme)
+    return finish(figure, xs_all, shown.indicator, shown.unit, lang, theme, clock)
 
 
 def crossovers(x: list, y: np.ndarray, pivot: float, freq: str) -> list:
@@ -385,6 +391,45 @@ def crossovers(x: list, y: np.ndarray, pivot: float, freq: str) -> list:
         else:
             points.append(x[i - 1] + (x[i] - x[i - 1]) * (before / (before - after)))
     return points
+
+
+def gap_line(
+    xs: list, ys: list, title: str, value_unit: str, freq, lang, ink, dense: bool
+) -> go.Scatter:
+    """The gap or ratio line, with a localised label per point when there are few."""
+    if dense:
+        hover = {"hovertemplate": dense_hover(freq, value_unit, 2, "")}
+    else:
+        hover = {
+            "customdata": [
+                None
+                if y is None
+                else f"{fmt_period(x, freq, lang)}: {fmt_number(y, lang, 2)} {value_unit}"
+                for x, y in zip(xs, ys, strict=True)
+            ],
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
+    return go.Scatter(
+        x=iso(xs),
+        y=ys,
+        name=title,
+        mode="lines" if dense else "lines+markers",
+        line={"color": ink, "width": 2},
+        marker={"color": ink, "size": 7},
+        connectgaps=False,
+        **hover,
+    )
+
+
+def crossover_marks(points: list, pivot: float, lang: str, ink: str) -> go.Scatter:
+    return go.Scatter(
+        x=iso(points),
+        y=[pivot] * len(points),
+        mode="markers",
+        name=t("crossover", lang),
+        marker={"symbol": "x", "size": 12, "color": ink},
+        hovertemplate=t("crossover", lang) + "<extra></extra>",
+    )
 
 
 def gap_figure(
@@ -408,61 +453,28 @@ def gap_figure(
         both["x"] = pd.to_datetime(both["period"], utc=True).dt.tz_localize(None)
     else:
         both["x"] = period_x(both["period"])
-    a_name, b_name = (CITIES_BY_ID[c].name(lang) for c in city_ids[:2])
+    names = {
+        "a": CITIES_BY_ID[city_ids[0]].name(lang),
+        "b": CITIES_BY_ID[city_ids[1]].name(lang),
+    }
     if mode == "ratio":
         both = both[both["b"] != 0]
-        values, pivot = both["a"] / both["b"], 1.0
-        title = t("ratio_title", lang, a=a_name, b=b_name)
-        value_unit = "×"
+        values, pivot, value_unit = both["a"] / both["b"], 1.0, "×"
+        title = t("ratio_title", lang, **names)
     else:
-        values, pivot = both["a"] - both["b"], 0.0
-        title = t("gap_title", lang, a=a_name, b=b_name)
-        value_unit = unit
+        values, pivot, value_unit = both["a"] - both["b"], 0.0, unit
+        title = t("gap_title", lang, **names)
     xs, ys = with_gaps(both["x"], values, freq)
     ink = palette(theme)["ink"]
     dense = len(both) > DENSE
-    if not dense:
-        hover = {
-            "customdata": [
-                None
-                if y is None
-                else f"{fmt_period(x, freq, lang)}: "
-                f"{fmt_number(y, lang, 2)} {value_unit}"
-                for x, y in zip(xs, ys, strict=True)
-            ],
-            "hovertemplate": "%{customdata}<extra></extra>",
-        }
-    else:
-        hover = {"hovertemplate": dense_hover(freq, value_unit, 2, "")}
-    figure = go.Figure(
-        go.Scatter(
-            x=iso(xs),
-            y=ys,
-            name=title,
-            mode="lines" if dense else "lines+markers",
-            line={"color": ink, "width": 2},
-            marker={"color": ink, "size": 7},
-            connectgaps=False,
-            **hover,
-        )
-    )
+    figure = go.Figure(gap_line(xs, ys, title, value_unit, freq, lang, ink, dense))
     figure.add_hline(y=pivot, line={"color": palette(theme)["muted"], "width": 1})
     # Where the cities swap places — marked only on a readable number of points: daily
     # values swap every few days, and hundreds of marks merged into a band on the line.
-    points = (
-        [] if dense else crossovers(list(both["x"]), values.to_numpy(), pivot, freq)
-    )
-    if points:
-        figure.add_trace(
-            go.Scatter(
-                x=iso(points),
-                y=[pivot] * len(points),
-                mode="markers",
-                name=t("crossover", lang),
-                marker={"symbol": "x", "size": 12, "color": ink},
-                hovertemplate=t("crossover", lang) + "<extra></extra>",
-            )
-        )
+    if not dense:
+        points = crossovers(list(both["x"]), values.to_numpy(), pivot, freq)
+        if points:
+            figure.add_trace(crossover_marks(points, pivot, lang, ink))
     add_breaks(figure, shown, lang, theme)
     axis_title = title if mode == "ratio" else f"{title} ({unit})"
     if aggregated:
@@ -518,60 +530,68 @@ def stage_labels(ys: list, lang: str) -> list[str]:
     return [fmt_number(y, lang) if i in keep else "" for i, y in enumerate(ys)]
 
 
+def stage_bars(shown, lang: str) -> go.Figure:
+    """Instant data on stage: each city's latest value as a bar, written above it."""
+    ink = palette("stage")["ink"]
+    latest = [
+        (c, rows.iloc[-1])
+        for c in shown.city_ids
+        if not (rows := shown.frame[shown.frame["city"] == c]).empty
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=[CITIES_BY_ID[c].name(lang) for c, _ in latest],
+            y=[row["value"] for _, row in latest],
+            marker_color=[CITIES_BY_ID[c].colour_on_dark for c, _ in latest],
+            text=[
+                f"{fmt_number(row['value'], lang, 0)} {shown.unit}" for _, row in latest
+            ],
+            textposition="outside",
+            textfont={"size": STAGE_FONT * 2, "color": ink},
+            cliponaxis=False,
+        )
+    )
+    figure.update_yaxes(title_text=shown.unit, rangemode="tozero")
+    figure.update_layout(template=template("stage"), showlegend=False)
+    return figure
+
+
+def stage_lines(shown, lang: str) -> go.Figure:
+    """A time series on stage: thick lines, values written on them (the higher city's
+    above its line, the other's below)."""
+    # Breaks as plain lines: a label in stage type would cover the values.
+    figure = overlay_figure(shown, lang, "stage", break_labels=False)
+    colours = {
+        CITIES_BY_ID[c].name(lang): CITIES_BY_ID[c].colour_on_dark
+        for c in shown.city_ids
+    }
+    city_traces = [trace for trace in figure.data if trace.name in colours]
+    means = {
+        trace.name: np.nanmean([y for y in trace.y if y is not None] or [0])
+        for trace in city_traces
+    }
+    for trace in city_traces:
+        above = means[trace.name] >= max(means.values())
+        trace.update(
+            mode=(trace.mode or "lines") + "+text",
+            text=stage_labels(list(trace.y), lang),
+            textposition="top center" if above else "bottom center",
+            textfont={"size": STAGE_FONT, "color": colours[trace.name]},
+            line={"color": colours[trace.name], "width": 4},
+            marker={"color": colours[trace.name], "size": 12},
+            cliponaxis=False,
+        )
+    figure.update_annotations(font_size=STAGE_FONT * 0.8)
+    return figure
+
+
 def stage_figure(shown, lang: str) -> go.Figure:
     """For a projector: white on black, large type, values written on the chart (a
     stage audience cannot hover). Latest values as bars for instant data."""
-    frame, indicator, unit, city_ids = (
-        shown.frame,
-        shown.indicator,
-        shown.unit,
-        shown.city_ids,
-    )
-    colours = {c: CITIES_BY_ID[c].colour_on_dark for c in city_ids}
-    ink = palette("stage")["ink"]
-    if indicator.freq == "instant":
-        latest = [
-            (c, rows.iloc[-1])
-            for c in city_ids
-            if not (rows := frame[frame["city"] == c]).empty
-        ]
-        figure = go.Figure(
-            go.Bar(
-                x=[CITIES_BY_ID[c].name(lang) for c, _ in latest],
-                y=[row["value"] for _, row in latest],
-                marker_color=[colours[c] for c, _ in latest],
-                text=[
-                    f"{fmt_number(row['value'], lang, 0)} {unit}" for _, row in latest
-                ],
-                textposition="outside",
-                textfont={"size": STAGE_FONT * 2, "color": ink},
-                cliponaxis=False,
-            )
-        )
-        figure.update_yaxes(title_text=unit, rangemode="tozero")
-        figure.update_layout(template=template("stage"), showlegend=False)
+    if shown.indicator.freq == "instant":
+        figure = stage_bars(shown, lang)
     else:
-        # Breaks as plain lines: a label in stage type would cover the values.
-        figure = overlay_figure(shown, lang, "stage", break_labels=False)
-        names = {CITIES_BY_ID[c].name(lang): c for c in city_ids}
-        city_traces = [trace for trace in figure.data if trace.name in names]
-        means = {
-            trace.name: np.nanmean([y for y in trace.y if y is not None] or [0])
-            for trace in city_traces
-        }
-        for trace in city_traces:
-            colour = colours[names[trace.name]]
-            above = means[trace.name] >= max(means.values())
-            trace.update(
-                mode=(trace.mode or "lines") + "+text",
-                text=stage_labels(list(trace.y), lang),
-                textposition="top center" if above else "bottom center",
-                textfont={"size": STAGE_FONT, "color": colour},
-                line={"color": colour, "width": 4},
-                marker={"color": colour, "size": 12},
-                cliponaxis=False,
-            )
-        figure.update_annotations(font_size=STAGE_FONT * 0.8)
+        figure = stage_lines(shown, lang)
     figure.update_layout(
         font={"size": STAGE_FONT},
         legend={"font": {"size": STAGE_FONT + 4}},

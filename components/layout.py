@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from dash import dcc, html
 
@@ -114,99 +115,91 @@ def pair_heading(lang: str) -> list:
     return parts
 
 
+def share_panel(state: ViewState, embed: dict) -> html.Details:
+    """ "Share": the view's link and its embed snippet (pinned on demand), each with a
+    copy button."""
+    lang = state.lang
+    return html.Details(
+        [
+            html.Summary(t("share", lang), className="share-button"),
+            html.Div(
+                [
+                    html.Label(t("share_link", lang), htmlFor=ids.SHARE_URL),
+                    dcc.Input(
+                        id=ids.SHARE_URL,
+                        readOnly=True,
+                        type="text",
+                        className="share-url",
+                    ),
+                    dcc.Clipboard(
+                        target_id=ids.SHARE_URL, title=t("copy", lang), className="copy"
+                    ),
+                    html.Label(t("embed_snippet", lang), htmlFor=ids.EMBED_SNIPPET),
+                    dcc.Store(id=ids.EMBED_SNIPPETS, data=embed),
+                    dcc.Textarea(
+                        id=ids.EMBED_SNIPPET,
+                        value=embed.get(snippet_key(state.view, state.theme)),
+                        readOnly=True,
+                        rows=4,
+                        className="share-url embed-snippet",
+                    ),
+                    dcc.Checklist(
+                        id=ids.EMBED_PIN,
+                        value=[],
+                        options=[{"label": t("embed_pin", lang), "value": "pin"}],
+                        inputClassName="radio-input",
+                        labelClassName="radio-label",
+                    ),
+                    dcc.Clipboard(
+                        target_id=ids.EMBED_SNIPPET,
+                        title=t("copy_snippet", lang),
+                        className="copy",
+                    ),
+                ],
+                className="share-panel",
+            ),
+        ],
+        className="share",
+        role="group",
+        **{"aria-label": t("share", lang)},
+    )
+
+
 def header(state: ViewState, embed: dict) -> html.Header:
+    """The pair's name, then the page tools: language, theme, share, data API."""
     lang = state.lang
     other = "fr" if lang == "en" else "en"
+    tools = [
+        html.A(
+            t("language", lang),
+            id=ids.LANG_LINK,
+            lang=other,
+            href=to_query(replace(state, lang=other)),
+            className="lang-switch",
+        ),
+        dcc.RadioItems(
+            id=ids.THEME,
+            value=state.theme,
+            inline=True,
+            options=options(("light", "dark"), "theme", lang),
+            className="theme-switch",
+            inputClassName="radio-input",
+            labelClassName="radio-label",
+        ),
+        share_panel(state, embed),
+        html.A(t("api_link", lang), href="/api/indicators"),
+    ]
     return html.Header(
-        className="site-header",
-        children=[
+        [
             html.Div(
                 [
                     html.H1(pair_heading(lang)),
                     html.P(t("tagline", lang), className="tagline"),
                 ]
             ),
-            html.Nav(
-                [
-                    html.A(
-                        t("language", lang),
-                        id=ids.LANG_LINK,
-                        lang=other,
-                        href=to_query(ViewState(**{**state.__dict__, "lang": other})),
-                        className="lang-switch",
-                    ),
-                    dcc.RadioItems(
-                        id=ids.THEME,
-                        value=state.theme,
-                        inline=True,
-                        options=options(("light", "dark"), "theme", lang),
-                        className="theme-switch",
-                        inputClassName="radio-input",
-                        labelClassName="radio-label",
-                    ),
-                    html.Details(
-                        [
-                            html.Summary(t("share", lang), className="share-button"),
-                            html.Div(
-                                [
-                                    html.Label(
-                                        t("share_link", lang), htmlFor=ids.SHARE_URL
-                                    ),
-                                    dcc.Input(
-                                        id=ids.SHARE_URL,
-                                        readOnly=True,
-                                        type="text",
-                                        className="share-url",
-                                    ),
-                                    dcc.Clipboard(
-                                        target_id=ids.SHARE_URL,
-                                        title=t("copy", lang),
-                                        className="copy",
-                                    ),
-                                    html.Label(
-                                        t("embed_snippet", lang),
-                                        htmlFor=ids.EMBED_SNIPPET,
-                                    ),
-                                    dcc.Store(id=ids.EMBED_SNIPPETS, data=embed),
-                                    dcc.Textarea(
-                                        id=ids.EMBED_SNIPPET,
-                                        value=embed.get(
-                                            snippet_key(state.view, state.theme)
-                                        ),
-                                        readOnly=True,
-                                        rows=4,
-                                        className="share-url embed-snippet",
-                                    ),
-                                    dcc.Checklist(
-                                        id=ids.EMBED_PIN,
-                                        value=[],
-                                        options=[
-                                            {
-                                                "label": t("embed_pin", lang),
-                                                "value": "pin",
-                                            }
-                                        ],
-                                        inputClassName="radio-input",
-                                        labelClassName="radio-label",
-                                    ),
-                                    dcc.Clipboard(
-                                        target_id=ids.EMBED_SNIPPET,
-                                        title=t("copy_snippet", lang),
-                                        className="copy",
-                                    ),
-                                ],
-                                className="share-panel",
-                            ),
-                        ],
-                        className="share",
-                        role="group",
-                        **{"aria-label": t("share", lang)},
-                    ),
-                    html.A(t("api_link", lang), href="/api/indicators"),
-                ],
-                **{"aria-label": t("page_tools", lang)},
-            ),
+            html.Nav(tools, **{"aria-label": t("page_tools", lang)}),
         ],
+        className="site-header",
     )
 
 
@@ -221,6 +214,28 @@ def radio(control_id: str, value: str, opts: list[dict]) -> dcc.RadioItems:
     )
 
 
+def years_control(
+    state: ViewState, years: tuple[int, int], window: tuple[int, int]
+) -> html.Div:
+    """Presets (all, last 10/5/1 years, custom) and a slider over the data's years."""
+    first, last = years
+    return html.Div(
+        [
+            radio(ids.PRESET, state.range, options(PRESETS, "range", state.lang)),
+            dcc.RangeSlider(
+                id=ids.YEARS,
+                min=first,
+                max=last,
+                step=1,
+                value=list(window),
+                marks=year_marks(first, last),
+                allowCross=False,
+                tooltip={"placement": "bottom", "always_visible": False},
+            ),
+        ]
+    )
+
+
 def controls(
     state: ViewState,
     indicator: Indicator,
@@ -230,17 +245,14 @@ def controls(
 ) -> html.Div:
     """Every control, initialised from the state (the URL)."""
     lang = state.lang
-    first, last = years
+    unit = state.unit or indicator.unit
+    clocks = options(("local", "utc"), "clockopt", lang)
+    choices = indicator_options(indicator.domain, lang, available)
     return html.Div(
-        className="controls",
-        children=[
+        [
             field(
                 t("control.indicator", lang),
-                radio(
-                    ids.INDICATOR,
-                    indicator.id,
-                    indicator_options(indicator.domain, lang, available),
-                ),
+                radio(ids.INDICATOR, indicator.id, choices),
             ),
             field(
                 t("control.view", lang),
@@ -252,43 +264,20 @@ def controls(
                 field_id=ids.AXIS_FIELD,
                 hidden=state.view != "side",
             ),
-            field(
-                t("control.range", lang),
-                html.Div(
-                    [
-                        radio(ids.PRESET, state.range, options(PRESETS, "range", lang)),
-                        dcc.RangeSlider(
-                            id=ids.YEARS,
-                            min=first,
-                            max=last,
-                            step=1,
-                            value=list(window),
-                            marks=year_marks(first, last),
-                            allowCross=False,
-                            tooltip={"placement": "bottom", "always_visible": False},
-                        ),
-                    ]
-                ),
-            ),
+            field(t("control.range", lang), years_control(state, years, window)),
             field(
                 t("control.norm", lang),
                 radio(ids.NORM, state.norm, norm_options(indicator, lang)),
             ),
             field(
                 t("control.unit", lang),
-                radio(
-                    ids.UNIT,
-                    state.unit or indicator.unit,
-                    unit_options(indicator, lang),
-                ),
+                radio(ids.UNIT, unit, unit_options(indicator, lang)),
                 field_id=ids.UNIT_FIELD,
                 hidden=len(indicator.units) < 2,
             ),
             field(
                 t("control.clock", lang),
-                radio(
-                    ids.CLOCK, state.clock, options(("local", "utc"), "clockopt", lang)
-                ),
+                radio(ids.CLOCK, state.clock, clocks),
                 field_id=ids.CLOCK_FIELD,
                 hidden=indicator.freq not in SUB_DAILY,
             ),
@@ -300,6 +289,7 @@ def controls(
                 labelClassName="radio-label",
             ),
         ],
+        className="controls",
     )
 
 

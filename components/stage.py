@@ -205,6 +205,59 @@ def live_strip(values: list[dict], langs: tuple[str, ...]) -> html.Div:
     )
 
 
+def deck_title(request: PresentRequest) -> str:
+    """The named deck's title in the deck's languages, else the pair's name."""
+    deck = DECKS_BY_ID.get(request.deck or "")
+    if deck is None:
+        return pair_title(request.langs[0])
+    return " / ".join(deck.labels[each] for each in request.langs)
+
+
+def deck_body(request: PresentRequest, slides: list[Slide], live: list[dict]) -> list:
+    """The stage bar (title, live strip, counter), the progress bar and the slides."""
+    langs, title = request.langs, deck_title(request)
+    counter = [
+        html.Span(f"1 / {len(slides)}", id="counter"),
+        html.Span(in_languages("paused", langs), id="paused", hidden=True),
+    ]
+    return [
+        html.Div(
+            [
+                html.P(title, className="deck-title"),
+                live_strip(live, langs),
+                html.P(counter, className="counter"),
+            ],
+            className="stage-bar",
+        ),
+        html.Div(
+            html.Div(id="progress-fill"),
+            className="progress",
+            id="progress",
+            **{"aria-hidden": "true"},
+        ),
+        html.Main(
+            [slide_section(s, i, langs) for i, s in enumerate(slides)]
+            or [html.P(in_languages("no_slides", langs))],
+            id="deck",
+            **{"aria-roledescription": "carousel", "aria-label": title},
+        ),
+        html.P(in_languages("present_keys", langs), className="keys"),
+    ]
+
+
+def with_qr_codes(body: str, slides: list[Slide]) -> str:
+    """Each slide's QR code in its placeholder. segno's SVG holds only geometry (no
+    text from the request), so it goes in as is."""
+    for index, slide in enumerate(slides):
+        body = re.sub(
+            f'(<div [^>]*id="qr-{index}"[^>]*>)(</div>)',
+            lambda match, url=slide.dashboard_url: match[1] + qr_svg(url) + match[2],
+            body,
+            count=1,
+        )
+    return body
+
+
 def present_html(
     request: PresentRequest,
     slides: list[Slide],
@@ -213,52 +266,8 @@ def present_html(
     plotly_src: str,
 ) -> str:
     """The whole deck in one page; every interpolated value escaped or safe JSON."""
-    langs, lang = request.langs, request.langs[0]
-    deck = DECKS_BY_ID.get(request.deck or "")
-    title = (
-        " / ".join(deck.labels[each] for each in langs) if deck else pair_title(lang)
-    )
-    body = to_html(
-        [
-            html.Div(
-                [
-                    html.P(title, className="deck-title"),
-                    live_strip(live, langs),
-                    html.P(
-                        [
-                            html.Span(f"1 / {len(slides)}", id="counter"),
-                            html.Span(
-                                in_languages("paused", langs), id="paused", hidden=True
-                            ),
-                        ],
-                        className="counter",
-                    ),
-                ],
-                className="stage-bar",
-            ),
-            html.Div(
-                html.Div(id="progress-fill"),
-                className="progress",
-                id="progress",
-                **{"aria-hidden": "true"},
-            ),
-            html.Main(
-                [slide_section(s, i, langs) for i, s in enumerate(slides)]
-                or [html.P(in_languages("no_slides", langs))],
-                id="deck",
-                **{"aria-roledescription": "carousel", "aria-label": title},
-            ),
-            html.P(in_languages("present_keys", langs), className="keys"),
-        ]
-    )
-    for index, slide in enumerate(slides):
-        # segno's SVG holds only geometry (no text from the request), so it goes in as is.
-        body = re.sub(
-            f'(<div [^>]*id="qr-{index}"[^>]*>)(</div>)',
-            lambda match, url=slide.dashboard_url: match[1] + qr_svg(url) + match[2],
-            body,
-            count=1,
-        )
+    lang = request.langs[0]
+    body = with_qr_codes(to_html(deck_body(request, slides, live)), slides)
     config = {
         "figures": [s.figure for s in slides],
         "interval": request.interval,
@@ -271,7 +280,7 @@ def present_html(
         f'<html lang="{escape(lang)}" data-theme="stage">'
         '<head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} — Sister Cities</title>"
+        f"<title>{escape(deck_title(request))} — Sister Cities</title>"
         f'<link rel="stylesheet" href="{escape(asset("style.css"))}">'
         f'<link rel="stylesheet" href="{escape(asset("standalone/present.css"))}">'
         f'<script src="{escape(plotly_src)}" defer></script>'

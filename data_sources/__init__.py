@@ -198,6 +198,105 @@ def row_facts(indicator_id: str, settings: Settings | None = None) -> dict:
     return found
 
 
+def check_norm_and_unit(
+    indicator: Indicator, norm: str | None, unit: str | None
+) -> str:
+    """The normalisation asked for (default absolute), refused when malformed."""
+    norm = norm or "absolute"
+    if norm not in NORMALISATIONS:
+        raise BadRequest(
+            f"norm must be one of {', '.join(NORMALISATIONS)}, not '{norm}'"
+        )
+    if norm != "absolute" and unit and unit != indicator.unit:
+        raise BadRequest("a unit can be chosen only with norm=absolute")
+    return norm
+
+
+def stored_rows(
+    store: SeriesStore,
+    indicator: Indicator,
+    city_ids: tuple[str, ...],
+    pin: str | None,
+    settings: Settings | None,
+) -> pd.DataFrame:
+    """The rows as stored now, marked stale per city (or a pinned version: never
+    stale, it never changes)."""
+    if pin is not None:
+        frame = pinned_rows(indicator.id, pin, settings)
+        return frame[frame["city"].isin(city_ids)].assign(stale=False)
+    frame = store.read(indicator.id, city_ids)
+    stale = stale_cities(frame, indicator, store.statuses())
+    return frame.assign(stale=frame["city"].isin(stale))
+
+
+def on_calendars(
+    frame: pd.DataFrame, start: dt.date | None, end: dt.date | None
+) -> pd.DataFrame:
+    """The rows between two dates of each city's own calendar, with their local `year`
+    and `period` label."""
+    local = local_times(frame)
+    keep = pd.Series(True, index=frame.index)
+    if start:
+        keep &= local >= pd.Timestamp(start)
+    if end:
+        keep &= local < pd.Timestamp(end) + pd.Timedelta(days=1)
+    return frame[keep].assign(
+        year=local[keep].dt.year, period=period_labels(frame[keep], local[keep])
+    )
+
+
+def scaled(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    norm: str,
+    unit: str | None,
+    base: str | None,
+    lang: str,
+    store: SeriesStore,
+) -> tuple[pd.DataFrame, str, tuple[str, ...]]:
+    """Values in the unit asked for, or normalised: (frame, unit shown, notes)."""
+    try:
+        if norm == "absolute":
+            shown_unit = unit or indicator.unit
+            converted = convert(frame["value"], indicator, shown_unit)
+            return frame.assign(value=converted), shown_unit, ()
+        city_ids = tuple(sorted(set(frame["city"])))
+        populations = store.read("population", city_ids)
+        populations["year"] = local_times(populations).dt.year
+        normalised = normalise(
+            frame,
+            indicator,
+            norm,
+            populations=populations,
+            areas_km2={c: CITIES_BY_ID[c].area_km2.value for c in city_ids},
+            base_year=parse_base_year(base),
+            lang=lang,
+        )
+    except UnitError as error:
+        raise BadRequest(str(error)) from None
+    notes = normalised.notes + index_break_notes(frame, indicator, norm, lang)
+    return normalised.frame, normalised.unit, notes
+
+
+def api_frame(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The published columns (and the comparability columns the rules read)."""
+    return pd.DataFrame(
+        {
+            "city": frame["city"],
+            "time": frame["time"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "value": frame["value"].round(6),
+            "unit": unit,
+            "source": frame["source"],
+            "origin": frame["origin"],
+            "stale": frame["stale"].astype(bool),
+            "period": frame["period"],
+            "note": frame["note"],
+            **{column: frame[column] for column in RULE_COLUMNS},
+        },
+        columns=[*API_COLUMNS, *RULE_COLUMNS],
+    ).reset_index(drop=True)
+
+
 def load_series(
     indicator_id: str,
     cities: str | tuple[str, ...] | None = None,
@@ -225,80 +324,15 @@ def load_series(
     start_date, end_date = parse_date(start, "start"), parse_date(end, "end")
     if start_date and end_date and start_date > end_date:
         raise BadRequest("start must not be after end")
-    norm = norm or "absolute"
-    if norm not in NORMALISATIONS:
-        raise BadRequest(
-            f"norm must be one of {', '.join(NORMALISATIONS)}, not '{norm}'"
-        )
-    if norm != "absolute" and unit and unit != indicator.unit:
-        raise BadRequest("a unit can be chosen only with norm=absolute")
-
+    norm = check_norm_and_unit(indicator, norm, unit)
     store = get_store(settings)
-    if pin is None:
-        frame = store.read(indicator.id, city_ids)
-        stale = stale_cities(frame, indicator, store.statuses())
-        frame["stale"] = frame["city"].isin(stale)
-    else:
-        frame = pinned_rows(indicator.id, pin, settings)
-        frame = frame[frame["city"].isin(city_ids)].assign(stale=False)
-    local = local_times(frame)
-    keep = pd.Series(True, index=frame.index)
-    if start_date:
-        keep &= local >= pd.Timestamp(start_date)
-    if end_date:
-        keep &= local < pd.Timestamp(end_date) + pd.Timedelta(days=1)
-    frame = frame[keep].assign(
-        year=local[keep].dt.year, period=period_labels(frame[keep], local[keep])
+    frame = on_calendars(
+        stored_rows(store, indicator, city_ids, pin, settings), start_date, end_date
     )
-    frame = comparability.annotate(
-        frame,
-        indicator,
-        lang,
-        for_each_row(row_facts(indicator.id, settings), frame),
-    )
-
-    try:
-        if norm == "absolute":
-            shown_unit = unit or indicator.unit
-            frame = frame.assign(value=convert(frame["value"], indicator, shown_unit))
-            notes: tuple[str, ...] = ()
-        else:
-            populations = store.read("population", city_ids)
-            populations["year"] = local_times(populations).dt.year
-            areas = {c: CITIES_BY_ID[c].area_km2.value for c in city_ids}
-            normalised = normalise(
-                frame,
-                indicator,
-                norm,
-                populations=populations,
-                areas_km2=areas,
-                base_year=parse_base_year(base),
-                lang=lang,
-            )
-            frame, shown_unit, notes = (
-                normalised.frame,
-                normalised.unit,
-                normalised.notes + index_break_notes(frame, indicator, norm, lang),
-            )
-    except UnitError as error:
-        raise BadRequest(str(error)) from None
-
-    out = pd.DataFrame(
-        {
-            "city": frame["city"],
-            "time": frame["time"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "value": frame["value"].round(6),
-            "unit": shown_unit,
-            "source": frame["source"],
-            "origin": frame["origin"],
-            "stale": frame["stale"].astype(bool),
-            "period": frame["period"],
-            "note": frame["note"],
-            **{column: frame[column] for column in RULE_COLUMNS},
-        },
-        columns=[*API_COLUMNS, *RULE_COLUMNS],
-    ).reset_index(drop=True)
-    return SeriesResult(indicator, out, shown_unit, notes)
+    facts = for_each_row(row_facts(indicator.id, settings), frame)
+    frame = comparability.annotate(frame, indicator, lang, facts)
+    frame, shown_unit, notes = scaled(frame, indicator, norm, unit, base, lang, store)
+    return SeriesResult(indicator, api_frame(frame, shown_unit), shown_unit, notes)
 
 
 INDEX_BREAK_NOTE = {

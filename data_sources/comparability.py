@@ -414,6 +414,39 @@ def common_window(
     return window["value_a"], window["value_b"], span
 
 
+def window_ratio(
+    a: pd.DataFrame, b: pd.DataFrame, freq: str, cities: tuple[str, str]
+) -> Ratio | Refusal:
+    """Dense series: the ratio of the means over the latest common window."""
+    found = common_window(a, b, freq)
+    if isinstance(found, Refusal):
+        return found
+    a_values, b_values, span = found
+    a_mean, b_mean = float(a_values.mean()), float(b_values.mean())
+    if b_mean == 0:
+        return Refusal("ratio.zero")
+    return Ratio(cities, a_mean / b_mean, a_mean, b_mean, span, window=True)
+
+
+def moment_ratio(
+    a: pd.DataFrame, b: pd.DataFrame, cities: tuple[str, str]
+) -> Ratio | Refusal:
+    """Instant readings: the latest of each, when taken at the same moment."""
+    last_a, last_b = a.iloc[-1], b.iloc[-1]
+    if abs(pd.Timestamp(last_a["time"]) - pd.Timestamp(last_b["time"])) > SAME_MOMENT:
+        return Refusal("ratio.moment")
+    if last_b["value"] == 0:
+        return Refusal("ratio.zero")
+    return Ratio(
+        cities,
+        float(last_a["value"] / last_b["value"]),
+        float(last_a["value"]),
+        float(last_b["value"]),
+        Span(last_a["period"], last_a["period"]),
+        window=False,
+    )
+
+
 def ratio_of(
     frame: pd.DataFrame, indicator: Indicator, norm: str, a_id: str, b_id: str
 ) -> Ratio | Refusal | None:
@@ -429,33 +462,10 @@ def ratio_of(
     a, b = (latest_segment(rows[c]) for c in (a_id, b_id))
     if a.empty or b.empty:
         return Refusal("no_common_period")
-    freq = indicator.freq
-    if freq in DENSE:
-        found = common_window(a, b, freq)
-        if isinstance(found, Refusal):
-            return found
-        a_values, b_values, span = found
-        a_mean, b_mean = float(a_values.mean()), float(b_values.mean())
-        if b_mean == 0:
-            return Refusal("ratio.zero")
-        return Ratio((a_id, b_id), a_mean / b_mean, a_mean, b_mean, span, window=True)
-    if freq == "instant":
-        last_a, last_b = a.iloc[-1], b.iloc[-1]
-        if (
-            abs(pd.Timestamp(last_a["time"]) - pd.Timestamp(last_b["time"]))
-            > SAME_MOMENT
-        ):
-            return Refusal("ratio.moment")
-        if last_b["value"] == 0:
-            return Refusal("ratio.zero")
-        return Ratio(
-            (a_id, b_id),
-            float(last_a["value"] / last_b["value"]),
-            float(last_a["value"]),
-            float(last_b["value"]),
-            Span(last_a["period"], last_a["period"]),
-            window=False,
-        )
+    if indicator.freq in DENSE:
+        return window_ratio(a, b, indicator.freq, (a_id, b_id))
+    if indicator.freq == "instant":
+        return moment_ratio(a, b, (a_id, b_id))
     both = pd.merge(
         a[["period", "value", "edition"]],
         b[["period", "value", "edition"]],
