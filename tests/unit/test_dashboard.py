@@ -11,50 +11,7 @@ from components.figures import crossovers, figure_for, period_x, with_gaps
 from components.shown import shown_data, shown_frame
 from components.state import ViewState, as_dict, parse_query, to_query
 from data_sources.registries import INDICATORS_BY_ID, PAIR
-
-
-def props(node) -> dict:
-    """A component's props, whether it is a Dash object or its JSON (what a callback sends)."""
-    if isinstance(node, dict):
-        return node.get("props", {})
-    return {
-        name: getattr(node, name, None)
-        for name in ("id", "children", "className", "href")
-    }
-
-
-def walk(component):
-    yield component
-    children = props(component).get("children")
-    if children is None:
-        return
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if hasattr(child, "to_plotly_json") or isinstance(child, dict):
-            yield from walk(child)
-        else:
-            yield child
-
-
-def texts(component) -> str:
-    parts = component if isinstance(component, list) else [component]
-    words = (
-        str(c)
-        for part in parts
-        if part is not None
-        for c in walk(part)
-        if isinstance(c, str)
-    )
-    return " ".join(" ".join(words).split())
-
-
-def find(component, component_id):
-    parts = component if isinstance(component, list) else [component]
-    for part in parts:
-        for node in walk(part) if part is not None else []:
-            if props(node).get("id") == component_id:
-                return node
-    raise LookupError(component_id)
-
+from tests.helpers import find, props, texts, walk
 
 # ------------------------------------------------------------------ URL state
 

@@ -24,7 +24,7 @@ from components.shown import shown_data
 from components.state import NORMS, VIEWS, as_dict, parse_query
 from data_sources import BadRequest, comparability, load_series
 from data_sources.registries import INDICATORS, INDICATORS_BY_ID, LANGUAGES, PAIR
-from tests.unit.test_dashboard import texts
+from tests.helpers import texts
 
 client = server.test_client()
 

@@ -26,6 +26,7 @@ from components.presentation import (
 )
 from components.shown import figure_of, shown_data
 from components.state import AXES, THEMES, VIEWS, as_dict, parse_query
+from tests.helpers import walk
 
 # One of each kind: annual with gaps and a reference line, daily (thousands of points),
 # monthly, instant (markers), and one with no rows at all (a message, not a chart).
@@ -132,17 +133,9 @@ def by_id(parts: list) -> dict:
     return {
         c.id: c
         for part in parts
-        for c in walk_components(part)
+        for c in walk(part)
         if isinstance(getattr(c, "id", None), str)
     }
-
-
-def walk_components(component):
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk_components(child)
 
 
 def apply_patch(content: list, patch: dict) -> list:
