@@ -15,6 +15,24 @@ UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # (gunicorn accepts connections before its workers are ready): wait for readiness,
 # generously, instead of racing a short read timeout.
 READY_DEADLINE_SECONDS = 120
+# How long a test waits for what a user would see (a chart redrawn, a slide moved):
+# a deadline for a busy machine, never a speed requirement.
+WAIT_SECONDS = 60
+
+
+def until(predicate, timeout: float = WAIT_SECONDS):
+    """Poll until predicate() is truthy (what a user waits for) and return it, else
+    fail."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception:  # the element may be re-rendering
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
 
 
 def free_port() -> int:

@@ -12,6 +12,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from tests.helpers import WAIT_SECONDS, until
+
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -66,20 +68,7 @@ def dashboard(dash_duo):
 
 def open_view(duo, query: str):
     duo.driver.get(duo.server_url + "/" + query)
-    duo.wait_for_element("#chart .main-svg", timeout=20)
-
-
-def until(predicate, timeout: float = 10.0):
-    """Poll until predicate() is truthy (what a user waits for), else fail."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            if predicate():
-                return
-        except Exception:  # the element may be re-rendering
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
+    duo.wait_for_element("#chart .main-svg", timeout=WAIT_SECONDS)
 
 
 def click_option(duo, control_id: str, value: str):
@@ -99,7 +88,7 @@ def test_first_view_draws_both_cities_and_a_summary(dashboard):
     dashboard.wait_for_text_to_equal(
         "#chart-summary",
         "In 2023, NO₂, annual mean in Paris was 21.6 µg/m³, 1.9 times San Francisco's (11.3 µg/m³).",
-        timeout=20,
+        timeout=WAIT_SECONDS,
     )
     assert len(dashboard.find_elements("#chart .scatterlayer .trace")) == 2
     assert (
@@ -146,8 +135,8 @@ def test_switching_tab_view_and_normalisation_changes_what_is_shown(dashboard):
     assert "domain=traffic" in query_of(dashboard)
 
     click_option(dashboard, "view", "overlay")
-    dashboard.wait_for_contains_text("#chart-summary", "In 2023", timeout=20)
-    dashboard.wait_for_element("#chart .legendtext", timeout=20)
+    dashboard.wait_for_contains_text("#chart-summary", "In 2023", timeout=WAIT_SECONDS)
+    dashboard.wait_for_element("#chart .legendtext", timeout=WAIT_SECONDS)
     assert len(dashboard.find_elements("#chart .cartesianlayer .subplot")) == 1
     assert "view=overlay" in query_of(dashboard)
 
@@ -190,12 +179,14 @@ def test_numbers_and_dates_follow_the_language(dashboard):
     dashboard.wait_for_text_to_equal(
         "#chart-summary",
         "En 2023, NO₂, moyenne annuelle à Paris : 21,6 µg/m³, soit 1,9 fois la valeur de San Francisco (11,3 µg/m³).",
-        timeout=20,
+        timeout=WAIT_SECONDS,
     )
     tile = dashboard.find_elements(".tile")[0].text.replace("\u202f", " ")
     assert "18 066 vélos" in tile and "18 oct. 2025" in tile
     dashboard.find_element("#lang-link").click()
-    dashboard.wait_for_text_to_equal("#indicator-title", "NO₂, annual mean", timeout=20)
+    dashboard.wait_for_text_to_equal(
+        "#indicator-title", "NO₂, annual mean", timeout=WAIT_SECONDS
+    )
     assert (
         dashboard.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     )
@@ -205,19 +196,19 @@ def test_numbers_and_dates_follow_the_language(dashboard):
 def test_back_and_forward_restore_the_controls(dashboard):
     open_view(dashboard, "?indicator=no2")
     click_option(dashboard, "view", "overlay")
-    dashboard.wait_for_contains_text("#page", "Overlay", timeout=5)
-    until(lambda: "view=overlay" in query_of(dashboard), timeout=10)
+    dashboard.wait_for_contains_text("#page", "Overlay", timeout=WAIT_SECONDS)
+    until(lambda: "view=overlay" in query_of(dashboard), timeout=WAIT_SECONDS)
     click_option(dashboard, "view", "ratio")
-    until(lambda: "view=ratio" in query_of(dashboard), timeout=10)
+    until(lambda: "view=ratio" in query_of(dashboard), timeout=WAIT_SECONDS)
     dashboard.driver.back()
     until(
         lambda: dashboard.find_element("#view input[value='overlay']").is_selected(),
-        timeout=10,
+        timeout=WAIT_SECONDS,
     )
     dashboard.driver.forward()
     until(
         lambda: dashboard.find_element("#view input[value='ratio']").is_selected(),
-        timeout=10,
+        timeout=WAIT_SECONDS,
     )
     assert dashboard.get_logs() == []
 
@@ -255,7 +246,7 @@ def test_every_control_is_reachable_by_keyboard(dashboard):
         assert needle in joined, f"{needle} not reached by Tab"
     # Keyboard operation: arrow keys move within a radio group and change the view.
     dashboard.find_element("#view input[value='side']").send_keys(Keys.ARROW_RIGHT)
-    until(lambda: "view=overlay" in query_of(dashboard), timeout=10)
+    until(lambda: "view=overlay" in query_of(dashboard), timeout=WAIT_SECONDS)
 
 
 def test_axe_finds_no_violations_beyond_dash_internals(dashboard):
@@ -265,7 +256,7 @@ def test_axe_finds_no_violations_beyond_dash_internals(dashboard):
         pytest.skip("run `npm install` for axe-core")
     for query in ("?indicator=no2", "?lang=fr&theme=dark&domain=traffic&table=1"):
         open_view(dashboard, query)
-        dashboard.wait_for_element(".kpi-card", timeout=20)
+        dashboard.wait_for_element(".kpi-card", timeout=WAIT_SECONDS)
         dashboard.driver.execute_script(AXE.read_text(encoding="utf-8"))
         result = dashboard.driver.execute_async_script(
             "var done = arguments[0];"
@@ -343,8 +334,8 @@ def test_view_theme_and_axis_switch_in_the_browser_like_a_full_render(
     for control, value, query in steps:
         click_option(dashboard, control, value)
         expected = full_render(query + "&axis=free" if value == "side" else query)
-        until(lambda e=expected: shown_figure(dashboard) == e, timeout=10)
-        dashboard.wait_for_element("#chart .main-svg", timeout=10)
+        until(lambda e=expected: shown_figure(dashboard) == e, timeout=WAIT_SECONDS)
+        dashboard.wait_for_element("#chart .main-svg", timeout=WAIT_SECONDS)
     assert callback_requests(dashboard) == before, (
         "a presentation switch asked the server"
     )
@@ -369,7 +360,7 @@ def test_showing_the_table_sends_the_table_not_the_chart_again(dashboard):
     open_view(dashboard, "?indicator=pm25")
     before = settled_callback_requests(dashboard)
     dashboard.find_element("#table-toggle input").click()
-    dashboard.wait_for_element(".data-table", timeout=20)
+    dashboard.wait_for_element(".data-table", timeout=WAIT_SECONDS)
     until(lambda: "table=1" in query_of(dashboard))
     sizes = dashboard.driver.execute_script(
         "return performance.getEntriesByType('resource')"

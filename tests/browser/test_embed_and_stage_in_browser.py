@@ -13,6 +13,8 @@ import zxingcpp
 from PIL import Image
 from selenium.webdriver.common.keys import Keys
 
+from tests.helpers import WAIT_SECONDS, until
+
 pytestmark = pytest.mark.browser
 
 HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -49,21 +51,6 @@ def host_page(tmp_path):
     server.shutdown()
 
 
-def until(predicate, timeout: float = 15.0):
-    import time
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except Exception:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {predicate}")
-
-
 def severe_logs(duo) -> list[str]:
     return [
         entry["message"]
@@ -94,7 +81,7 @@ def test_an_embed_in_a_600px_iframe_sizes_itself_to_its_content(app_server, host
     driver.switch_to.frame(frame)
     inner = content_height()
     driver.switch_to.default_content()
-    until(lambda: abs(frame.size["height"] - inner) <= 2, timeout=5)
+    until(lambda: abs(frame.size["height"] - inner) <= 2, timeout=WAIT_SECONDS)
     driver.switch_to.frame(frame)
     text = driver.find_element("tag name", "body").text
     assert "NO₂, moyenne annuelle" in text and "NO₂, annual mean" in text
@@ -189,7 +176,7 @@ def test_clicker_keys_move_through_the_deck(stage):
 def test_auto_advance_moves_on_and_p_pauses_it(stage):
     driver = stage.driver
     open_deck(stage, "?slides=no2,road_deaths&interval=1")
-    until(lambda: counter(driver) == "2 / 2", timeout=5)
+    until(lambda: counter(driver) == "2 / 2", timeout=WAIT_SECONDS)
     press(driver, "p")
     assert driver.find_element("id", "paused").is_displayed()
     paused_at = counter(driver)
@@ -198,7 +185,7 @@ def test_auto_advance_moves_on_and_p_pauses_it(stage):
     time.sleep(2.5)
     assert counter(driver) == paused_at
     press(driver, "p")
-    until(lambda: counter(driver) != paused_at, timeout=5)
+    until(lambda: counter(driver) != paused_at, timeout=WAIT_SECONDS)
 
 
 def test_the_qr_code_on_a_slide_opens_the_same_view(stage):

@@ -19,7 +19,7 @@ import requests
 
 from data_sources.redis_store import RedisSeriesStore
 from data_sources.store import read_rows
-from tests.helpers import UNDER_CI, free_port, wait_for_http
+from tests.helpers import READY_DEADLINE_SECONDS, UNDER_CI, free_port, wait_for_http
 from tests.integration.conftest import BASE_PATHS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def redis_url(tmp_path):
     )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + READY_DEADLINE_SECONDS
     while True:
         try:
             client.ping()
@@ -169,7 +169,7 @@ def test_two_web_processes_see_one_refreshers_data(redis_url, replay, tmp_path):
         for port in ports:
             body = requests.get(
                 f"http://127.0.0.1:{port}/api/series/bikes_available.csv?cities=sf",
-                timeout=5,
+                timeout=READY_DEADLINE_SECONDS,
             ).text
             rows = list(csv.DictReader(io.StringIO(body)))
             assert [r["origin"] for r in rows] == ["live"], port

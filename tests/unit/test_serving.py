@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import plotly
@@ -28,7 +27,13 @@ from components.serving import (
 from components.shown import shown_data
 from components.state import VIEWS, parse_query
 from data_sources.registries import INDICATORS
-from tests.helpers import UNDER_CI, free_port, wait_for_http
+from tests.helpers import (
+    READY_DEADLINE_SECONDS,
+    UNDER_CI,
+    free_port,
+    until,
+    wait_for_http,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -159,14 +164,16 @@ def test_gunicorn_serves_the_app_with_the_documented_config(tmp_path):
         response = wait_for_http(f"http://127.0.0.1:{port}/health", process)
         assert response.json() == {"status": "ok"}
         page = requests.get(
-            f"http://127.0.0.1:{port}/", headers={"Accept-Encoding": "gzip"}, timeout=5
+            f"http://127.0.0.1:{port}/",
+            headers={"Accept-Encoding": "gzip"},
+            timeout=READY_DEADLINE_SECONDS,
         )
         assert page.headers["Content-Encoding"] == "gzip"
         # production: no dev tools UI, no prop checks, the minified renderer
         assert '"ui":false' in page.text and '"props_check":false' in page.text
         assert "dash_renderer" in page.text and ".dev.js" not in page.text
-        time.sleep(0.3)
-        assert "GET /health" in (tmp_path / "access.log").read_text()
+        # the access log is written after the response: wait for it, never a fixed nap
+        until(lambda: "GET /health" in (tmp_path / "access.log").read_text())
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
