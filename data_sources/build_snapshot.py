@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .gbfs import capacities, parse_station_status
+from .periods import label_start
 from .registries import SOURCES_BY_ID
 from .store import SNAPSHOT_DIR, write_series
 from .units import TONNES_PER_SHORT_TON, UGM3_PER_PPB, conversion_factor
@@ -75,10 +76,7 @@ class Series:
 
 def local_start(labels: pd.Series, tz: str) -> pd.Series:
     """Period labels ('2016', '2016-03', '2016-03-01') → UTC instant of the local start."""
-    text = labels.astype(str).str.strip()
-    text = text.where(text.str.len() != 4, text + "-01-01")
-    text = text.where(text.str.len() != 7, text + "-01")
-    naive = pd.to_datetime(text, format="%Y-%m-%d")
+    naive = label_start(labels.astype(str).str.strip())
     return naive.dt.tz_localize(tz).dt.tz_convert("UTC")
 
 
