@@ -153,7 +153,15 @@ def unknown_endpoint(unknown: str) -> flask.Response:
 
 @api.get("/health")
 def health() -> flask.Response:
-    return flask.jsonify({"status": "ok"})
+    """Liveness (cheap: the process answers); with `?deep=1`, readiness: 503 with the
+    reasons when this instance cannot serve live data (see README: what to probe)."""
+    if flask.request.args.get("deep") not in ("1", "true", "yes"):
+        return flask.jsonify({"status": "ok"})
+    report = data_sources.readiness()
+    response = flask.jsonify(report)
+    response.status_code = 200 if report["ready"] else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def install(server: flask.Flask) -> None:

@@ -93,7 +93,13 @@ def layout() -> html.Div:
 def embed_codes(state: ViewState, pinned: bool = False) -> dict[str, str]:
     """The iframe snippet of a view in every presentation ("<view> <theme>" → code, for
     the browser to pick with no round trip); pinned: to the data as they are now."""
-    pin = data_sources.pin_version(state.indicator) if pinned else None
+    try:
+        pin = data_sources.pin_version(state.indicator) if pinned else None
+    except (
+        data_sources.StoreUnavailable
+    ):  # say so where the code would be, rather than not pin
+        message = t("pin_unavailable", state.lang)
+        return {snippet_key(v, theme): message for v in VIEWS for theme in THEMES}
     label = INDICATORS_BY_ID[state.indicator].label(state.lang)
     title = t("embed_title", state.lang, label=label)
     origin = public_origin()

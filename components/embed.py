@@ -180,6 +180,8 @@ def embed_body(page: EmbedPage) -> list:
     indicator = shown.indicator
     summaries = [summary_sentence(shown, each) for each in langs]
     notices = []
+    if shown.live_problem:
+        notices.append(in_languages("live_unavailable", langs))
     if page.pin_missing:
         notices.append(in_languages("pin_missing", langs, pin=page.pin_missing))
     if request.pin:

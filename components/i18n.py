@@ -231,6 +231,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Data frozen at version {pin}: they will not change.",
         "fr": "Données figées à la version {pin} : elles ne changeront pas.",
     },
+    "live_unavailable": {
+        "en": "Live data are temporarily unavailable: shown here are the data shipped "
+        "with the app and the last data this server holds, marked stale where newer "
+        "data were due.",
+        "fr": "Les données en direct sont momentanément indisponibles : voici les "
+        "données livrées avec l'application et les dernières données que ce serveur "
+        "détient, marquées « périmé » quand de plus récentes étaient attendues.",
+    },
+    "pin_unavailable": {
+        "en": "The data cannot be frozen right now (the live store cannot be written); "
+        "try again in a moment.",
+        "fr": "Impossible de figer les données pour l'instant (le stockage en direct "
+        "n'accepte pas d'écriture) ; réessayez dans un moment.",
+    },
     "pin_missing": {
         "en": "Data version {pin} is not available; showing the current data.",
         "fr": "La version de données {pin} n'est pas disponible ; voici les données actuelles.",

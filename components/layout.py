@@ -512,6 +512,7 @@ def panel_content(state: ViewState, shown, chart_parts: list, csv_href: str) -> 
     indicator = shown.indicator
     summary = summary_sentence(shown, lang)
     return [
+        live_notice(shown, lang),
         html.H2(indicator.label(lang), id="indicator-title"),
         html.P(indicator.descriptions[lang], className="description"),
         html.P(
@@ -544,6 +545,15 @@ def panel_content(state: ViewState, shown, chart_parts: list, csv_href: str) -> 
         ),
         data_table(shown, lang) if state.table else None,
     ]
+
+
+def live_notice(shown, lang: str) -> html.P | None:
+    """Said while the live store cannot be read (the page serves what it holds)."""
+    if not shown.live_problem:
+        return None
+    return html.P(
+        t("live_unavailable", lang), className="notice live-down", role="status"
+    )
 
 
 def footer(lang: str) -> html.Footer:

@@ -36,6 +36,8 @@ class ShownData:
     norm: str
     assessment: comparability.Assessment
     city_ids: tuple[str, ...] = PAIR
+    # Why live data cannot be read now (the page says so), else None.
+    live_problem: str | None = None
 
 
 def shown_frame(
@@ -102,6 +104,7 @@ def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
         {**params, "pin": pin},
         state.norm,
         comparability.assess(result.frame, indicator, state.norm, PAIR),
+        live_problem=data_sources.live_store_problem(),
     )
 
 

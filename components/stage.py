@@ -225,6 +225,13 @@ def deck_body(request: PresentRequest, slides: list[Slide], live: list[dict]) ->
             [
                 html.P(title, className="deck-title"),
                 live_strip(live, langs),
+                html.P(
+                    in_languages("live_unavailable", langs),
+                    className="stage-notice",
+                    role="status",
+                )
+                if any(s.shown.live_problem for s in slides)
+                else None,
                 html.P(counter, className="counter"),
             ],
             className="stage-bar",

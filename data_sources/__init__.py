@@ -11,11 +11,12 @@ import datetime as dt
 import re
 import time
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import pandas as pd
 
 from . import comparability
+from .cache import give_way
 from .periods import local_times, period_end, period_labels
 from .registries import (
     CITIES_BY_ID,
@@ -26,7 +27,17 @@ from .registries import (
     Indicator,
 )
 from .settings import Settings
-from .store import SeriesStore, StoreError, pin_frame, pin_payload
+from .store import (
+    LiveFiles,
+    SeriesStore,
+    StoreError,
+    pin_frame,
+    pin_payload,
+)
+from .store import (
+    StoreUnavailable as StoreUnavailable,  # for the web app
+)
+from .store import problems as store_problems
 from .units import NORMALISATIONS, UnitError, convert, normalise
 
 STALENESS_GRAIN_SECONDS = 300
@@ -67,7 +78,8 @@ def _store_for(live_dir: str, redis_url: str | None) -> SeriesStore:
         from .redis_store import RedisSeriesStore  # only deployments with Redis need it
 
         return RedisSeriesStore(redis_url)
-    return SeriesStore(live_dir)
+    # A full disk takes the caches beside the live series first (see cache.give_way).
+    return SeriesStore(live=LiveFiles(live_dir, make_room=partial(give_way, live_dir)))
 
 
 def get_store(settings: Settings | None = None) -> SeriesStore:
@@ -379,24 +391,35 @@ def for_each_row(found: dict, frame: pd.DataFrame) -> dict:
 def source_status(settings: Settings | None = None) -> list[dict]:
     """Per source: publisher, licence, status, what it feeds and how new its data are.
 
-    Status: `disabled` (needs an API key that is not set), `unavailable` (no data at all),
-    `stale` (its last refresh failed, or its data are older than its update interval),
-    `ok`. `feeds`: the (indicator, city) series it gives, stored or that a refresh
-    writes; `newest_observation`: the UTC start of the newest period it has delivered.
+    Status: `disabled` (needs an API key that is not set), `error` (a stored file of it
+    is damaged, or the live store cannot be reached: `message` says which and what is
+    served instead), `unavailable` (no data at all), `stale` (its last refresh failed,
+    or its data are older than its update interval), `ok`. `feeds`: the (indicator,
+    city) series it gives, stored or that a refresh writes; `newest_observation`: the
+    UTC start of the newest period it has delivered; `storage`: the live store's state.
     Keys themselves are never reported.
     """
     settings = settings or Settings.from_env()
     store = get_store(settings)
+    store.verify_live()
     stored = store.series()
     statuses = store.statuses()
+    damage = store_problems()
+    storage = {**store.state(), "problems": damage.get("*", [])}
+    live_faults = storage["problems"] or (
+        [] if storage["ok"] else [f"live store: {storage['message']}"]
+    )
     now = pd.Timestamp.now(tz="UTC")
     rows = []
     for source in SOURCES:
         mine = [s.provenance for s in stored if s.provenance["source"] == source.id]
         fetched_at = max((p.get("fetched_at", "") for p in mine), default=None)
         last = statuses.get(source.id, {})
+        faults = damage.get(source.id, []) + (live_faults if source.live else [])
         if source.api_key_env and source.id not in settings.api_keys:
             status = "disabled"
+        elif faults:
+            status = "error"
         elif not mine:
             status = "unavailable"
         elif is_stale(source.id, fetched_at or "", statuses, now):
@@ -415,7 +438,8 @@ def source_status(settings: Settings | None = None) -> list[dict]:
                 "status": status,
                 "fetched_at": fetched_at,
                 "last_attempt": last.get("attempted_at"),
-                "message": last.get("message"),
+                "message": "; ".join(faults) if faults else last.get("message"),
+                "storage": storage,
                 "series": len(mine),
                 "update_every_seconds": source.update_every,
                 "feeds": feeds_of(source, mine),
@@ -426,6 +450,63 @@ def source_status(settings: Settings | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def live_store_problem() -> str | None:
+    """Why live data cannot be read right now (the live store unreachable or emptied),
+    or None: pages show it as a notice while they serve the snapshot and what they
+    hold. Cheap: it only reads what the store has already found."""
+    found = store_problems().get("*")
+    return "; ".join(found) if found else None
+
+
+def readiness(settings: Settings | None = None) -> dict:
+    """The deep health check: can this instance serve live data?
+
+    `store`: the live store answers (Redis ping; the data folder takes a file);
+    `refresher`: the newest successful refresh is recent enough (a deployment where no
+    refresher has run serves the snapshot, and is ready). `ready` is false, and
+    `reasons` says why, when either fails."""
+    settings = settings or Settings.current()
+    store = get_store(settings)
+    store.verify_live()  # finds a live store emptied or damaged since the last look
+    checks = {"store": store.state(), "refresher": refresher_state(store, settings)}
+    reasons = [f"{name}: {c['message']}" for name, c in checks.items() if not c["ok"]]
+    if checks["store"]["ok"]:  # (else the problems say the same again)
+        reasons += [f"store: {message}" for message in store_problems().get("*", [])]
+    return {
+        "status": "degraded" if reasons else "ok",
+        "ready": not reasons,
+        "reasons": reasons,
+        "checks": checks,
+    }
+
+
+def refresher_state(store: SeriesStore, settings: Settings) -> dict:
+    statuses = store.statuses()
+    if not statuses:
+        return {"ok": True, "message": "no refresher has run: the snapshot serves"}
+    succeeded = [
+        s.get("attempted_at", "") for s in statuses.values() if s.get("status") == "ok"
+    ]
+    newest = _parse_fetched(max(succeeded)) if succeeded else None
+    allowed = pd.Timedelta(seconds=settings.refresh_overdue_seconds)
+    if newest is None:
+        return {
+            "ok": False,
+            "message": "no refresh has succeeded",
+            "last_success": None,
+        }
+    age = pd.Timestamp.now(tz="UTC") - newest
+    last = newest.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if age > allowed:
+        return {
+            "ok": False,
+            "message": f"last successful refresh {last}, over "
+            f"{settings.refresh_overdue_seconds:g} s ago",
+            "last_success": last,
+        }
+    return {"ok": True, "message": "", "last_success": last}
 
 
 def feeds_of(source, stored: list[dict]) -> list[dict]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from .build_snapshot import write_snapshot
 from .registries import SOURCES
 from .settings import Settings
-from .store import SNAPSHOT_DIR
+from .store import SNAPSHOT_DIR, StoreUnavailable, cannot_write
 
 LIVE_SOURCES = [s.id for s in SOURCES if s.live]
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -42,13 +42,26 @@ def run_refresh(args: argparse.Namespace) -> int:
     from .refresh import refresh, summary  # imports the HTTP stack only when needed
 
     while True:
-        outcomes = refresh(args.source or None, progress=not args.no_progress)
-        print(summary(outcomes), flush=True)
+        try:
+            outcomes = refresh(args.source or None, progress=not args.no_progress)
+        except (OSError, StoreUnavailable) as error:  # before any source: no store
+            fault = (
+                error if isinstance(error, StoreUnavailable) else cannot_write(error)
+            )
+            print(f"refresh: {fault}", file=sys.stderr, flush=True)
+            outcomes = None
+        else:
+            print(summary(outcomes), flush=True)
         if args.every is None:
             break
         time.sleep(args.every)
-    # Usable even if sources failed (they are reported); 1 only if nothing can be read.
-    return 0 if store_is_readable() else 1
+    # Usable even if sources failed (they are reported); 1 only if nothing can be read,
+    # 3 if the store could not be written (the message names the path and the cause).
+    if not store_is_readable():
+        return 1
+    if outcomes is None or any(o.storage_fault for o in outcomes):
+        return 3
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,21 +87,40 @@ class SharedCache:
 
     def _write_file(self, path: Path, value: bytes, keep: int) -> None:
         # A cache gives way first when the disk is full or read-only: skipped, logged.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             temporary.write_bytes(value)
             temporary.replace(path)
             files = sorted(path.parent.glob("[!.]*"), key=lambda f: f.stat().st_mtime)
             for old in files[:-keep]:
                 old.unlink(missing_ok=True)
         except OSError as error:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
             log.warning("cache entry not written (%s): %s", path, error)
 
     def _warn(self, error: Exception) -> None:
         if not self._warned:
             log.warning("shared cache unavailable, working without it: %s", error)
             self._warned = True
+
+
+def give_way(data_dir: Path) -> int:
+    """Delete the caches kept on disk under `data_dir` (chart images, HTTP responses) so
+    that stored data can be written when the disk is full; the bytes freed. They are
+    caches: everything in them is made again on demand."""
+    freed = 0
+    doomed = [*Path(data_dir, "_cache").rglob("*"), *Path(data_dir).glob("http_cache*")]
+    for path in doomed:
+        with contextlib.suppress(OSError):
+            if path.is_file():
+                size = path.stat().st_size
+                path.unlink()
+                freed += size
+    if freed:
+        log.warning("disk full: deleted %d bytes of caches under %s", freed, data_dir)
+    return freed
 
 
 def cache_key(*parts: object) -> str:

@@ -9,13 +9,18 @@ cannot use), each carrying the upstream's own message.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import re
+import shutil
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import redis
 import requests
 import requests_cache
 from requests.adapters import HTTPAdapter
@@ -30,6 +35,10 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 # Longest Retry-After we sleep through; a longer one fails fast and the source goes stale.
 MAX_RETRY_AFTER = 30.0
 MAX_BODY_BYTES = 50 * 1024 * 1024
+# What the HTTP cache's backends raise (SQLite files, Redis, the disk under them).
+CACHE_ERRORS = (sqlite3.Error, redis.RedisError, OSError)
+# Below this much free space the HTTP cache stays in memory (room left for the data).
+MIN_FREE_BYTES_FOR_CACHE = 4 * 1024 * 1024
 
 
 class SourceUnavailable(RuntimeError):
@@ -77,20 +86,19 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 def make_session(settings: Settings) -> requests.Session:
     """One session for all upstreams: cache, retries, User-Agent."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     if settings.api_keys:
         secret_filter = RedactSecrets(settings.api_keys.values())
         for name in ("urllib3.connectionpool", "urllib3.util.retry", "requests_cache"):
             logging.getLogger(name).addFilter(secret_filter)
-    if settings.redis_url:
-        import redis  # shared by every worker and host
-
+    if settings.redis_url:  # shared by every worker and host
         backend = requests_cache.RedisCache(
             namespace="sistercities:http",
-            connection=redis.Redis.from_url(settings.redis_url),
+            connection=redis.Redis.from_url(
+                settings.redis_url, socket_timeout=5, socket_connect_timeout=2
+            ),
         )
     else:
-        backend = requests_cache.SQLiteCache(str(settings.data_dir / "http_cache"))
+        backend = sqlite_cache_or_memory(settings.data_dir / "http_cache.sqlite")
     session = requests_cache.CachedSession(
         backend=backend,
         expire_after=settings.http_cache_seconds,
@@ -114,6 +122,30 @@ def make_session(settings: Settings) -> requests.Session:
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
     return session
+
+
+def sqlite_cache_or_memory(path: Path) -> requests_cache.BaseCache:
+    """The HTTP cache in SQLite under the data dir, if that file can be written now and
+    the disk has room; else in memory for this run (said once).
+
+    requests-cache retries a failed SQLite write lock forever, and a full or read-only
+    disk fails it every time: a refresher would hang instead of saying what is wrong."""
+    try:
+        free = shutil.disk_usage(path.parent).free if path.parent.exists() else None
+        if free is not None and free < MIN_FREE_BYTES_FOR_CACHE:
+            raise OSError(errno.ENOSPC, "less than 4 MiB free", str(path.parent))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe = sqlite3.connect(path, timeout=1.0)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("CREATE TABLE IF NOT EXISTS _writable (x)")
+            probe.rollback()
+        finally:
+            probe.close()
+    except (OSError, sqlite3.Error) as error:
+        log.warning("HTTP cache kept in memory for this run (%s: %s)", path, error)
+        return requests_cache.BaseCache()
+    return requests_cache.SQLiteCache(str(path))
 
 
 def upstream_message(response: requests.Response) -> str:
@@ -149,9 +181,7 @@ class Client:
             )
         timeout = (min(5.0, self.settings.timeout), self.settings.timeout)
         try:
-            response = self.session.get(
-                url, params=params, headers=headers, timeout=timeout
-            )
+            response = self._get(url, params, headers, timeout)
         except requests.exceptions.RetryError as error:
             raise self._unavailable(f"gave up after retries: {error}") from None
         except requests.exceptions.Timeout:
@@ -173,6 +203,24 @@ class Client:
             return parse_response(response)
         except (SourceUnavailable, SourceError) as error:
             raise type(error)(self._redact(str(error))) from None
+
+    def _get(self, url, params, headers, timeout) -> requests.Response:
+        try:
+            return self.session.get(
+                url, params=params, headers=headers, timeout=timeout
+            )
+        except requests.exceptions.RequestException:
+            raise
+        except CACHE_ERRORS as error:
+            # The HTTP cache is only a cache: when its disk is full or read-only, or its
+            # Redis is down, the request goes out without it.
+            if not isinstance(self.session, requests_cache.CachedSession):
+                raise
+            log.warning("HTTP cache unavailable, fetching without it: %s", error)
+            with self.session.cache_disabled():
+                return self.session.get(
+                    url, params=params, headers=headers, timeout=timeout
+                )
 
     def _redact(self, text: str) -> str:
         return redact(text, self.settings.api_keys.values())

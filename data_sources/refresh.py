@@ -34,7 +34,7 @@ from .http import Client, SourceError, SourceUnavailable, make_session
 from .registries import INDICATORS_BY_ID, SOURCES, SOURCES_BY_ID
 from .schema import KEY, SchemaError, validate
 from .settings import Settings
-from .store import SeriesStore
+from .store import SeriesStore, StoreUnavailable, cannot_write
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,9 @@ class Outcome:
     message: str = ""
     seconds: float = 0.0
     series: list[str] = field(default_factory=list)
+    # The fetch worked but the store could not be written (disk full, read-only, Redis
+    # down): the operator's problem, not the upstream's.
+    storage_fault: bool = False
 
 
 def check_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -114,6 +117,22 @@ def store_frame(
     """Merge the new rows into each live series (history accumulates) and write it.
 
     `urls`: what the adapter actually fetched (recorded in each sidecar)."""
+    try:
+        # One writer at a time: another refresher's point is read before this one is
+        # added (a cron overlap, or hosts sharing a volume).
+        with store.locked():
+            return _merge_and_write(store, frame, source_id, fetched_at, urls)
+    except OSError as error:
+        raise cannot_write(error, store.live_dir) from None
+
+
+def _merge_and_write(
+    store: SeriesStore,
+    frame: pd.DataFrame,
+    source_id: str,
+    fetched_at: str,
+    urls: list[str] | None,
+) -> list[str]:
     source = SOURCES_BY_ID[source_id]
     written = []
     for (indicator_id, city_id), rows in frame.groupby(["indicator", "city"]):
@@ -172,6 +191,10 @@ def refresh_source(store: SeriesStore, client: Client, source_id: str) -> Outcom
                 message="; ".join(notes),
                 series=written,
             )
+        except StoreUnavailable as error:
+            outcome = Outcome(
+                source_id, "error", message=str(error), storage_fault=True
+            )
         except SourceUnavailable as error:
             outcome = Outcome(source_id, "unavailable", message=str(error))
         except (SourceError, SchemaError) as error:
@@ -183,8 +206,16 @@ def refresh_source(store: SeriesStore, client: Client, source_id: str) -> Outcom
     if outcome.status not in ("ok", "disabled"):
         log.warning("%s: %s — %s", source_id, outcome.status, outcome.message)
     if outcome.status != "disabled":
+        record_status(store, outcome, attempted_at)
+    return outcome
+
+
+def record_status(store: SeriesStore, outcome: Outcome, attempted_at: str) -> None:
+    """Keep the outcome for /api/sources; a store that cannot take it is said once
+    (the summary and the exit code carry it)."""
+    try:
         store.write_status(
-            source_id,
+            outcome.source,
             {
                 "status": outcome.status,
                 "message": outcome.message,
@@ -192,7 +223,9 @@ def refresh_source(store: SeriesStore, client: Client, source_id: str) -> Outcom
                 "attempted_at": attempted_at,
             },
         )
-    return outcome
+    except StoreUnavailable as error:
+        outcome.storage_fault = True
+        log.warning("%s: status not recorded: %s", outcome.source, error)
 
 
 def refresh(

@@ -39,6 +39,8 @@ class Settings:
     timeout: float = 10.0
     retries: int = 3
     http_cache_seconds: float = 60.0
+    # A deployment whose refresher has run is not ready once its last success is older.
+    refresh_overdue_seconds: float = 3600.0
     redis_url: str | None = None
     base_urls: dict[str, str] = field(default_factory=dict)
     embed_origins: tuple[str, ...] = ("*",)
@@ -76,6 +78,9 @@ class Settings:
             "retries": int(_number(f"{ENV_PREFIX}RETRIES", cls.retries)),
             "http_cache_seconds": _number(
                 f"{ENV_PREFIX}HTTP_CACHE_SECONDS", cls.http_cache_seconds
+            ),
+            "refresh_overdue_seconds": _number(
+                f"{ENV_PREFIX}REFRESH_OVERDUE_SECONDS", cls.refresh_overdue_seconds
             ),
             "redis_url": env.get(f"{ENV_PREFIX}REDIS_URL") or None,
             "embed_origins": tuple(env.get(f"{ENV_PREFIX}EMBED_ORIGINS", "").split())
@@ -128,6 +133,12 @@ SETTINGS_DOC = (
         "SISTERCITIES_HTTP_CACHE_SECONDS",
         f"{Settings.http_cache_seconds:g}",
         "How long an upstream response is reused before it is revalidated (0: no cache).",
+    ),
+    (
+        "SISTERCITIES_REFRESH_OVERDUE_SECONDS",
+        f"{Settings.refresh_overdue_seconds:g}",
+        "`/health?deep=1` answers 503 when a refresher has run but none of its refreshes "
+        "succeeded for this long.",
     ),
     *(
         (source.url_env, source.base_url, f"Base URL of the {source.id} source.")

@@ -5,19 +5,26 @@ Layout of a store folder (the shipped snapshot and the live store share it):
     <root>/<indicator>/<city>__<source>.json             the sidecar, and the pointer
     <root>/<indicator>/<city>__<source>.<sha12>.csv      the rows it points to
 
-A write puts the rows in a new content-addressed file first, then replaces the sidecar
-with one atomic rename. A crash at any moment therefore leaves the sidecar pointing at
-either the previous complete file or the new one, never at a partial file.
+A write puts the rows in a new content-addressed file first, reads it back against its
+checksum, then replaces the sidecar with one atomic rename. A crash at any moment
+therefore leaves the sidecar pointing at either the previous complete file or the new
+one, never at a partial file. The previous version is kept (named in the sidecar's
+`previous`) until a newer one has been verified, so a damaged file can be recovered
+from it. Writers take a lock (one writer at a time, on one host or several sharing a
+volume). Damage found while reading is logged once and kept as a *problem* of its
+source (`problems()`, shown in /api/sources).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +45,58 @@ class StoreError(RuntimeError):
     """A stored series cannot be read back (missing file or checksum mismatch)."""
 
 
+class StoreUnavailable(StoreError):
+    """The live side cannot be reached or written (Redis down, disk full, read-only)."""
+
+
+# Damage found while reading or writing: key (a file or "redis") → (source, message).
+_PROBLEMS: dict[str, tuple[str, str]] = {}
+_PROBLEMS_LOCK = threading.Lock()
+
+
+def report_problem(key: str, source_id: str, message: str) -> None:
+    """Log a storage problem once, and keep it for /api/sources until it clears."""
+    with _PROBLEMS_LOCK:
+        known = _PROBLEMS.get(key)
+        _PROBLEMS[key] = (source_id, message)
+    if known != (source_id, message):
+        log.warning("storage problem (%s): %s", key, message)
+
+
+def clear_problem(key: str) -> None:
+    with _PROBLEMS_LOCK:
+        if _PROBLEMS.pop(key, None) is not None:
+            log.info("storage problem cleared (%s)", key)
+
+
+def clear_problems(prefix: str = "") -> None:
+    """Forget the problems whose key starts with `prefix` (all by default): a test's
+    teardown, or a store that was replaced."""
+    with _PROBLEMS_LOCK:
+        for key in [k for k in _PROBLEMS if k.startswith(prefix)]:
+            del _PROBLEMS[key]
+
+
+def problems() -> dict[str, list[str]]:
+    """source id ("*" for the whole live side) → what is wrong with its stored data."""
+    found: dict[str, list[str]] = {}
+    with _PROBLEMS_LOCK:
+        for source_id, message in _PROBLEMS.values():
+            found.setdefault(source_id, []).append(message)
+    return found
+
+
+def cannot_write(error: OSError, where: Path | str | None = None) -> StoreUnavailable:
+    """A disk fault in one line: 'cannot write <path>: No space left on device'."""
+    path = error.filename or where or "the store"
+    return StoreUnavailable(f"cannot write {path}: {error.strerror or error}")
+
+
+def source_of(path: Path) -> str:
+    """'<city>__<source>.json' or '<city>__<source>.<sha12>.csv' → the source id."""
+    return path.name.split("__", 1)[-1].split(".", 1)[0]
+
+
 def _fsync_dir(folder: Path) -> None:
     # Makes the rename itself durable; not every platform lets a folder be opened.
     with contextlib.suppress(OSError):
@@ -50,19 +109,25 @@ def _fsync_dir(folder: Path) -> None:
 
 def _atomic_write_bytes(path: Path, payload: bytes) -> None:
     """Write `payload` to `path` through a temp file in the same folder + rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as error:  # named after the file meant, not its temporary twin
+        raise OSError(error.errno, error.strerror, str(path)) from error
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        if isinstance(error, OSError) and error.filename is None:
+            # A failed write() names no file: name the one being written.
+            raise OSError(error.errno, error.strerror, str(path)) from error
         raise
     _fsync_dir(path.parent)
 
@@ -146,21 +211,59 @@ def prepare_series(
 
 
 def write_series(root: Path, frame: pd.DataFrame, provenance: dict) -> Path:
-    """Store one (indicator, city, source) series atomically; return the sidecar path."""
+    """Store one (indicator, city, source) series atomically; return the sidecar path.
+
+    The new rows are read back against their checksum before the sidecar points at
+    them; the version it pointed at before stays as `previous` (for recovery) and
+    older ones go."""
     indicator_id, stem, payload, sidecar = prepare_series(frame, provenance)
     folder = Path(root) / indicator_id
     data_path = folder / sidecar["file"]
-    if not data_path.exists():
+    created = not data_path.exists()
+    if created or not _intact(data_path, sidecar["sha256"]):
+        # (a damaged file of the same content is written again, not trusted)
         _atomic_write_bytes(data_path, payload)
-    sidecar_path = folder / f"{stem}.json"
-    text = json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    _atomic_write_bytes(sidecar_path, text.encode())
+    try:
+        if not _intact(data_path, sidecar["sha256"]):
+            raise StoreError(f"{data_path}: written rows do not read back intact")
+        sidecar_path = folder / f"{stem}.json"
+        previous = _verified_current(sidecar_path)
+        if previous and previous["file"] != sidecar["file"]:
+            sidecar["previous"] = previous
+        text = json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        _atomic_write_bytes(sidecar_path, text.encode())
+    except BaseException:
+        if created:  # nothing points at it: not left to fill the disk
+            with contextlib.suppress(OSError):
+                data_path.unlink()
+        raise
+    keep = {sidecar["file"], (previous or {}).get("file")}
     # Older versions are now unreferenced; a crash before this only leaves litter.
     for old in folder.glob(f"{stem}.*.csv"):
-        if old.name != sidecar["file"]:
+        if old.name not in keep:
             with contextlib.suppress(FileNotFoundError):
                 old.unlink()
+    # A verified version replaces whatever damage this series had.
+    clear_problems(str(folder / f"{stem}."))
     return sidecar_path
+
+
+def _intact(path: Path, sha256: str) -> bool:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
+def _verified_current(sidecar_path: Path) -> dict | None:
+    """The file and checksum a sidecar points at now, if they still read back intact."""
+    try:
+        current = json.loads(sidecar_path.read_text(encoding="utf-8"))
+        if not _intact(sidecar_path.parent / current["file"], current["sha256"]):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {"file": current["file"], "sha256": current["sha256"]}
 
 
 def read_sidecars(root: Path, indicator_id: str | None = None) -> list[StoredSeries]:
@@ -178,34 +281,92 @@ def read_sidecars(root: Path, indicator_id: str | None = None) -> list[StoredSer
                 raise ValueError(f"missing {', '.join(sorted(missing))}")
             found.append(StoredSeries(root, path, provenance))
         except (OSError, ValueError) as error:
-            # Sidecars are replaced atomically, so this is outside damage: skip it.
-            log.warning("skipping unreadable sidecar %s: %s", path, error)
+            # Sidecars are replaced atomically, so this is outside damage: said, and
+            # the newest intact rows beside it kept serving.
+            recovered = recover_sidecar(root, path)
+            message = f"{path}: unreadable sidecar ({error})"
+            if recovered is not None:
+                message += (
+                    f"; serving {recovered.provenance['file']}, the newest intact rows"
+                )
+                found.append(recovered)
+            report_problem(str(path), source_of(path), message)
+            continue
+        clear_problem(str(path))
     return found
 
 
+def recover_sidecar(root: Path, path: Path) -> StoredSeries | None:
+    """A stand-in for a damaged sidecar: the newest data file beside it whose content
+    still matches the checksum in its name."""
+    stem = path.stem
+    city_id, _, source_id = stem.partition("__")
+    candidates = sorted(
+        path.parent.glob(f"{stem}.*.csv"), key=lambda f: f.stat().st_mtime, reverse=True
+    )
+    for candidate in candidates:
+        digest = hashlib.sha256(candidate.read_bytes()).hexdigest()
+        if candidate.name == f"{stem}.{digest[:12]}.csv":
+            provenance = {
+                "indicator": path.parent.name,
+                "city": city_id,
+                "source": source_id,
+                "file": candidate.name,
+                "sha256": digest,
+                "recovered": True,
+            }
+            return StoredSeries(root, path, provenance)
+    return None
+
+
 def read_rows(series: StoredSeries) -> pd.DataFrame:
-    """The rows a sidecar points at, checked against its checksum."""
+    """The rows a sidecar points at, checked against its checksum; if they are damaged,
+    the previous version's (and the damage is reported)."""
     if series.reader is not None:
         return series.reader().copy()
+    key = str(series.data_path)
+    source_id = series.provenance.get("source", "?")
     try:
-        stat = series.data_path.stat()
-    except FileNotFoundError as error:
-        raise StoreError(f"{series.sidecar_path.name}: data file missing") from error
-    # Keyed on the file's identity: a file changed in place gets re-read and re-checked.
-    rows = _parse_rows(
-        str(series.data_path),
-        series.provenance["sha256"],
-        stat.st_mtime_ns,
-        stat.st_size,
-        series.sidecar_path.name,
-    )
+        rows = _file_rows(
+            series.data_path, series.provenance["sha256"], series.sidecar_path.name
+        )
+    except StoreError as error:
+        previous = series.provenance.get("previous") or {}
+        try:
+            rows = _file_rows(
+                series.sidecar_path.parent / previous["file"],
+                previous["sha256"],
+                series.sidecar_path.name,
+            )
+        except (StoreError, KeyError):
+            report_problem(key, source_id, str(error))
+            raise error from None
+        report_problem(
+            key,
+            source_id,
+            f"{error}; serving the previous version ({previous['file']})",
+        )
+        return rows.copy()
+    # Intact: any damage said of this series before (another file of it) is over,
+    # unless its sidecar is the damage (recovered rows stand in for it).
+    if not series.provenance.get("recovered"):
+        clear_problems(str(series.sidecar_path.with_suffix("")) + ".")
     return rows.copy()
+
+
+def _file_rows(path: Path, sha256: str, name: str) -> pd.DataFrame:
+    try:
+        stat = path.stat()
+    except FileNotFoundError as error:
+        raise StoreError(f"{path}: data file missing") from error
+    # Keyed on the file's identity: a file changed in place gets re-read and re-checked.
+    return _parse_rows(str(path), sha256, stat.st_mtime_ns, stat.st_size, name)
 
 
 def parse_payload(payload: bytes, sha256: str, name: str) -> pd.DataFrame:
     """CSV bytes of a series, checked against their checksum, as validated rows."""
     if hashlib.sha256(payload).hexdigest() != sha256:
-        raise StoreError(f"{name}: checksum mismatch")
+        raise StoreError(f"{name}: checksum mismatch (the file was damaged)")
     try:
         return validate(pd.read_csv(BytesIO(payload), dtype={"value": "float64"}))
     except ValueError as error:  # includes SchemaError and pandas parse errors
@@ -219,16 +380,57 @@ def _parse_rows(
     try:
         payload = Path(path).read_bytes()
     except FileNotFoundError as error:
-        raise StoreError(f"{name}: data file missing") from error
-    return parse_payload(payload, sha256, name)
+        raise StoreError(f"{path}: data file missing") from error
+    return parse_payload(payload, sha256, path)
 
 
 class LiveFiles:
     """The live side of the store in a folder (the default): series written atomically,
     pins under `_pins/`, refresh statuses under `_status/`."""
 
-    def __init__(self, folder: Path | str):
+    def __init__(self, folder: Path | str, make_room: Callable[[], int] | None = None):
         self.folder = Path(folder)
+        # Called once when a write finds the disk full (frees caches; returns bytes).
+        self.make_room = make_room
+
+    @contextlib.contextmanager
+    def locked(self):
+        """One writer at a time: an exclusive lock on `<folder>/.write.lock` (fcntl,
+        so it holds between processes, and hosts sharing the volume), released when
+        the writer ends or dies."""
+        import fcntl
+
+        path = self.folder / ".write.lock"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle = open(path, "a+b")  # noqa: SIM115 (closed below, after the yield)
+        except OSError as error:
+            raise cannot_write(error, path) from None
+        with handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def state(self) -> dict:
+        """Whether the live folder can be written (a deep health check)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            # A few KiB written through: an empty file still fits on a full disk.
+            with tempfile.NamedTemporaryFile(
+                dir=self.folder, prefix=".health."
+            ) as probe:
+                probe.write(b"\0" * 4096)
+                probe.flush()
+                os.fsync(probe.fileno())
+        except OSError as error:
+            return {
+                "backend": "files",
+                "ok": False,
+                "message": f"{self.folder}: {error.strerror or error}",
+            }
+        return {"backend": "files", "ok": True, "message": ""}
 
     def series(self, indicator_id: str | None) -> list[StoredSeries]:
         found = read_sidecars(self.folder, indicator_id)
@@ -237,18 +439,29 @@ class LiveFiles:
         return found
 
     def write(self, frame: pd.DataFrame, provenance: dict) -> Path:
-        return write_series(self.folder, frame, provenance)
+        try:
+            try:
+                return write_series(self.folder, frame, provenance)
+            except OSError as error:
+                if error.errno != errno.ENOSPC or not (
+                    self.make_room and self.make_room()
+                ):
+                    raise
+            return write_series(self.folder, frame, provenance)  # once more, with room
+        except OSError as error:
+            raise cannot_write(error, self.folder) from None
 
     def stamps(self, indicator_ids: Iterable[str]) -> list:
+        """Every sidecar's and data file's identity: a file damaged in place changes
+        the stamp too, so views are rebuilt and the damage is found and said."""
         stamps = []
         folders = [self.folder / i for i in indicator_ids] + [self.folder / "_status"]
         for folder in folders:
             with contextlib.suppress(FileNotFoundError):
-                stamps += [
-                    (e.path, e.stat().st_mtime_ns)
-                    for e in os.scandir(folder)
-                    if e.name.endswith(".json")
-                ]
+                for entry in os.scandir(folder):
+                    if entry.name.endswith((".json", ".csv")):
+                        stat = entry.stat()
+                        stamps.append((entry.path, stat.st_mtime_ns, stat.st_size))
         return stamps
 
     # Pinned versions: what one indicator's rows were when someone published an embed,
@@ -256,8 +469,11 @@ class LiveFiles:
 
     def save_pin(self, indicator_id: str, payload: bytes, pin: str) -> None:
         path = self.folder / "_pins" / indicator_id / f"{pin}.csv"
-        if not path.exists():
-            _atomic_write_bytes(path, payload)
+        try:
+            if not path.exists():
+                _atomic_write_bytes(path, payload)
+        except OSError as error:
+            raise cannot_write(error, path) from None
 
     def read_pin(self, indicator_id: str, pin: str) -> bytes | None:
         try:
@@ -270,7 +486,10 @@ class LiveFiles:
     def write_status(self, source_id: str, status: dict) -> None:
         path = self.folder / "_status" / f"{source_id}.json"
         text = json.dumps(status, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        _atomic_write_bytes(path, text.encode())
+        try:
+            _atomic_write_bytes(path, text.encode())
+        except OSError as error:
+            raise cannot_write(error, path) from None
 
     def statuses(self) -> dict[str, dict]:
         found = {}
@@ -369,6 +588,23 @@ class SeriesStore:
                 ]
         stamps.append(self.live.stamps(ids))
         return hashlib.sha1(repr(stamps).encode()).hexdigest()
+
+    def locked(self):
+        """Hold while reading, merging and writing live series (one writer at a time)."""
+        return self.live.locked()
+
+    def verify_live(self) -> list[StoredSeries]:
+        """Read every live series back against its checksum, so that damage is found
+        (and kept as a problem) even where no page has asked for it yet."""
+        found = self.live.series(None)
+        for stored in found:
+            with contextlib.suppress(StoreError):
+                read_rows(stored)
+        return found
+
+    def state(self) -> dict:
+        """Where the live side is and whether it answers: backend, ok, message."""
+        return self.live.state()
 
     def save_pin(self, indicator_id: str, payload: bytes, pin: str) -> None:
         self.live.save_pin(indicator_id, payload, pin)

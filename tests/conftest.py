@@ -75,9 +75,17 @@ def fault_matrix_path() -> Path:
     return Path(os.environ.get("SISTERCITIES_FAULT_MATRIX", "fault-matrix.md"))
 
 
+def infra_matrix_path() -> Path:
+    return Path(os.environ.get("SISTERCITIES_INFRA_MATRIX", "infra-fault-matrix.md"))
+
+
 def pytest_terminal_summary(terminalreporter):
-    """Show the fault matrix this run's integration tests wrote (source × fault)."""
-    path = fault_matrix_path()
-    if path.is_file() and path.stat().st_mtime >= SESSION_START:
-        terminalreporter.write_sep("-", f"fault matrix ({path})")
-        terminalreporter.write_line(path.read_text(encoding="utf-8"))
+    """Show the fault matrices this run's integration tests wrote: upstreams (source ×
+    fault) and our own infrastructure (Redis, disk, files, writers)."""
+    for title, path in (
+        ("fault matrix", fault_matrix_path()),
+        ("infrastructure fault matrix", infra_matrix_path()),
+    ):
+        if path.is_file() and path.stat().st_mtime >= SESSION_START:
+            terminalreporter.write_sep("-", f"{title} ({path})")
+            terminalreporter.write_line(path.read_text(encoding="utf-8"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
 
 import requests
@@ -59,6 +60,35 @@ def wait_for_http(
         except (requests.ConnectionError, requests.Timeout):
             assert time.monotonic() < end, f"no answer from {url} in {deadline} s"
             time.sleep(0.2)
+
+
+def start_gunicorn(
+    env: dict, port: int, cwd, workers: int = 1, log=subprocess.DEVNULL
+) -> subprocess.Popen:
+    """`gunicorn app:server` on a loopback port, in its own process group (stop it with
+    os.killpg), answering /health when this returns. `log`: a file for its stderr (not
+    a pipe: a worker that logs much would block on a full one)."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "app:server",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        start_new_session=True,
+    )
+    wait_for_http(f"http://127.0.0.1:{port}/health", process)
+    return process
 
 
 # ------------------------------------------------------------------ component trees

@@ -19,7 +19,12 @@ import requests
 
 from data_sources.redis_store import RedisSeriesStore
 from data_sources.store import read_rows
-from tests.helpers import READY_DEADLINE_SECONDS, UNDER_CI, free_port, wait_for_http
+from tests.helpers import (
+    READY_DEADLINE_SECONDS,
+    UNDER_CI,
+    free_port,
+    start_gunicorn,
+)
 from tests.integration.conftest import BASE_PATHS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -136,31 +141,8 @@ def test_two_web_processes_see_one_refreshers_data(redis_url, replay, tmp_path):
     for source_id, path in BASE_PATHS.items():
         env[f"SISTERCITIES_{source_id.upper()}_URL"] = replay.url + path
     ports = [free_port(), free_port()]
-    webs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "app:server",
-                "-w",
-                "1",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--access-logfile",
-                "/dev/null",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        for port in ports
-    ]
+    webs = [start_gunicorn(env, port, REPO) for port in ports]
     try:
-        for port, web in zip(ports, webs, strict=True):
-            wait_for_http(f"http://127.0.0.1:{port}/health", web)
         result = run(
             ["-m", "data_sources", "refresh", "--source", "gbfs_sf", "--no-progress"],
             env,
@@ -202,7 +184,8 @@ def test_views_are_built_once_and_shared_through_redis(redis_url, monkeypatch):
     panel_for.cache_clear()  # as if another worker asked
     plain_panel.cache_clear()
     second = shared_panel(state)
-    assert isinstance(second, list) and isinstance(second[0], dict)
+    assert isinstance(second, list)  # plain JSON: component dicts (and None)
+    assert all(part is None or isinstance(part, dict) for part in second)
     assert second == first
     assert panel_for.cache_info().currsize == 0  # served from Redis, not rebuilt
     # A refresh moves the data version: the next view is a new key.
