@@ -416,16 +416,9 @@ def source_status(settings: Settings | None = None) -> list[dict]:
         fetched_at = max((p.get("fetched_at", "") for p in mine), default=None)
         last = statuses.get(source.id, {})
         faults = damage.get(source.id, []) + (live_faults if source.live else [])
-        if source.api_key_env and source.id not in settings.api_keys:
-            status = "disabled"
-        elif faults:
-            status = "error"
-        elif not mine:
-            status = "unavailable"
-        elif is_stale(source.id, fetched_at or "", statuses, now):
+        status = source_state(source, settings, faults, bool(mine))
+        if status == "ok" and is_stale(source.id, fetched_at or "", statuses, now):
             status = "stale"
-        else:
-            status = "ok"
         rows.append(
             {
                 "id": source.id,
@@ -450,6 +443,15 @@ def source_status(settings: Settings | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def source_state(source, settings: Settings, faults: list[str], stored: bool) -> str:
+    """disabled, error, unavailable or ok (source_status adds stale)."""
+    if source.api_key_env and source.id not in settings.api_keys:
+        return "disabled"
+    if faults:
+        return "error"
+    return "ok" if stored else "unavailable"
 
 
 def live_store_problem() -> str | None:
