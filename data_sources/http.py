@@ -175,6 +175,24 @@ class Client:
         params: dict | None = None,
         headers: dict | None = None,
     ) -> object:
+        response = self._checked(url, params, headers)
+        try:
+            return json.loads(response.content)
+        except ValueError as error:
+            raise SourceError(f"malformed JSON: {error}") from error
+
+    def get_bytes(self, url: str, missing_ok: bool = False) -> bytes | None:
+        """A file's bytes (a ZIP, a CSV); with `missing_ok`, None when it answers 404
+        (a file not published yet)."""
+        try:
+            return self._checked(url, None, None).content
+        except SourceError as error:
+            if missing_ok and str(error).startswith("HTTP 404"):
+                return None
+            raise
+
+    def _checked(self, url, params, headers) -> requests.Response:
+        """The response to a GET, or SourceUnavailable / SourceError saying why not."""
         if self.settings.offline:
             raise SourceUnavailable(
                 "offline mode (SISTERCITIES_OFFLINE=1): not fetched"
@@ -200,7 +218,7 @@ class Client:
         except requests.exceptions.RequestException as error:
             raise self._unavailable(f"request failed: {_short(error)}") from None
         try:
-            return parse_response(response)
+            return checked_response(response)
         except (SourceUnavailable, SourceError) as error:
             raise type(error)(self._redact(str(error))) from None
 
@@ -230,7 +248,9 @@ class Client:
         return SourceUnavailable(self._redact(message))
 
 
-def parse_response(response: requests.Response) -> object:
+def checked_response(response: requests.Response) -> requests.Response:
+    """The response if it carries data we may read: not an error, not too large, not
+    an HTML page in place of the data."""
     status = response.status_code
     if status == 429 or status >= 500:
         raise SourceUnavailable(f"HTTP {status}: {upstream_message(response)}")
@@ -241,12 +261,9 @@ def parse_response(response: requests.Response) -> object:
     content_type = response.headers.get("Content-Type", "")
     if "html" in content_type.lower():
         raise SourceError(
-            f"expected JSON, got an HTML page: {upstream_message(response)[:120]}"
+            f"expected data, got an HTML page: {upstream_message(response)[:120]}"
         )
-    try:
-        return json.loads(response.content)
-    except ValueError as error:
-        raise SourceError(f"malformed JSON: {error}") from error
+    return response
 
 
 def _cause(error: Exception) -> str:

@@ -19,6 +19,7 @@ from tqdm import tqdm
 from . import (
     dot_ntd,
     eia,
+    epa_airdata,
     gbfs,
     get_store,
     is_out_of_date,
@@ -50,6 +51,7 @@ ADAPTERS: dict[str, Fetch] = {
     "openaq": openaq.fetch,
     "ore_datafair": ore.fetch,
     "dot_ntd": dot_ntd.fetch,
+    "epa_airdata": epa_airdata.fetch,
 }
 MAX_WORKERS = 4
 

@@ -11,6 +11,7 @@ import pytest
 
 from data_sources.registries import SOURCES
 from data_sources.settings import Settings
+from tests.airdata_files import daily_zip, real_days
 from tests.conftest import fault_matrix_path
 from tests.replay import ReplayServer, Reply, paged
 
@@ -28,6 +29,7 @@ BASE_PATHS = {
     "openaq": "/openaq",
     "ore_datafair": "/ore",
     "dot_ntd": "/dot",
+    "epa_airdata": "/airdata",
 }
 
 
@@ -144,6 +146,19 @@ def handmade_ntd_months() -> list[dict]:
     ]
 
 
+def airdata_routes(shared_data: Path) -> dict:
+    """Last year's daily_88101 file (hand-made in the documented layout, with the
+    monitor's real 2024 daily means on that year's dates: tests/airdata_files.py);
+    the other years answer 404, as files not published yet do."""
+    year = pd.Timestamp.now(tz="Etc/GMT+8").year - 1
+    payload = daily_zip(real_days(shared_data, 2024), year, shared_data)
+    return {
+        f"/airdata/daily_88101_{year}.zip": Reply(
+            200, payload, {"Content-Type": "application/zip"}
+        )
+    }
+
+
 def open_meteo(request) -> Reply:
     city = "paris" if request.arg("latitude", "").startswith("48.") else "sf"
     return Reply(200, load(FIXTURES / "open_meteo_air" / f"{city}_handmade.json"))
@@ -207,6 +222,7 @@ def install_routes(server: ReplayServer, shared_data: Path) -> None:
             "/openaq/sensors/3920/days": Reply(
                 200, load(api / "openaq/v3_measurements.json")
             ),
+            **airdata_routes(shared_data),
         }
     )
 

@@ -38,6 +38,7 @@ LIVE = [
     "openaq",
     "ore_datafair",
     "dot_ntd",
+    "epa_airdata",
 ]
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -253,6 +254,21 @@ def test_sf_opendata_sums_the_real_ghg_inventory_per_year(live_settings, live_en
     ]
 
 
+def test_epa_airdata_extends_sf_pm25_with_last_years_file(live_settings, live_env):
+    [outcome] = refresh(["epa_airdata"], settings=live_settings, progress=False)
+    assert outcome.status == "ok", outcome.message
+    year = pd.Timestamp.now(tz="Etc/GMT+8").year - 1
+    daily = live_frame(live_settings, "pm25", "sf")
+    assert set(daily["period"].str[:4]) == {str(year)}
+    assert len(daily) in (333, 334)  # 2024's 334 days with a value (less a 29 Feb)
+    [annual] = live_frame(live_settings, "pm25_annual", "sf").itertuples()
+    assert annual.period == str(year) and abs(annual.value - 6.737) < 0.02
+    asked = [r.path for r in live_env.requests if r.path.startswith("/airdata/")]
+    assert asked == [f"/airdata/daily_88101_{y}.zip" for y in range(year - 1, year + 2)]
+    sources = {s["id"]: s for s in web.test_client().get("/api/sources").get_json()}
+    assert {"indicator": "pm25_annual", "city": "sf"} in sources["epa_airdata"]["feeds"]
+
+
 def test_agence_ore_on_data_fair_gives_paris_totals_per_year(live_settings, live_env):
     [outcome] = refresh(["ore_datafair"], settings=live_settings, progress=False)
     assert outcome.status == "ok"
@@ -371,6 +387,8 @@ MESSAGES = {
     "malformed_json": "malformed JSON",
     "html_page": "HTML page",
     "huge": "too large",
+    # A ZIP source: a broken body is not a ZIP (where others have broken JSON).
+    ("epa_airdata", "malformed_json"): "not a ZIP archive",
 }
 
 
@@ -387,6 +405,7 @@ MESSAGES = {
         "openaq",
         "ore_datafair",
         "dot_ntd",
+        "epa_airdata",
     ],
 )
 def test_a_failing_upstream_keeps_the_last_good_data_marked_stale(
@@ -399,7 +418,7 @@ def test_a_failing_upstream_keeps_the_last_good_data_marked_stale(
     live_env.fault = fault
     [outcome] = refresh([source_id], settings=settings, progress=False)
     assert outcome.status == FAULTS[fault]
-    assert MESSAGES[fault] in outcome.message
+    assert MESSAGES.get((source_id, fault), MESSAGES[fault]) in outcome.message
     after = SeriesStore(settings.data_dir).series()
     assert [s.provenance["sha256"] for s in after] == [
         s.provenance["sha256"] for s in before

@@ -1,0 +1,156 @@
+"""US EPA AirData pre-generated daily files: San Francisco's PM2.5 at the Arkansas
+Street monitor, the series the shipped snapshot holds for 2015-2024.
+
+`<base>/daily_88101_<YYYY>.zip` holds `daily_88101_<YYYY>.csv`: every US PM2.5 monitor's
+daily summaries for one year, refreshed twice a year (June: the previous year complete;
+December) — CONTRACTS.md §9.1. A year not published yet answers 404 and is skipped.
+
+The selection is the snapshot's (SOURCES.md): State 06, County 075, Site 0005, POC 3,
+`Sample Duration` "1 HOUR" (its daily mean of hourly values); rows of excluded events
+never used; days with fewer than 18 hourly observations left out; negative values kept
+as published. `Date Local` is the local *standard* time day (PST all year). Codes are
+read as text (their leading zeros matter) and columns by name (2013's file had 28).
+
+Feeds `pm25` (daily, SF) and `pm25_annual` (SF: the mean of a past year's daily
+means, when at least 75 % of its days have one).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pandas as pd
+
+from .http import Client, SourceError
+from .schema import tidy
+
+SOURCE_ID = "epa_airdata"
+PARAMETER = "88101"  # PM2.5 FRM/FEM mass, local conditions
+MONITOR = {"State Code": "06", "County Code": "075", "Site Num": "0005", "POC": "3"}
+SAMPLE_DURATION = "1 HOUR"
+EXCLUDED_EVENTS = ("Excluded", "Concurred Events Excluded")
+MIN_HOURS = 18
+MIN_DAY_SHARE = 0.75  # of a year's days, for its annual mean
+PST = "Etc/GMT+8"  # EPA's Date Local: standard time all year
+SF_TZ = "America/Los_Angeles"
+YEARS_BACK = 2  # the files of this year and the two before (re-published in June)
+COLUMNS = (
+    "State Code",
+    "County Code",
+    "Site Num",
+    "Parameter Code",
+    "POC",
+    "Sample Duration",
+    "Date Local",
+    "Event Type",
+    "Observation Count",
+    "Arithmetic Mean",
+)
+
+
+def read_daily_file(payload: bytes, name: str) -> pd.DataFrame:
+    """The CSV inside one daily ZIP, every column as text."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            inner = next(
+                (n for n in archive.namelist() if n.lower().endswith(".csv")), None
+            )
+            if inner is None:
+                raise SourceError(f"{name}: no CSV inside the ZIP")
+            with archive.open(inner) as handle:
+                frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
+    except zipfile.BadZipFile:
+        raise SourceError(f"{name}: not a ZIP archive") from None
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise SourceError(f"{name}: columns missing: {', '.join(missing)}")
+    return frame
+
+
+def monitor_days(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Date Local → the monitor's daily mean (µg/m³), by the selection above."""
+    rows = frame[
+        (frame["Parameter Code"] == PARAMETER)
+        & (frame["Sample Duration"] == SAMPLE_DURATION)
+        & ~frame["Event Type"].isin(EXCLUDED_EVENTS)
+    ]
+    for column, value in MONITOR.items():
+        rows = rows[rows[column].str.strip() == value]
+    try:
+        hours = pd.to_numeric(rows["Observation Count"])
+        means = pd.to_numeric(rows["Arithmetic Mean"])
+    except ValueError as error:
+        raise SourceError(f"{name}: unexpected value ({error})") from None
+    kept = means[hours >= MIN_HOURS]
+    # One value per day ("None" and "Included" rows of one day carry the same mean).
+    return kept.groupby(rows.loc[kept.index, "Date Local"]).first().sort_index()
+
+
+def parse(files: dict[int, bytes]) -> pd.DataFrame:
+    """{year: ZIP bytes} → SF daily PM2.5, and the annual mean of complete past years."""
+    daily = []
+    for year, payload in sorted(files.items()):
+        name = f"daily_{PARAMETER}_{year}.zip"
+        daily.append(monitor_days(read_daily_file(payload, name), name))
+    days = pd.concat(daily) if daily else pd.Series(dtype=float)
+    if days.empty:
+        raise SourceError(
+            "no day of monitor 06-075-0005 POC 3 (1-hour PM2.5) in "
+            + ", ".join(f"daily_88101_{y}.zip" for y in sorted(files))
+        )
+    frames = [
+        tidy(
+            [pd.Timestamp(d, tz=PST) for d in days.index],
+            days.to_numpy(),
+            city="sf",
+            indicator="pm25",
+            freq="daily",
+            source=SOURCE_ID,
+        )
+    ]
+    annual = annual_means(days)
+    if not annual.empty:
+        frames.append(
+            tidy(
+                [pd.Timestamp(f"{y}-01-01", tz=SF_TZ) for y in annual.index],
+                annual.to_numpy(),
+                city="sf",
+                indicator="pm25_annual",
+                freq="annual",
+                source=SOURCE_ID,
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def annual_means(days: pd.Series, today: pd.Timestamp | None = None) -> pd.Series:
+    """Year → mean of its daily means, for past years with enough days."""
+    today = today or pd.Timestamp.now(tz=PST)
+    years = pd.Series(days.index.str[:4].astype(int), index=days.index)
+    out = {}
+    for year, group in days.groupby(years):
+        length = 366 if pd.Timestamp(f"{year}-12-31").dayofyear == 366 else 365
+        if year < today.year and len(group) >= MIN_DAY_SHARE * length:
+            out[year] = group.mean()
+    return pd.Series(out, dtype=float)
+
+
+def fetch(client: Client, source_id: str = SOURCE_ID) -> pd.DataFrame:
+    base = client.settings.base_urls[source_id].rstrip("/")
+    this_year = pd.Timestamp.now(tz=PST).year
+    files, urls = {}, []
+    for year in range(this_year - YEARS_BACK, this_year + 1):
+        url = f"{base}/daily_{PARAMETER}_{year}.zip"
+        payload = client.get_bytes(url, missing_ok=True)
+        if payload is not None:
+            files[year] = payload
+            urls.append(url)
+    if not files:
+        raise SourceError(
+            f"no daily_{PARAMETER} file for {this_year - YEARS_BACK}-{this_year} "
+            f"under {base} (404)"
+        )
+    frame = parse(files)
+    frame.attrs["urls"] = urls
+    return frame
