@@ -188,6 +188,13 @@ def embed_body(page: EmbedPage) -> list:
         notices.append(in_languages("pinned", langs, pin=request.pin))
     return [
         html.H1(in_languages(indicator.label, langs), className="embed-title"),
+        # Said first: a reader should know what they are looking at before the numbers.
+        html.Div(
+            [html.P(notice, className="embed-notice") for notice in notices],
+            role="status",
+        )
+        if notices
+        else None,
         kpi_cards(shown, lang),
         view_switch(request, f"/embed/{indicator.id}", shown.assessment.views),
         html.Figure(
@@ -208,11 +215,6 @@ def embed_body(page: EmbedPage) -> list:
             ],
             className="embed-figure",
         ),
-        html.Div(
-            [html.P(notice, className="embed-notice") for notice in notices],
-        )
-        if notices
-        else None,
         html.P(
             [freshness(shown, c, lang) for c in PAIR],
             className="freshness",

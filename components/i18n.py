@@ -239,6 +239,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "données livrées avec l'application et les dernières données que ce serveur "
         "détient, marquées « périmé » quand de plus récentes étaient attendues.",
     },
+    "live_unavailable_short": {
+        "en": "Live data are temporarily unavailable: the last data held are shown.",
+        "fr": "Données en direct momentanément indisponibles : dernières données "
+        "détenues affichées.",
+    },
     "pin_unavailable": {
         "en": "The data cannot be frozen right now (the live store cannot be written); "
         "try again in a moment.",

@@ -226,7 +226,8 @@ def deck_body(request: PresentRequest, slides: list[Slide], live: list[dict]) ->
                 html.P(title, className="deck-title"),
                 live_strip(live, langs),
                 html.P(
-                    in_languages("live_unavailable", langs),
+                    # The short form: the bar is one line on a projector.
+                    in_languages("live_unavailable_short", langs),
                     className="stage-notice",
                     role="status",
                 )

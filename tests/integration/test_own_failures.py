@@ -79,8 +79,9 @@ def infra_matrix():
         cells = [row["fault"], row["store"], row["refresh"]]
         cells += [str(row["pages"].get(name, "")) for name in PAGES]
         cells += [row["sources"], row["after"]]
-        # Ports change from run to run; the table should not.
+        # Ports and content hashes change from run to run; the table should not.
         cells = [re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", c) for c in cells]
+        cells = [re.sub(r"\.[0-9a-f]{12}\.csv", ".<hash>.csv", c) for c in cells]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     text = "# Infrastructure fault matrix\n\n" + "\n".join(lines) + "\n"
     infra_matrix_path().write_text(text, encoding="utf-8")

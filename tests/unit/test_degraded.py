@@ -75,7 +75,11 @@ def test_with_the_live_store_unreachable_every_answer_still_comes(redis_down):
             path,
             response.get_data(as_text=True)[:300],
         )
-    assert NOTICE_EN in client.get("/embed/no2?lang=en").get_data(as_text=True)
+    embed = client.get("/embed/no2?lang=en").get_data(as_text=True)
+    # Said before the numbers, not under the chart.
+    assert embed.index(NOTICE_EN) < embed.index('id="chart"')
+    stage = client.get("/present?lang=en").get_data(as_text=True)
+    assert t("live_unavailable_short", "en") in stage
     deep = client.get("/health?deep=1")
     assert deep.status_code == 503
     assert deep.get_json()["checks"]["store"]["backend"] == "redis"
