@@ -14,12 +14,11 @@ import pandas as pd
 
 from . import socrata
 from .http import Client, SourceError
-from .schema import tidy
+from .schema import annual_rows
 
 SOURCE_ID = "dot_ntd"
 DATASET = "8bui-9xvu"
 MUNI = "90015"
-TZ = "America/Los_Angeles"
 
 
 def parse(records: list[dict]) -> pd.DataFrame:
@@ -43,13 +42,8 @@ def parse(records: list[dict]) -> pd.DataFrame:
     complete = totals[counts == 12]
     if complete.empty:
         raise SourceError("no complete fiscal year (July to June) in the rows")
-    return tidy(
-        [pd.Timestamp(f"{year}-01-01", tz=TZ) for year in complete.index],
-        complete,
-        city="sf",
-        indicator="transit_annual",
-        freq="annual",
-        source=SOURCE_ID,
+    return annual_rows(
+        complete.to_dict(), city="sf", indicator="transit_annual", source=SOURCE_ID
     )
 
 

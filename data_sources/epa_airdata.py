@@ -22,18 +22,16 @@ import zipfile
 
 import pandas as pd
 
+from .air_means import MIN_HOURS, annual_means
 from .http import Client, SourceError
-from .schema import tidy
+from .schema import annual_rows, tidy
 
 SOURCE_ID = "epa_airdata"
 PARAMETER = "88101"  # PM2.5 FRM/FEM mass, local conditions
 MONITOR = {"State Code": "06", "County Code": "075", "Site Num": "0005", "POC": "3"}
 SAMPLE_DURATION = "1 HOUR"
 EXCLUDED_EVENTS = ("Excluded", "Concurred Events Excluded")
-MIN_HOURS = 18
-MIN_DAY_SHARE = 0.75  # of a year's days, for its annual mean
 PST = "Etc/GMT+8"  # EPA's Date Local: standard time all year
-SF_TZ = "America/Los_Angeles"
 YEARS_BACK = 2  # the files of this year and the two before (re-published in June)
 COLUMNS = (
     "State Code",
@@ -109,31 +107,14 @@ def parse(files: dict[int, bytes]) -> pd.DataFrame:
             source=SOURCE_ID,
         )
     ]
-    annual = annual_means(days)
+    annual = annual_means(days, pd.Timestamp.now(tz=PST).year)
     if not annual.empty:
         frames.append(
-            tidy(
-                [pd.Timestamp(f"{y}-01-01", tz=SF_TZ) for y in annual.index],
-                annual.to_numpy(),
-                city="sf",
-                indicator="pm25_annual",
-                freq="annual",
-                source=SOURCE_ID,
+            annual_rows(
+                annual.to_dict(), city="sf", indicator="pm25_annual", source=SOURCE_ID
             )
         )
     return pd.concat(frames, ignore_index=True)
-
-
-def annual_means(days: pd.Series, today: pd.Timestamp | None = None) -> pd.Series:
-    """Year → mean of its daily means, for past years with enough days."""
-    today = today or pd.Timestamp.now(tz=PST)
-    years = pd.Series(days.index.str[:4].astype(int), index=days.index)
-    out = {}
-    for year, group in days.groupby(years):
-        length = 366 if pd.Timestamp(f"{year}-12-31").dayofyear == 366 else 365
-        if year < today.year and len(group) >= MIN_DAY_SHARE * length:
-            out[year] = group.mean()
-    return pd.Series(out, dtype=float)
 
 
 def fetch(client: Client, source_id: str = SOURCE_ID) -> pd.DataFrame:

@@ -113,7 +113,8 @@ def make_session(settings: Settings) -> requests.Session:
         status=settings.retries,
         backoff_factor=0.5,
         status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET"}),
+        # POST too: the only POSTs sent are queries (the EEA's file list), safe to repeat.
+        allowed_methods=frozenset({"GET", "POST"}),
         respect_retry_after_header=True,
         raise_on_status=False,
     )
@@ -187,19 +188,25 @@ class Client:
         try:
             return self._checked(url, None, None).content
         except SourceError as error:
-            if missing_ok and str(error).startswith("HTTP 404"):
+            if missing_ok and is_missing(error):
                 return None
             raise
 
-    def _checked(self, url, params, headers) -> requests.Response:
-        """The response to a GET, or SourceUnavailable / SourceError saying why not."""
+    def post_text(self, url: str, body: dict) -> str:
+        """The text an API answers to a JSON query sent by POST (the EEA's list of
+        file URLs, which comes back as CSV text)."""
+        return self._checked(url, None, None, body).text
+
+    def _checked(self, url, params, headers, body=None) -> requests.Response:
+        """The response to a GET (a POST with `body`), or SourceUnavailable /
+        SourceError saying why not."""
         if self.settings.offline:
             raise SourceUnavailable(
                 "offline mode (SISTERCITIES_OFFLINE=1): not fetched"
             )
         timeout = (min(5.0, self.settings.timeout), self.settings.timeout)
         try:
-            response = self._get(url, params, headers, timeout)
+            response = self._send(url, params, headers, timeout, body)
         except requests.exceptions.RetryError as error:
             raise self._unavailable(f"gave up after retries: {error}") from None
         except requests.exceptions.Timeout:
@@ -222,11 +229,11 @@ class Client:
         except (SourceUnavailable, SourceError) as error:
             raise type(error)(self._redact(str(error))) from None
 
-    def _get(self, url, params, headers, timeout) -> requests.Response:
+    def _send(self, url, params, headers, timeout, body) -> requests.Response:
+        method = "GET" if body is None else "POST"
+        sent = dict(params=params, headers=headers, timeout=timeout, json=body)
         try:
-            return self.session.get(
-                url, params=params, headers=headers, timeout=timeout
-            )
+            return self.session.request(method, url, **sent)
         except requests.exceptions.RequestException:
             raise
         except CACHE_ERRORS as error:
@@ -236,9 +243,7 @@ class Client:
                 raise
             log.warning("HTTP cache unavailable, fetching without it: %s", error)
             with self.session.cache_disabled():
-                return self.session.get(
-                    url, params=params, headers=headers, timeout=timeout
-                )
+                return self.session.request(method, url, **sent)
 
     def _redact(self, text: str) -> str:
         return redact(text, self.settings.api_keys.values())
@@ -246,6 +251,11 @@ class Client:
     def _unavailable(self, message: str) -> SourceUnavailable:
         # `from None` above: the original exception's text holds the URL, key included.
         return SourceUnavailable(self._redact(message))
+
+
+def is_missing(error: SourceError) -> bool:
+    """Whether the upstream said 404: a file or dataset not published (yet)."""
+    return str(error).startswith("HTTP 404")
 
 
 def checked_response(response: requests.Response) -> requests.Response:

@@ -15,12 +15,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .http import Client, SourceError
-from .schema import tidy
+from .schema import annual_rows
 from .units import conversion_factor
 
 SOURCE_ID = "ore_datafair"
 DATASET = "consommation-annuelle-d-electricite-et-gaz-par-commune"
-TZ = "Europe/Paris"
 # filière (as the dataset spells it) → indicator, first year kept
 ENERGIES = {
     "Electricité": ("electricity_consumption", 2012),
@@ -47,12 +46,10 @@ def parse(payload: object, indicator: str, first_year: int) -> pd.DataFrame:
             values.append(mwh * conversion_factor("MWh", "GWh"))
     if not years:
         raise SourceError(f"no {indicator} years in the answer")
-    return tidy(
-        [pd.Timestamp(f"{year}-01-01", tz=TZ) for year in years],
-        values,
+    return annual_rows(
+        dict(zip(years, values, strict=True)),
         city="paris",
         indicator=indicator,
-        freq="annual",
         source=SOURCE_ID,
     )
 

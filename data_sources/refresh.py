@@ -17,7 +17,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import (
+    baac,
     dot_ntd,
+    eea_aqd,
     eia,
     epa_airdata,
     gbfs,
@@ -29,6 +31,7 @@ from . import (
     openaq,
     ore,
     paris_opendata,
+    ratp,
     sf_opendata,
 )
 from .http import Client, SourceError, SourceUnavailable, make_session
@@ -52,6 +55,9 @@ ADAPTERS: dict[str, Fetch] = {
     "ore_datafair": ore.fetch,
     "dot_ntd": dot_ntd.fetch,
     "epa_airdata": epa_airdata.fetch,
+    "eea_aqd": eea_aqd.fetch,
+    "baac": baac.fetch,
+    "ratp_opendata": ratp.fetch,
 }
 MAX_WORKERS = 4
 

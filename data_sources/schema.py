@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
+
+from .registries import CITIES_BY_ID
 
 COLUMNS = ("city", "indicator", "time", "freq", "value", "source")
 KEY = ("city", "indicator", "time")
@@ -54,6 +58,23 @@ def tidy(
             "source": source,
         },
         columns=list(COLUMNS),
+    )
+
+
+def annual_rows(
+    values: Mapping[int, float], *, city: str, indicator: str, source: str
+) -> pd.DataFrame:
+    """Rows of one annual series from {year: value}, each year starting on 1 January in
+    the city's own time zone (the snapshot's convention: Paris's 2019 is not UTC's)."""
+    zone = CITIES_BY_ID[city].timezone
+    years = sorted(values)
+    return tidy(
+        [pd.Timestamp(f"{year}-01-01", tz=zone) for year in years],
+        [values[year] for year in years],
+        city=city,
+        indicator=indicator,
+        freq="annual",
+        source=source,
     )
 
 

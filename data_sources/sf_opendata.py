@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import socrata
 from .http import Client, SourceError
-from .schema import tidy
+from .schema import annual_rows
 
 SOURCE_ID = "sf_opendata"
 DATASET = "dau3-4s8f"
@@ -34,13 +34,8 @@ def parse(records: list[dict], now: pd.Timestamp) -> pd.DataFrame:
             "duplicate unique_id across pages (the data moved while paging)"
         )
     counts = years[years < now.tz_convert(TZ).year].value_counts().sort_index()
-    return tidy(
-        [pd.Timestamp(f"{year}-01-01", tz=TZ) for year in counts.index],
-        counts,
-        city="sf",
-        indicator="road_deaths",
-        freq="annual",
-        source=SOURCE_ID,
+    return annual_rows(
+        counts.to_dict(), city="sf", indicator="road_deaths", source=SOURCE_ID
     )
 
 
@@ -57,12 +52,10 @@ def parse_ghg(records: list[dict]) -> pd.DataFrame:
     except (KeyError, ValueError) as error:
         raise SourceError(f"unexpected inventory row shape ({error!r})") from error
     totals = pd.Series(values).groupby(pd.Series(years)).sum().sort_index()
-    return tidy(
-        [pd.Timestamp(f"{year}-01-01", tz=TZ) for year in totals.index],
-        totals.round(6),
+    return annual_rows(
+        totals.round(6).to_dict(),
         city="sf",
         indicator="ghg_sf_inventory",
-        freq="annual",
         source=SOURCE_ID,
     )
 

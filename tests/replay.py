@@ -39,6 +39,11 @@ class Request:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    method: str = "GET"
+    body: bytes = b""
+
+    def json(self) -> object:
+        return json.loads(self.body or b"null")
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         return self.query.get(name, [default])[0]
@@ -79,22 +84,35 @@ class ReplayServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+                self.answer(b"")
+
+            def do_POST(self) -> None:  # noqa: N802 (http.server naming)
+                length = int(self.headers.get("Content-Length") or 0)
+                self.answer(self.rfile.read(length))
+
+            def answer(self, body: bytes) -> None:
                 parts = urlsplit(self.path)
-                request = Request(parts.path, parse_qs(parts.query), dict(self.headers))
+                request = Request(
+                    parts.path,
+                    parse_qs(parts.query),
+                    dict(self.headers),
+                    self.command,
+                    body,
+                )
                 replay.requests.append(request)
                 reply = replay.reply_for(request)
                 if reply.delay:
                     time.sleep(reply.delay)
-                body = reply.encoded(replay.url)
+                payload = reply.encoded(replay.url)
                 self.send_response(reply.status)
                 headers = {"Content-Type": "application/json", **reply.headers}
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 # The client may have given up already (the timeout test).
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(body)
+                    self.wfile.write(payload)
 
             def log_message(self, *args) -> None:
                 pass

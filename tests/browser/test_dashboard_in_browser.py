@@ -130,7 +130,7 @@ def test_switching_tab_view_and_normalisation_changes_what_is_shown(dashboard):
     open_view(dashboard, "?indicator=no2")
     dashboard.find_element("#domain-tabs button:nth-child(5)").click()  # Traffic
     dashboard.wait_for_text_to_equal(
-        "#indicator-title", "Road traffic deaths per year", timeout=20
+        "#indicator-title", "Road traffic deaths per year", timeout=WAIT_SECONDS
     )
     assert "domain=traffic" in query_of(dashboard)
 
@@ -142,13 +142,13 @@ def test_switching_tab_view_and_normalisation_changes_what_is_shown(dashboard):
 
     click_option(dashboard, "norm", "per_capita")
     dashboard.wait_for_contains_text(
-        ".kpi-card.city-paris", "deaths per 100,000 inhabitants", timeout=20
+        ".kpi-card.city-paris", "deaths per 100,000 inhabitants", timeout=WAIT_SECONDS
     )
     assert "norm=per_capita" in query_of(dashboard)
 
     click_option(dashboard, "view", "gap")
     dashboard.wait_for_contains_text(
-        "#chart .ytitle", "Paris − San Francisco", timeout=20
+        "#chart .ytitle", "Paris − San Francisco", timeout=WAIT_SECONDS
     )
     assert dashboard.get_logs() == []
 
@@ -159,7 +159,7 @@ def test_a_shared_url_reproduces_the_view_in_french(dashboard):
         "?lang=fr&domain=traffic&indicator=road_deaths&view=overlay&norm=per_capita&theme=dark",
     )
     dashboard.wait_for_contains_text(
-        "#chart-summary", "fois la valeur de San Francisco", timeout=20
+        "#chart-summary", "fois la valeur de San Francisco", timeout=WAIT_SECONDS
     )
     assert (
         dashboard.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"

@@ -12,7 +12,9 @@ import pytest
 from data_sources.registries import SOURCES
 from data_sources.settings import Settings
 from tests.airdata_files import daily_zip, real_days
+from tests.baac_files import DATASET_ID, FILE_NAMES, dataset_object, files_for
 from tests.conftest import fault_matrix_path
+from tests.eea_parquet_files import station_file
 from tests.replay import ReplayServer, Reply, paged
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
@@ -30,6 +32,9 @@ BASE_PATHS = {
     "ore_datafair": "/ore",
     "dot_ntd": "/dot",
     "epa_airdata": "/airdata",
+    "eea_aqd": "/eea",
+    "baac": "/datagouv",
+    "ratp_opendata": "/ratp",
 }
 
 
@@ -159,6 +164,82 @@ def airdata_routes(shared_data: Path) -> dict:
     }
 
 
+def eea_routes(shared_data: Path) -> dict:
+    """The EEA download service: the file list answers the verified dataset (2) with
+    Les Halles, Champs-Élysées and a station the adapter does not read, the up-to-date
+    dataset (1) with Les Halles. Files hand-made in the documented schema with the
+    stations' real Geod'air days (tests/eea_parquet_files.py): the verified ones hold
+    2024's days dated the year before last, the up-to-date one 2025's dated last year."""
+    year = pd.Timestamp.now(tz="Etc/GMT-1").year
+    files = {
+        "/eea-blob/airquality-p-e1a/FR/SPO-FR04055_8.parquet": station_file(
+            shared_data, "FR04055", {2024: year - 2}, verification=1
+        ),
+        "/eea-blob/airquality-p-e1a/FR/SPO-FR04031_8.parquet": station_file(
+            shared_data, "FR04031", {2024: year - 2}, verification=1
+        ),
+        "/eea-blob/airquality-p/FR/SPO-FR04055_8.parquet": station_file(
+            shared_data, "FR04055", {2025: year - 1}, verification=3
+        ),
+    }
+    listed = {
+        2: [
+            "/eea-blob/airquality-p-e1a/FR/SPO-FR04143_8.parquet",
+            "/eea-blob/airquality-p-e1a/FR/SPO-FR04055_8.parquet",
+            "/eea-blob/airquality-p-e1a/FR/SPO-FR04031_8.parquet",
+        ],
+        1: ["/eea-blob/airquality-p/FR/SPO-FR04055_8.parquet"],
+    }
+
+    def urls(request) -> Reply:
+        query = request.json()
+        if request.method != "POST" or query.get("pollutants") != ["NO2"]:
+            return Reply(400, {"error": "expected a POSTed NO2 query"})
+        lines = ["ParquetFileUrl", *("{base}" + p for p in listed[query["dataset"]])]
+        return Reply(200, "\n".join(lines) + "\n", {"Content-Type": "text/csv"})
+
+    octet = {"Content-Type": "application/octet-stream"}
+    return {
+        "/eea/ParquetFile/urls": urls,
+        **{path: Reply(200, body, octet) for path, body in files.items()},
+    }
+
+
+def baac_routes(server_url: str) -> dict:
+    """data.gouv.fr: the BAAC dataset object (API v1) and each year's files behind its
+    stable `latest` address, which redirects to the file, as data.gouv.fr does (files
+    hand-made in each year's layout: tests/baac_files.py)."""
+    routes = {
+        f"/datagouv/api/1/datasets/{DATASET_ID}/": Reply(
+            200, dataset_object("{base}/datagouv")
+        )
+    }
+    csv_type = {"Content-Type": "text/csv"}
+    for year, names in FILE_NAMES.items():
+        for name, payload in zip(names, files_for(year), strict=True):
+            static = f"/datagouv/static/resources/baac/20250101-000000/{name}"
+            latest = f"/datagouv/fr/datasets/r/r-{name.removesuffix('.csv')}"
+            routes[static] = Reply(200, payload, csv_type)
+            routes[latest] = Reply(302, b"", {"Location": server_url + static})
+    return routes
+
+
+def ratp_edition(shared_data: Path) -> tuple[int, list[dict]]:
+    """The Opendatasoft group_by answer (CONTRACTS.md §1 shape; hand-made, with a null
+    group as v2.1 gives) of RATP's 2021 edition, with its real sums per network over
+    the stations in Paris, served as the edition of five years ago (the oldest one
+    asked); the newer editions answer 404, as unpublished datasets do."""
+    frame = pd.read_csv(
+        shared_data / "mobility/paris_ratp_annual_entries_by_network_2013_2021.csv"
+    )
+    real = frame[(frame["year"] == 2021) & (frame["scope"] == "paris_city")]
+    rows = [
+        {"reseau": r.network, "entries": r.annual_entries} for r in real.itertuples()
+    ]
+    year = pd.Timestamp.now(tz="Europe/Paris").year - 5
+    return year, [*rows, {"reseau": None, "entries": 0}]
+
+
 def open_meteo(request) -> Reply:
     city = "paris" if request.arg("latitude", "").startswith("48.") else "sf"
     return Reply(200, load(FIXTURES / "open_meteo_air" / f"{city}_handmade.json"))
@@ -223,7 +304,14 @@ def install_routes(server: ReplayServer, shared_data: Path) -> None:
                 200, load(api / "openaq/v3_measurements.json")
             ),
             **airdata_routes(shared_data),
+            **eea_routes(shared_data),
+            **baac_routes(server.url),
         }
+    )
+    year, edition = ratp_edition(shared_data)
+    dataset = f"trafic-annuel-entrant-par-station-du-reseau-ferre-{year}"
+    server.routes[f"/ratp/catalog/datasets/{dataset}/records"] = paged(
+        edition, style="ods"
     )
 
 

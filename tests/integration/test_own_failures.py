@@ -38,6 +38,7 @@ from tests.conftest import infra_matrix_path
 from tests.helpers import (
     READY_DEADLINE_SECONDS,
     UNDER_CI,
+    WAIT_SECONDS,
     free_port,
     start_gunicorn,
     until,
@@ -619,7 +620,7 @@ def test_a_refresher_killed_mid_write_leaves_whole_data(files_deployment):
         child = d.refresh(wait=False)
         time.sleep(rng.uniform(0.5, 2.0))
         child.kill()
-        child.communicate(timeout=30)
+        child.communicate(timeout=WAIT_SECONDS)
     found = d.probe()
     assert_served(found)
     assert d.gbfs_sf()["status"] in ("ok", "stale")  # nothing damaged to report

@@ -22,6 +22,7 @@ from data_sources.store import read_rows
 from tests.helpers import (
     READY_DEADLINE_SECONDS,
     UNDER_CI,
+    WAIT_SECONDS,
     free_port,
     start_gunicorn,
 )
@@ -68,7 +69,7 @@ def redis_url(tmp_path):
             time.sleep(0.05)
     yield url
     process.terminate()
-    process.wait(timeout=10)
+    process.wait(timeout=WAIT_SECONDS)
 
 
 def tidy(values, start="2026-11-20"):
@@ -156,7 +157,7 @@ def test_two_web_processes_see_one_refreshers_data(redis_url, replay, tmp_path):
             rows = list(csv.DictReader(io.StringIO(body)))
             assert [r["origin"] for r in rows] == ["live"], port
             sources = requests.get(
-                f"http://127.0.0.1:{port}/api/sources", timeout=5
+                f"http://127.0.0.1:{port}/api/sources", timeout=READY_DEADLINE_SECONDS
             ).json()
             assert {s["id"]: s["status"] for s in sources}["gbfs_sf"] == "ok"
         client = redis.Redis.from_url(redis_url)
@@ -167,7 +168,7 @@ def test_two_web_processes_see_one_refreshers_data(redis_url, replay, tmp_path):
     finally:
         for web in webs:
             os.killpg(web.pid, signal.SIGTERM)
-            web.wait(timeout=20)
+            web.wait(timeout=WAIT_SECONDS)
 
 
 def test_views_are_built_once_and_shared_through_redis(redis_url, monkeypatch):
@@ -227,7 +228,7 @@ def test_a_writer_killed_at_random_leaves_a_whole_version_in_redis(redis_url):
         assert writer.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0.05, 0.6))
         os.kill(writer.pid, signal.SIGKILL)
-        writer.wait(timeout=10)
+        writer.wait(timeout=WAIT_SECONDS)
         [stored] = [
             s
             for s in store.series("bikes_available")

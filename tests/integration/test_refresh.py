@@ -24,6 +24,8 @@ from data_sources.http import Client, make_session
 from data_sources.refresh import refresh
 from data_sources.settings import Settings
 from data_sources.store import SeriesStore, read_rows, read_sidecars
+from tests.eea_parquet_files import real_annual
+from tests.helpers import WAIT_SECONDS
 from tests.integration.conftest import TEST_KEYS
 from tests.replay import Reply
 
@@ -39,6 +41,9 @@ LIVE = [
     "ore_datafair",
     "dot_ntd",
     "epa_airdata",
+    "eea_aqd",
+    "baac",
+    "ratp_opendata",
 ]
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -269,6 +274,69 @@ def test_epa_airdata_extends_sf_pm25_with_last_years_file(live_settings, live_en
     assert {"indicator": "pm25_annual", "city": "sf"} in sources["epa_airdata"]["feeds"]
 
 
+def test_eea_download_service_gives_paris_no2_years_at_each_station(
+    live_settings, live_env, shared_data
+):
+    [outcome] = refresh(["eea_aqd"], settings=live_settings, progress=False)
+    assert outcome.status == "ok", outcome.message
+    year = pd.Timestamp.now(tz="Etc/GMT-1").year
+    background = live_frame(live_settings, "no2", "paris")
+    pairs = zip(background["period"], background["value"].round(2), strict=True)
+    assert dict(pairs) == {
+        str(year - 2): real_annual(shared_data, "FR04055", 2024),
+        str(year - 1): real_annual(shared_data, "FR04055", 2025),
+    }
+    [traffic] = live_frame(live_settings, "no2_roadside", "paris").itertuples()
+    assert traffic.period == str(year - 2)
+    assert round(traffic.value, 2) == real_annual(shared_data, "FR04031", 2024)
+    asked = [(r.method, r.path) for r in live_env.requests if r.path.startswith("/eea")]
+    assert asked == [
+        ("POST", "/eea/ParquetFile/urls"),
+        ("GET", "/eea-blob/airquality-p-e1a/FR/SPO-FR04031_8.parquet"),
+        ("GET", "/eea-blob/airquality-p-e1a/FR/SPO-FR04055_8.parquet"),
+        ("POST", "/eea/ParquetFile/urls"),
+        ("GET", "/eea-blob/airquality-p/FR/SPO-FR04055_8.parquet"),
+    ]
+    sources = {s["id"]: s for s in web.test_client().get("/api/sources").get_json()}
+    assert {"indicator": "no2_roadside", "city": "paris"} in sources["eea_aqd"]["feeds"]
+    # The page shows the live year, still beside San Francisco's own series.
+    rows = api_rows("/api/series/no2.csv?cities=paris")
+    assert str(year - 1) in {r["period"] for r in rows if r["origin"] == "live"}
+
+
+def test_baac_files_give_paris_road_deaths_of_the_newest_years(live_settings, live_env):
+    [outcome] = refresh(["baac"], settings=live_settings, progress=False)
+    assert outcome.status == "ok", outcome.message
+    rows = live_frame(live_settings, "road_deaths", "paris")
+    # The three newest years the dataset lists; 2021 and 2023 are ONISR's figures.
+    assert dict(zip(rows["period"], rows["value"], strict=True)) == {
+        "2021": 45,
+        "2022": 38,
+        "2023": 33,
+    }
+    fetched = [r.path for r in live_env.requests if r.path.startswith("/datagouv/")]
+    assert fetched[0] == "/datagouv/api/1/datasets/53698f4ca3a729239d2036df/"
+    assert "/datagouv/static/resources/baac/20250101-000000/caract-2023.csv" in fetched
+    assert not any("2016" in path for path in fetched)
+    shown = api_rows("/api/series/road_deaths.csv?cities=paris")
+    assert {r["period"]: r["origin"] for r in shown}["2022"] == "live"
+
+
+def test_ratp_editions_give_paris_entries_beside_muni(live_settings, live_env):
+    [outcome] = refresh(["ratp_opendata"], settings=live_settings, progress=False)
+    assert outcome.status == "ok", outcome.message
+    year = pd.Timestamp.now(tz="Europe/Paris").year - 5
+    [row] = live_frame(live_settings, "transit_annual", "paris").itertuples()
+    # RATP's 2021 sums at Paris stations: Métro 752,581,446 + RER 117,181,460.
+    assert (row.period, row.value) == (str(year), 869_762_906)
+    asked = [r for r in live_env.requests if r.path.startswith("/ratp/")]
+    assert [r.path.split("/")[4][-4:] for r in asked] == [
+        str(y) for y in range(year, year + 5)
+    ]
+    assert asked[0].arg("where") == 'ville = "Paris"'
+    assert asked[0].arg("group_by") == "reseau"
+
+
 def test_agence_ore_on_data_fair_gives_paris_totals_per_year(live_settings, live_env):
     [outcome] = refresh(["ore_datafair"], settings=live_settings, progress=False)
     assert outcome.status == "ok"
@@ -389,6 +457,8 @@ MESSAGES = {
     "huge": "too large",
     # A ZIP source: a broken body is not a ZIP (where others have broken JSON).
     ("epa_airdata", "malformed_json"): "not a ZIP archive",
+    # The EEA's file list is CSV text: a broken body is not that list.
+    ("eea_aqd", "malformed_json"): "expected a ParquetFileUrl list",
 }
 
 
@@ -406,6 +476,9 @@ MESSAGES = {
         "ore_datafair",
         "dot_ntd",
         "epa_airdata",
+        "eea_aqd",
+        "baac",
+        "ratp_opendata",
     ],
 )
 def test_a_failing_upstream_keeps_the_last_good_data_marked_stale(
@@ -756,7 +829,7 @@ def test_a_refresh_killed_mid_write_leaves_a_readable_store(live_env):
         )
         time.sleep(rng.uniform(0.5, 2.5))
         os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=10)
+        child.wait(timeout=WAIT_SECONDS)
         settings = Settings.from_env()
         for stored in read_sidecars(settings.data_dir):
             read_rows(stored)  # raises on a partial or mismatched file
@@ -792,4 +865,4 @@ def test_refresh_every_keeps_running_as_a_refresher_until_stopped(live_env):
         assert child.poll() is None  # still running, waiting for the next round
     finally:
         child.send_signal(signal.SIGINT)
-        assert child.wait(timeout=10) == 130
+        assert child.wait(timeout=WAIT_SECONDS) == 130

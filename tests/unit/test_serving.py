@@ -30,6 +30,7 @@ from data_sources.registries import INDICATORS
 from tests.helpers import (
     READY_DEADLINE_SECONDS,
     UNDER_CI,
+    WAIT_SECONDS,
     free_port,
     until,
     wait_for_http,
@@ -176,7 +177,7 @@ def test_gunicorn_serves_the_app_with_the_documented_config(tmp_path):
         until(lambda: "GET /health" in (tmp_path / "access.log").read_text())
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        process.wait(timeout=WAIT_SECONDS)
 
 
 def test_a_new_data_version_replaces_the_cached_view_instead_of_adding_one():

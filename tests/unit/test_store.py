@@ -20,6 +20,7 @@ from data_sources.store import (
     read_sidecars,
     write_series,
 )
+from tests.helpers import WAIT_SECONDS
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -172,7 +173,7 @@ def test_kill_9_during_writes_always_leaves_a_complete_version(tmp_path):
             time.sleep(rng.uniform(0.0, 0.4))
         finally:
             os.kill(child.pid, signal.SIGKILL)
-            child.wait(timeout=10)
+            child.wait(timeout=WAIT_SECONDS)
         [stored] = read_sidecars(root, "pm25")
         rows = read_rows(stored)
         version = stored.provenance["version"]
