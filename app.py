@@ -2,7 +2,7 @@
 
 from dash import Dash
 
-from components import api, dashboard, embed, serving, stage
+from components import api, dashboard, embed, oembed, serving, stage
 
 
 class SisterCities(Dash):
@@ -32,6 +32,7 @@ import components.callbacks  # noqa: E402, F401  (registers the callbacks)
 
 api.install(app.server)
 embed.install(app.server)
+oembed.install(app.server)
 stage.install(app.server)
 # After every callback is registered: the CSP lists Dash's inline scripts by hash.
 serving.install(app.server, app.csp_hashes(), lambda: app.callback_map)

@@ -16,7 +16,7 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import flask
 import plotly.graph_objects as go
@@ -123,13 +123,25 @@ def embed_path(state: ViewState, pin: str | None = None) -> str:
     return f"/embed/{state.indicator}?" + embed_query(embed_request(state, pin))
 
 
-def snippet(src: str, title: str, height: int = 560) -> str:
-    """The iframe a host pastes; the script sizes it to its content when present."""
+def snippet(
+    src: str,
+    title: str,
+    height: int = 560,
+    width: int | str = "100%",
+    resizer: bool = True,
+) -> str:
+    """The iframe a host pastes; with `resizer`, the script that sizes it to its
+    content (oEmbed consumers strip scripts: theirs comes with fixed pixels)."""
     origin = src.split("/embed/", 1)[0]
-    return (
-        f'<iframe src="{escape(src)}" title="{escape(title)}" width="100%" '
+    iframe = (
+        f'<iframe src="{escape(src)}" title="{escape(title)}" width="{width}" '
         f'height="{height}" style="border:0" loading="lazy" data-sistercities-embed>'
-        f'</iframe>\n<script src="{escape(origin)}/assets/standalone/embed-host.js" '
+        "</iframe>"
+    )
+    if not resizer:
+        return iframe
+    return (
+        f'{iframe}\n<script src="{escape(origin)}/assets/standalone/embed-host.js" '
         "async></script>"
     )
 
@@ -281,16 +293,32 @@ def meta_tags(title: str, description: str, url: str, image: str) -> str:
     )
 
 
+def discovery_link(page_url: str, title: str) -> str:
+    """The tag that tells an oEmbed consumer (WordPress, Ghost, Medium) where this
+    page's embed is described (components/oembed.py)."""
+    parts = urlsplit(page_url)
+    href = f"{parts.scheme}://{parts.netloc}/oembed?" + urlencode(
+        {"url": page_url, "format": "json"}
+    )
+    return (
+        '<link rel="alternate" type="application/json+oembed" '
+        f'href="{escape(href)}" title="{escape(title)}">'
+    )
+
+
 def dashboard_meta(state: ViewState, base: str, query: str) -> str:
-    """A shared dashboard link previews the chart it points to."""
+    """A shared dashboard link previews the chart it points to, and says where its
+    oEmbed is."""
     request = embed_request(state)
     label = INDICATORS_BY_ID[state.indicator].label(state.lang)
+    title = f"{label} — {pair_title(state.lang)}"
+    url = f"{base}/{query}"
     return meta_tags(
-        f"{label} — {pair_title(state.lang)}",
+        title,
         t("tagline", state.lang),
-        f"{base}/{query}",
+        url,
         f"{base}/embed/{state.indicator}.png?{embed_query(request)}",
-    )
+    ) + discovery_link(url, title)
 
 
 def embed_html(page: EmbedPage) -> str:
@@ -316,7 +344,7 @@ def embed_html(page: EmbedPage) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} — {escape(pair_title(lang))}</title>"
         f'<meta name="description" content="{escape(description)}">'
-        f"{og}"
+        f"{og}{discovery_link(page.page_url, f'{title} — {pair_title(lang)}')}"
         f'<link rel="stylesheet" href="{escape(page.asset("style.css"))}">'
         f'<link rel="stylesheet" href="{escape(page.asset("standalone/embed.css"))}">'
         # Synchronous and tiny: theme=auto resolves before the first paint.
