@@ -12,9 +12,10 @@ import flask
 
 import data_sources
 from data_sources.comparability import norm_refusal
-from data_sources.registries import INDICATORS, PAIR
+from data_sources.registries import INDICATORS, LANGUAGES, PAIR
 from data_sources.units import NORMALISATIONS
 
+from . import openapi
 from .i18n import pick_lang
 from .serving import json_error
 from .shown import latest_values
@@ -103,7 +104,9 @@ def series(indicator_id: str, fmt: str) -> flask.Response:
         return json_error(
             f"unknown parameter '{unknown[0]}' ({', '.join(SERIES_PARAMS)})", 400
         )
-    lang = pick_lang(args.get("lang"))
+    lang = args.get("lang", pick_lang(None))
+    if lang not in LANGUAGES:
+        return json_error(f"unknown lang '{lang}' ({', '.join(LANGUAGES)})", 400)
     result = data_sources.load_series(
         indicator_id,
         args.get("cities"),
@@ -143,6 +146,13 @@ def latest() -> flask.Response:
 @api.get("/api/sources")
 def sources() -> flask.Response:
     return flask.jsonify(data_sources.source_status())
+
+
+@api.get("/api/openapi.json")
+def openapi_document() -> flask.Response:
+    response = flask.jsonify(openapi.document())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @api.route("/api/<path:unknown>")

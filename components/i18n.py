@@ -45,6 +45,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "Database License (ODbL).",
     },
     "api_link": {"en": "Data API", "fr": "API de données"},
+    "api_contract": {
+        "en": "its contract (OpenAPI)",
+        "fr": "son contrat (OpenAPI)",
+    },
     "ratio": {
         "en": "{city}: {ratio}× {other} ({period})",
         "fr": "{city} : {ratio} × {other} ({period})",

@@ -565,6 +565,8 @@ def footer(lang: str) -> html.Footer:
                     html.A(t("sources_all", lang), href="/api/sources"),
                     " · ",
                     html.A(t("api_link", lang), href="/api/indicators"),
+                    " · ",
+                    html.A(t("api_contract", lang), href="/api/openapi.json"),
                 ]
             ),
         ],

@@ -105,8 +105,11 @@ def oembed_answer(request: EmbedRequest, limits: tuple[int | None, int | None]) 
 @oembed.get("/oembed")
 def oembed_endpoint() -> flask.Response:
     args = flask.request.args
-    if args.get("format", "json") != "json":
+    fmt = args.get("format", "json")
+    if fmt == "xml":  # a format the spec knows, not served: its 501
         return json_error("only format=json is served", 501)
+    if fmt != "json":
+        return json_error(f"format must be json, not {fmt!r}", 400)
     url = args.get("url")
     if not url:
         return json_error("url is required: the address of a view or an embed", 400)

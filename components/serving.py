@@ -294,7 +294,12 @@ def install_guards(server: flask.Flask, callback_map) -> None:
     @server.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> flask.Response | HTTPException:
         if flask.request.path.startswith("/api/"):
-            return json_error(exc.description or exc.name, exc.code or 500)
+            response = json_error(exc.description or exc.name, exc.code or 500)
+            # A 405 says which methods are allowed (RFC 9110), in JSON as in HTML.
+            response.headers.extend(
+                (k, v) for k, v in exc.get_headers() if k.lower() == "allow"
+            )
+            return response
         return exc
 
     @server.before_request

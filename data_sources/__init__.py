@@ -96,21 +96,32 @@ def get_indicator(indicator_id: str) -> Indicator:
 
 
 def parse_cities(text: str | None) -> tuple[str, ...]:
-    """'paris,sf' → ('paris', 'sf'); empty → the configured pair."""
-    if not text:
+    """'paris,sf' → ('paris', 'sf'); absent → the configured pair. An empty value or an
+    empty item ('paris,') is a 400: the API's contract lists city ids, nothing else."""
+    if text is None:
         return PAIR
-    ids = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    parts = [part.strip() for part in text.split(",")]
+    if not all(parts):
+        raise BadRequest(f"cities must be city ids separated by commas, not '{text}'")
+    ids = tuple(dict.fromkeys(parts))
     unknown = [city_id for city_id in ids if city_id not in CITIES_BY_ID]
     if unknown:
         known = ", ".join(CITIES_BY_ID)
         raise NotFound(f"unknown city '{unknown[0]}' (known: {known})")
-    return ids or PAIR
+    return ids
+
+
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(text: str | None, name: str) -> dt.date | None:
-    if not text:
+    """An ISO calendar date (YYYY-MM-DD, as the API's contract says), or None when the
+    parameter is absent; anything else, an empty value included, is a 400."""
+    if text is None:
         return None
     try:
+        if not ISO_DAY.fullmatch(text):
+            raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
         raise BadRequest(
@@ -119,7 +130,7 @@ def parse_date(text: str | None, name: str) -> dt.date | None:
 
 
 def parse_base_year(text: str | None) -> int | None:
-    if not text:
+    if text is None:
         return None
     if not text.isdigit() or not 1900 <= int(text) <= 2100:
         raise BadRequest(f"base must be a year like 2017, not '{text}'")
@@ -334,6 +345,7 @@ def load_series(
     indicator = get_indicator(indicator_id)
     city_ids = cities if isinstance(cities, tuple) else parse_cities(cities)
     start_date, end_date = parse_date(start, "start"), parse_date(end, "end")
+    parse_base_year(base)  # a malformed base is said even when norm is not index
     if start_date and end_date and start_date > end_date:
         raise BadRequest("start must not be after end")
     norm = check_norm_and_unit(indicator, norm, unit)
