@@ -841,28 +841,38 @@ def test_a_refresh_killed_mid_write_leaves_a_readable_store(live_env):
         )
 
 
-def test_refresh_every_keeps_running_as_a_refresher_until_stopped(live_env):
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "data_sources",
-            "refresh",
-            "--source",
-            "gbfs_sf",
-            "--every",
-            "10s",
-            "--no-progress",
-        ],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+def test_refresh_every_keeps_running_as_a_refresher_until_stopped(live_env, tmp_path):
+    log = tmp_path / "refresher.log"
+    with open(log, "w") as stderr:
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "data_sources",
+                "refresh",
+                "--source",
+                "gbfs_sf",
+                "--every",
+                "10s",
+                "--no-progress",
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            # If it ever hangs on the way out, SIGABRT makes it print every thread.
+            env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+        )
     try:
         lines = [child.stdout.readline() for _ in range(2)]  # one summary: header + row
         assert lines[1].split()[:2] == ["gbfs_sf", "ok"]
         assert child.poll() is None  # still running, waiting for the next round
     finally:
         child.send_signal(signal.SIGINT)
-        assert child.wait(timeout=WAIT_SECONDS) == 130
+        try:
+            code = child.wait(timeout=WAIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGABRT)
+            child.wait(timeout=WAIT_SECONDS)
+            code = log.read_text()[-4000:]
+        assert code == 130
