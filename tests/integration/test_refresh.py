@@ -841,7 +841,10 @@ def test_a_refresh_killed_mid_write_leaves_a_readable_store(live_env):
         )
 
 
-def test_refresh_every_keeps_running_as_a_refresher_until_stopped(live_env, tmp_path):
+@pytest.mark.parametrize("stop, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_refresh_every_keeps_running_as_a_refresher_until_stopped(
+    live_env, tmp_path, stop, code
+):
     log = tmp_path / "refresher.log"
     with open(log, "w") as stderr:
         child = subprocess.Popen(
@@ -860,7 +863,9 @@ def test_refresh_every_keeps_running_as_a_refresher_until_stopped(live_env, tmp_
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
-            # If it ever hangs on the way out, SIGABRT makes it print every thread.
+            # As a shell starts a background job: SIGINT ignored, which the refresher
+            # must undo to stop on Ctrl-C. If it ever hangs, SIGABRT prints every thread.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
             env={**os.environ, "PYTHONFAULTHANDLER": "1"},
         )
     try:
@@ -868,11 +873,11 @@ def test_refresh_every_keeps_running_as_a_refresher_until_stopped(live_env, tmp_
         assert lines[1].split()[:2] == ["gbfs_sf", "ok"]
         assert child.poll() is None  # still running, waiting for the next round
     finally:
-        child.send_signal(signal.SIGINT)
+        child.send_signal(stop)
         try:
-            code = child.wait(timeout=WAIT_SECONDS)
+            returned = child.wait(timeout=WAIT_SECONDS)
         except subprocess.TimeoutExpired:
             child.send_signal(signal.SIGABRT)
             child.wait(timeout=WAIT_SECONDS)
-            code = log.read_text()[-4000:]
-        assert code == 130
+            returned = log.read_text()[-4000:]
+        assert returned == code
