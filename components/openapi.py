@@ -117,14 +117,25 @@ def series_operation(fmt: str) -> dict:
     }
 
 
-def schemas() -> dict:
-    nullable_number = {"type": ["number", "null"]}
-    row = {
-        "type": "object",
-        "properties": {
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def array_of(item: dict) -> dict:
+    return {"type": "array", "items": item}
+
+
+def obj(properties: dict, required: list[str]) -> dict:
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def row_schema() -> dict:
+    """One observation of /api/series (the CSV's columns, typed)."""
+    return obj(
+        {
             "city": {"type": "string", "enum": [c.id for c in CITIES]},
             "time": {"type": "string", "format": "date-time"},
-            "value": nullable_number,
+            "value": {"type": ["number", "null"]},
             "unit": TEXT,
             "source": TEXT,
             "origin": TEXT,
@@ -132,216 +143,219 @@ def schemas() -> dict:
             "period": TEXT,
             "note": TEXT,
         },
-        "required": list(API_COLUMNS),
-    }
+        list(API_COLUMNS),
+    )
+
+
+def comparability_schema() -> dict:
+    levels = ["levels", "trends", "within_edition", "none"]
+    return obj(
+        {
+            "level": {"type": "string", "enum": levels},
+            "note": LABELS,
+            "breaks": array_of({"type": "object"}),
+            "partial_periods": array_of({"type": "object"}),
+            "coverage": {"type": "object"},
+        },
+        ["level", "note", "breaks", "coverage"],
+    )
+
+
+def indicator_schema() -> dict:
+    return obj(
+        {
+            "id": TEXT,
+            "domain": TEXT,
+            "unit": TEXT,
+            "units": array_of(TEXT),
+            "freq": TEXT,
+            "labels": LABELS,
+            "cities": array_of(TEXT),
+            "normalisations": array_of(TEXT),
+            # null: no regular cadence (a one-off figure such as population)
+            "cadence_seconds": {"type": ["integer", "null"]},
+            "publication_lag_seconds": {"type": ["integer", "null"]},
+            "latest_common": {"type": ["string", "null"]},
+            "comparability": ref("Comparability"),
+        },
+        ["id", "domain", "unit", "labels", "comparability"],
+    )
+
+
+def series_schema() -> dict:
+    return obj(
+        {
+            "indicator": TEXT,
+            "unit": TEXT,
+            "notes": array_of(TEXT),
+            "comparability": ref("Comparability"),
+            "data": array_of(row_schema()),
+        },
+        ["indicator", "unit", "notes", "comparability", "data"],
+    )
+
+
+def source_schema() -> dict:
+    statuses = ["ok", "stale", "error", "unavailable", "disabled"]
+    return obj(
+        {
+            "id": TEXT,
+            "publisher": TEXT,
+            "dataset": TEXT,
+            "licence": TEXT,
+            "status": {"type": "string", "enum": statuses},
+            "live": {"type": "boolean"},
+            "feeds": array_of({"type": "object"}),
+            "newest_observation": {"type": ["string", "null"]},
+        },
+        ["id", "publisher", "dataset", "licence", "status", "feeds"],
+    )
+
+
+def oembed_schema() -> dict:
+    pixels = {"type": "integer"}
+    return obj(
+        {
+            "version": {"const": "1.0"},
+            "type": {"const": "rich"},
+            "html": TEXT,
+            "width": pixels,
+            "height": pixels,
+            "title": TEXT,
+            "provider_name": TEXT,
+            "provider_url": TEXT,
+            "thumbnail_url": TEXT,
+            "thumbnail_width": pixels,
+            "thumbnail_height": pixels,
+            "cache_age": pixels,
+        },
+        ["version", "type", "html", "width", "height"],
+    )
+
+
+def schemas() -> dict:
     return {
-        "Error": {
-            "type": "object",
-            "properties": {"error": TEXT},
-            "required": ["error"],
-        },
-        "Comparability": {
-            "type": "object",
-            "properties": {
-                "level": {
-                    "type": "string",
-                    "enum": ["levels", "trends", "within_edition", "none"],
-                },
-                "note": LABELS,
-                "breaks": {"type": "array", "items": {"type": "object"}},
-                "partial_periods": {"type": "array", "items": {"type": "object"}},
-                "coverage": {"type": "object"},
-            },
-            "required": ["level", "note", "breaks", "coverage"],
-        },
-        "Indicator": {
-            "type": "object",
-            "properties": {
-                "id": TEXT,
-                "domain": TEXT,
-                "unit": TEXT,
-                "units": {"type": "array", "items": TEXT},
-                "freq": TEXT,
-                "labels": LABELS,
-                "cities": {"type": "array", "items": TEXT},
-                "normalisations": {"type": "array", "items": TEXT},
-                # null: no regular cadence (a one-off figure such as population)
-                "cadence_seconds": {"type": ["integer", "null"]},
-                "publication_lag_seconds": {"type": ["integer", "null"]},
-                "latest_common": {"type": ["string", "null"]},
-                "comparability": {"$ref": "#/components/schemas/Comparability"},
-            },
-            "required": ["id", "domain", "unit", "labels", "comparability"],
-        },
-        "Series": {
-            "type": "object",
-            "properties": {
-                "indicator": TEXT,
-                "unit": TEXT,
-                "notes": {"type": "array", "items": TEXT},
-                "comparability": {"$ref": "#/components/schemas/Comparability"},
-                "data": {"type": "array", "items": row},
-            },
-            "required": ["indicator", "unit", "notes", "comparability", "data"],
-        },
-        "Source": {
-            "type": "object",
-            "properties": {
-                "id": TEXT,
-                "publisher": TEXT,
-                "dataset": TEXT,
-                "licence": TEXT,
-                "status": {
-                    "type": "string",
-                    "enum": ["ok", "stale", "error", "unavailable", "disabled"],
-                },
-                "live": {"type": "boolean"},
-                "feeds": {"type": "array", "items": {"type": "object"}},
-                "newest_observation": {"type": ["string", "null"]},
-            },
-            "required": ["id", "publisher", "dataset", "licence", "status", "feeds"],
-        },
-        "OEmbed": {
-            "type": "object",
-            "properties": {
-                "version": {"const": "1.0"},
-                "type": {"const": "rich"},
-                "html": TEXT,
-                "width": {"type": "integer"},
-                "height": {"type": "integer"},
-                "title": TEXT,
-                "provider_name": TEXT,
-                "provider_url": TEXT,
-                "thumbnail_url": TEXT,
-                "thumbnail_width": {"type": "integer"},
-                "thumbnail_height": {"type": "integer"},
-                "cache_age": {"type": "integer"},
-            },
-            "required": ["version", "type", "html", "width", "height"],
-        },
+        "Error": obj({"error": TEXT}, ["error"]),
+        "Comparability": comparability_schema(),
+        "Indicator": indicator_schema(),
+        "Series": series_schema(),
+        "Source": source_schema(),
+        "OEmbed": oembed_schema(),
     }
+
+
+def listing(summary: str, operation_id: str, description: str, item: dict) -> dict:
+    """A GET answering a JSON array."""
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": operation_id,
+            "responses": {"200": json_response(description, array_of(item))},
+        }
+    }
+
+
+def health_path() -> dict:
+    health = obj({"status": TEXT}, ["status"])
+    deep = query(
+        "deep",
+        TEXT,
+        "1: readiness (the store, the data folder, the refresher); "
+        "any other value: liveness.",
+    )
+    return {
+        "get": {
+            "summary": "Liveness; with deep=1, readiness",
+            "operationId": "health",
+            "parameters": [deep],
+            "responses": {
+                "200": json_response("Serving.", health),
+                "503": json_response("Not ready: the reasons.", health),
+            },
+        }
+    }
+
+
+def oembed_path() -> dict:
+    pixels = {"type": "integer", "minimum": 1}
+    return {
+        "get": {
+            "summary": "oEmbed answer of a view or an embed of this site",
+            "operationId": "oembed",
+            "parameters": [
+                query(
+                    "url",
+                    {"type": "string", "minLength": 1},
+                    "A dashboard or embed URL.",
+                    required=True,
+                ),
+                query("maxwidth", pixels, "Pixels."),
+                query("maxheight", pixels, "Pixels."),
+                query(
+                    "format",
+                    {"type": "string", "enum": ["json"]},
+                    "Only json is served (xml: 501, anything else: 400).",
+                ),
+            ],
+            "responses": {
+                "200": json_response("A rich embed.", ref("OEmbed")),
+                "400": error_response("No url, a malformed size or format."),
+                "404": error_response("Not a view or an embed of this site."),
+                "501": error_response("format=xml (not served)."),
+            },
+        }
+    }
+
+
+def paths() -> dict:
+    return {
+        "/api/indicators": listing(
+            "Every indicator, its units and comparability model",
+            "indicators",
+            "The indicators.",
+            ref("Indicator"),
+        ),
+        "/api/series/{indicator}.json": {"get": series_operation("json")},
+        "/api/series/{indicator}.csv": {"get": series_operation("csv")},
+        "/api/latest": listing(
+            "The live tiles' latest value per city",
+            "latest",
+            "One entry per live tile.",
+            {"type": "object"},
+        ),
+        "/api/sources": listing(
+            "Every publisher: licence, status, what it feeds",
+            "sources",
+            "The sources.",
+            ref("Source"),
+        ),
+        "/api/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "operationId": "openapi",
+                "responses": {"200": json_response("OpenAPI 3.1.", {"type": "object"})},
+            }
+        },
+        "/health": health_path(),
+        "/oembed": oembed_path(),
+    }
+
+
+INFO = {
+    "title": "Sister Cities data API",
+    "version": "1",
+    "description": "Paris and San Francisco side by side: every indicator's series with "
+    "its provenance and the comparability model that says what the pair allows. Every "
+    'error is JSON {"error": …} with a 4xx status.',
+    "license": {"name": "MIT", "identifier": "MIT"},
+}
 
 
 def document() -> dict:
     """The whole OpenAPI 3.1 document."""
-    health = {
-        "type": "object",
-        "properties": {"status": TEXT},
-        "required": ["status"],
-    }
     return {
         "openapi": "3.1.0",
-        "info": {
-            "title": "Sister Cities data API",
-            "version": "1",
-            "description": "Paris and San Francisco side by side: every indicator's "
-            "series with its provenance and the comparability model that says what the "
-            'pair allows. Every error is JSON {"error": …} with a 4xx status.',
-            "license": {"name": "MIT", "identifier": "MIT"},
-        },
-        "paths": {
-            "/api/indicators": {
-                "get": {
-                    "summary": "Every indicator, its units and comparability model",
-                    "operationId": "indicators",
-                    "responses": {
-                        "200": json_response(
-                            "The indicators.",
-                            {
-                                "type": "array",
-                                "items": {"$ref": "#/components/schemas/Indicator"},
-                            },
-                        )
-                    },
-                }
-            },
-            "/api/series/{indicator}.json": {"get": series_operation("json")},
-            "/api/series/{indicator}.csv": {"get": series_operation("csv")},
-            "/api/latest": {
-                "get": {
-                    "summary": "The live tiles' latest value per city",
-                    "operationId": "latest",
-                    "responses": {
-                        "200": json_response(
-                            "One entry per live tile.",
-                            {"type": "array", "items": {"type": "object"}},
-                        )
-                    },
-                }
-            },
-            "/api/sources": {
-                "get": {
-                    "summary": "Every publisher: licence, status, what it feeds",
-                    "operationId": "sources",
-                    "responses": {
-                        "200": json_response(
-                            "The sources.",
-                            {
-                                "type": "array",
-                                "items": {"$ref": "#/components/schemas/Source"},
-                            },
-                        )
-                    },
-                }
-            },
-            "/api/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "operationId": "openapi",
-                    "responses": {
-                        "200": json_response("OpenAPI 3.1.", {"type": "object"})
-                    },
-                }
-            },
-            "/health": {
-                "get": {
-                    "summary": "Liveness; with deep=1, readiness",
-                    "operationId": "health",
-                    "parameters": [
-                        query(
-                            "deep",
-                            TEXT,
-                            "1: readiness (the store, the data folder, the refresher); "
-                            "any other value: liveness.",
-                        )
-                    ],
-                    "responses": {
-                        "200": json_response("Serving.", health),
-                        "503": json_response("Not ready: the reasons.", health),
-                    },
-                }
-            },
-            "/oembed": {
-                "get": {
-                    "summary": "oEmbed answer of a view or an embed of this site",
-                    "operationId": "oembed",
-                    "parameters": [
-                        query(
-                            "url",
-                            {"type": "string", "minLength": 1},
-                            "A dashboard or embed URL.",
-                            required=True,
-                        ),
-                        query("maxwidth", {"type": "integer", "minimum": 1}, "Pixels."),
-                        query(
-                            "maxheight", {"type": "integer", "minimum": 1}, "Pixels."
-                        ),
-                        query(
-                            "format",
-                            {"type": "string", "enum": ["json"]},
-                            "Only json is served (xml: 501, anything else: 400).",
-                        ),
-                    ],
-                    "responses": {
-                        "200": json_response(
-                            "A rich embed.", {"$ref": "#/components/schemas/OEmbed"}
-                        ),
-                        "400": error_response("No url, a malformed size or format."),
-                        "404": error_response("Not a view or an embed of this site."),
-                        "501": error_response("format=xml (not served)."),
-                    },
-                }
-            },
-        },
+        "info": INFO,
+        "paths": paths(),
         "components": {"schemas": schemas()},
     }
