@@ -4,11 +4,14 @@ reading a tree of Dash components (objects, or the JSON a callback sends)."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 
+import pytest
+import redis
 import requests
 
 UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -88,6 +91,45 @@ def start_gunicorn(
         start_new_session=True,
     )
     wait_for_http(f"http://127.0.0.1:{port}/health", process)
+    return process
+
+
+def redis_server_command(port: int, folder, durable: bool) -> list[str]:
+    """The command of a real redis-server on a loopback port, its files in `folder`;
+    `durable`: an append-only file synced on every write (a restart keeps the data, as
+    in production), else nothing on disk. Skipped without redis-server, failed under CI."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if UNDER_CI:
+            pytest.fail("redis-server missing under CI (.ci/run installs it)")
+        pytest.skip("needs redis-server (apt-get install redis-server)")
+    persistence = (
+        ["--appendonly", "yes", "--appendfsync", "always"]
+        if durable
+        else ["--appendonly", "no"]
+    )
+    return [
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        *persistence,
+        "--dir",
+        str(folder),
+    ]
+
+
+def start_redis(command: list[str]) -> subprocess.Popen:
+    """Start redis_server_command(…) and return when it answers PING."""
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    port = command[command.index("--port") + 1]
+    client = redis.Redis(host="127.0.0.1", port=int(port))
+    until(lambda: client.ping(), READY_DEADLINE_SECONDS)
     return process
 
 

@@ -37,10 +37,11 @@ import requests
 from tests.conftest import infra_matrix_path
 from tests.helpers import (
     READY_DEADLINE_SECONDS,
-    UNDER_CI,
     WAIT_SECONDS,
     free_port,
+    redis_server_command,
     start_gunicorn,
+    start_redis,
     until,
 )
 from tests.integration.conftest import BASE_PATHS, install_routes
@@ -257,42 +258,13 @@ def files_deployment(module_replay, tmp_path_factory):
             unmount(volume)
 
 
-def start_redis(args: list) -> subprocess.Popen:
-    process = subprocess.Popen(
-        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    port = args[args.index("--port") + 1]
-    client = redis.Redis(host="127.0.0.1", port=int(port))
-    until(lambda: client.ping(), READY_DEADLINE_SECONDS)
-    return process
-
-
 @pytest.fixture(scope="module")
 def redis_deployment(module_replay, tmp_path_factory):
     """Redis with its append-only file (a restart keeps the data, as in production),
     one web worker, one refresh done."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if UNDER_CI:
-            pytest.fail("redis-server missing under CI (.ci/run installs it)")
-        pytest.skip("needs redis-server (apt-get install redis-server)")
     root = tmp_path_factory.mktemp("redis-deployment")
     port = free_port()
-    args = [
-        binary,
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "yes",
-        "--appendfsync",
-        "always",
-        "--dir",
-        str(root),
-    ]
+    args = redis_server_command(port, root, durable=True)
     server = start_redis(args)
     env = base_env(module_replay, root / "unused")
     env["SISTERCITIES_REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
@@ -413,6 +385,25 @@ def fill(volume: Path, where: Path, chunk: int = 64 * 1024) -> list[Path]:
         n += 1
 
 
+def stopped_in_one_line(d: Deployment, result, cause: str, before: int):
+    """A refresh the disk refused: exit 3 and one line naming the path and `cause`;
+    every page still served, the last good data intact, and (on a real volume) the
+    readiness check down for that cause. Returns (the pages found, the sources cell)."""
+    assert result.returncode == 3, result.stdout + result.stderr
+    line = one_line(result)
+    assert re.search(rf"cannot write {re.escape(str(d.data_dir))}\S*: {cause}", line), (
+        line
+    )
+    found = d.probe()
+    assert_served(found)
+    during = source_cell(d)
+    assert d.live_points() == before  # the last good data, intact
+    if d.volume is not None:
+        assert found["ready"].status_code == 503
+        assert cause in " ".join(found["ready"].json()["reasons"])
+    return found, during
+
+
 def test_a_full_disk_stops_the_refresh_with_one_line_and_loses_nothing(
     files_deployment,
 ):
@@ -432,24 +423,12 @@ def test_a_full_disk_stops_the_refresh_with_one_line_and_loses_nothing(
         result = d.refresh(inject="ENOSPC")
         fault = "disk full (injected ENOSPC at open)"
     try:
-        assert result.returncode == 3, result.stdout + result.stderr
-        line = one_line(result)
-        assert re.search(
-            rf"cannot write {re.escape(str(d.data_dir))}\S*: No space left on device",
-            line,
-        ), line
+        found, during = stopped_in_one_line(
+            d, result, "No space left on device", before
+        )
         summary = result.stdout.splitlines()[1].split()
         assert summary[:2] == ["gbfs_sf", "error"]
-        found = d.probe()
-        assert_served(found)
-        during = source_cell(d)
-        assert d.live_points() == before  # the last good data, intact
         assert not no_litter(d.data_dir)
-        if d.volume is not None:
-            assert found["ready"].status_code == 503
-            assert "No space left on device" in " ".join(
-                found["ready"].json()["reasons"]
-            )
     finally:
         for path in fillers:
             path.unlink()
@@ -508,19 +487,7 @@ def test_a_read_only_data_dir_is_said_in_one_line(files_deployment):
         result = d.refresh(inject="EROFS")
         fault = "read-only data dir (injected EROFS at open)"
     try:
-        assert result.returncode == 3, result.stdout + result.stderr
-        line = one_line(result)
-        assert re.search(
-            rf"cannot write {re.escape(str(d.data_dir))}\S*: Read-only file system",
-            line,
-        ), line
-        found = d.probe()
-        assert_served(found)
-        during = source_cell(d)
-        assert d.live_points() == before
-        if d.volume is not None:
-            assert found["ready"].status_code == 503
-            assert "Read-only file system" in " ".join(found["ready"].json()["reasons"])
+        found, during = stopped_in_one_line(d, result, "Read-only file system", before)
     finally:
         if d.volume is not None:
             subprocess.run(["mount", "-o", "remount,rw", str(d.volume)], check=True)

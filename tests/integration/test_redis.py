@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,10 +20,11 @@ from data_sources.redis_store import RedisSeriesStore
 from data_sources.store import read_rows
 from tests.helpers import (
     READY_DEADLINE_SECONDS,
-    UNDER_CI,
     WAIT_SECONDS,
     free_port,
+    redis_server_command,
     start_gunicorn,
+    start_redis,
 )
 from tests.integration.conftest import BASE_PATHS
 
@@ -34,39 +34,9 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def redis_url(tmp_path):
     """A real redis-server on a free loopback port, empty, stopped after the test."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if UNDER_CI:
-            pytest.fail("redis-server missing under CI (.ci/run installs it)")
-        pytest.skip("needs redis-server (apt-get install redis-server)")
     port = free_port()
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_redis(redis_server_command(port, tmp_path, durable=False))
     url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + READY_DEADLINE_SECONDS
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
     yield url
     process.terminate()
     process.wait(timeout=WAIT_SECONDS)
