@@ -122,6 +122,29 @@
     });
   }
 
+  // Side by side stacks its panels on a narrow chart (assets/panels.js).
+  var panels = window.sisterCitiesPanels;
+  var lastWanted = null;
+
+  function isNarrow() {
+    var graph = document.getElementById("chart");
+    return (graph ? graph.clientWidth : window.innerWidth) < panels.NARROW;
+  }
+
+  function drawn(bundle, wanted) {
+    var target = presented(bundle, wanted);
+    return isNarrow() ? panels.stacked(target) : target;
+  }
+
+  // A phone turned sideways (or a window resized) across the width where panels stack.
+  var wasNarrow = null;
+  window.addEventListener("resize", function () {
+    var narrow = isNarrow();
+    if (wasNarrow === null || narrow === wasNarrow || !lastWanted) { wasNarrow = narrow; return; }
+    wasNarrow = narrow;
+    window.dash_clientside.set_props("chart", {figure: drawn(lastWanted.bundle, lastWanted.wanted)});
+  });
+
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.presentation = {
     /* (view, theme, axis, bundle, figure, config) → [figure, config]: the same view in
@@ -130,14 +153,18 @@
       var wanted = {view: view, theme: theme, axis: axis};
       if (!bundle || !bundle.order || bundle.order.indexOf(view) < 0) { return [noUpdate(), noUpdate()]; }
       var meta = (figure && figure.layout && figure.layout.meta) || null;
-      if (meta && shows(meta, wanted)) { return [noUpdate(), noUpdate()]; }
-      var target = presented(bundle, wanted);
+      lastWanted = {bundle: bundle, wanted: wanted};
+      wasNarrow = isNarrow();
+      var stack = wasNarrow && panels.isSideBySide(presented(bundle, wanted));
+      var isStacked = Boolean(meta && meta.stacked);
+      if (meta && shows(meta, wanted) && stack === isStacked) { return [noUpdate(), noUpdate()]; }
+      var target = drawn(bundle, wanted);
       var filename = target.layout.meta.filename;
       var options = (config && config.toImageButtonOptions) || {};
       var newConfig = options.filename === filename ? noUpdate() : Object.assign({}, config, {
         toImageButtonOptions: Object.assign({}, options, {filename: filename})
       });
-      if (!meta || meta.view !== view) { return [target, newConfig]; }
+      if (!meta || meta.view !== view || stack || isStacked) { return [target, newConfig]; }
       var patch = new window.dash_clientside.Patch();
       changeablePaths(bundle, view).forEach(function (path) {
         var found = get(target, path);

@@ -40,7 +40,7 @@ from .layout import (
     norm_options,
     unit_options,
     view_options,
-    year_marks,
+    year_options,
 )
 from .presentation import CONTROLS as CONTROL_IDS
 from .presentation import PRESENTATION
@@ -61,7 +61,8 @@ log = logging.getLogger(__name__)
 CONTROLS = (
     (ids.INDICATOR, "indicator"),
     (ids.PRESET, "range"),
-    (ids.YEARS, "years"),
+    (ids.YEAR_FROM, "from"),
+    (ids.YEAR_TO, "to"),
     (ids.NORM, "norm"),
     (ids.UNIT, "unit"),
     (ids.CLOCK, "clock"),
@@ -110,9 +111,11 @@ def next_state(
         )
     elif trigger == ids.INDICATOR:
         state = replace(state, unit="", range="all", start=None, end=None)
-    elif trigger == ids.YEARS and values["years"]:
-        start, end = values["years"]
-        state = replace(state, range="custom", start=int(start), end=int(end))
+    elif trigger in (ids.YEAR_FROM, ids.YEAR_TO) and values["from"] and values["to"]:
+        start, end = int(values["from"]), int(values["to"])
+        if start > end:  # the year just chosen wins; the other follows it
+            start, end = (start, start) if trigger == ids.YEAR_FROM else (end, end)
+        state = replace(state, range="custom", start=start, end=end)
     elif trigger == ids.PRESET and state.range != "custom":
         state = replace(state, start=None, end=None)
     return consistent(state)
@@ -127,9 +130,8 @@ def next_state(
     Output(ids.VIEW, "options"),
     Output(ids.NORM, "options"),
     Output(ids.UNIT, "options"),
-    Output(ids.YEARS, "min"),
-    Output(ids.YEARS, "max"),
-    Output(ids.YEARS, "marks"),
+    Output(ids.YEAR_FROM, "options"),
+    Output(ids.YEAR_TO, "options"),
     Output(ids.UNIT_FIELD, "hidden"),
     Output(ids.CLOCK_FIELD, "hidden"),
     Output(ids.LANG_LINK, "href"),
@@ -166,11 +168,12 @@ def sync_state(search, _domain_clicks, *args):
     controls = {
         "indicator": state.indicator,
         "range": state.range,
-        "years": list(window),
+        "from": str(window[0]),
+        "to": str(window[1]),
         "norm": state.norm,
         "unit": state.unit or indicator.unit,
         "clock": state.clock,
-        "table": ["table"] if state.table else [],
+        "table": ["on"] if state.table else [],
         # Only a URL moves the presentation controls; otherwise they already show it.
         **{f: getattr(state, f) if from_url else no_update for f in PRESENTATION},
     }
@@ -185,9 +188,8 @@ def sync_state(search, _domain_clicks, *args):
         view_options(indicator, state.norm, state.lang),
         norm_options(indicator, state.lang),
         unit_options(indicator, state.lang),
-        first,
-        last,
-        year_marks(first, last),
+        year_options(first, last),
+        year_options(first, last),
         len(indicator.units) < 2 or state.norm != "absolute",
         indicator.freq not in SUB_DAILY,
         to_query(replace(state, lang=other)),
@@ -197,6 +199,7 @@ def sync_state(search, _domain_clicks, *args):
 
 
 @callback(
+    Output(ids.HEAD, "children"),
     Output(ids.CONTENT, "children"),
     Output(ids.RENDERED, "data"),
     Input(ids.STATE, "data"),
@@ -215,7 +218,8 @@ def render_view(stored, *args):
     before = None
     if isinstance(shown, dict) and shown.get("version") == now["version"]:
         before = state_with(shown.get("state"), presentation)
-    return panel_update(state, before), now
+    head, body = panel_update(state, before)
+    return head, body, now
 
 
 @callback(

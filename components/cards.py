@@ -88,13 +88,16 @@ def ratio_text(
     return t("ratio", lang, **facts)
 
 
-def kpi_card(shown, city_id: str, other_id: str, lang: str) -> html.Div:
+def kpi_card(
+    shown, city_id: str, other_id: str, lang: str, heading=html.H3
+) -> html.Div:
     """Latest value and its date, change over the shown period, ratio to the other city
-    (each only as the comparability model allows)."""
+    (each only as the comparability model allows). `heading`: the level under the
+    page's own headings."""
     indicator, frame = shown.indicator, shown.frame
     city = CITIES_BY_ID[city_id]
     rows = frame[frame["city"] == city_id]
-    children: list = [html.H3(city.name(lang), className="kpi-city")]
+    children: list = [heading(city.name(lang), className="kpi-city")]
     if rows.empty:
         children.append(html.P(t("no_data_period", lang), className="kpi-missing"))
     else:
@@ -154,15 +157,15 @@ def comparison_refusal(shown, lang: str) -> str | None:
     return None
 
 
-def kpi_cards(shown, lang: str) -> html.Div:
+def kpi_cards(shown, lang: str, heading=html.H3) -> html.Div:
     """The pair's two cards, each compared with the other city where the model allows;
     otherwise one line says why not."""
     a, b = shown.city_ids[:2]
     refusal = comparison_refusal(shown, lang)
     return html.Div(
         [
-            kpi_card(shown, a, b, lang),
-            kpi_card(shown, b, a, lang),
+            kpi_card(shown, a, b, lang, heading),
+            kpi_card(shown, b, a, lang, heading),
             html.P(refusal, className="kpi-refusal") if refusal else None,
         ],
         className="kpis",

@@ -23,7 +23,7 @@ from .caching import latest_version_cache
 from .embed import dashboard_meta, embed_path, snippet
 from .figures import empty_figure
 from .i18n import pick_lang, t
-from .layout import chart, page, panel_content
+from .layout import chart, chart_figure, page, panel_body, panel_head
 from .presentation import (
     data_only,
     figure_bundle,
@@ -167,27 +167,34 @@ def bundle_for(state: ViewState, version: str) -> dict:
 
 
 @latest_version_cache(maxsize=PANEL_CACHE_SIZE)
-def panel_for(state: ViewState, version: str) -> list:
-    """Everything below the controls; the components are never mutated once built."""
+def panel_for(state: ViewState, version: str) -> list[list]:
+    """The view's two parts, [head, body]: above the toolbar (title, summary, cards)
+    and below it (the chart and all that follows). Never mutated once built."""
     data_state = data_only(state)
     bundle = bundle_for(data_state, version)
     figure = figure_from_bundle(bundle, state.view, state.theme, state.axis)
     shown = shown_for(data_state, version)
     if isinstance(shown, str):  # the chart's figures carry the message
-        return chart(figure, bundle)
-    return panel_content(
-        state, shown, chart(figure, bundle), csv_link(shown.indicator.id, shown.params)
-    )
+        return [[], [chart_figure(chart(figure, bundle))]]
+    return [
+        panel_head(shown, state.lang),
+        panel_body(
+            state,
+            shown,
+            chart(figure, bundle),
+            csv_link(shown.indicator.id, shown.params),
+        ),
+    ]
 
 
 @latest_version_cache(maxsize=PANEL_CACHE_SIZE)
-def plain_panel(state: ViewState, version: str) -> list:
+def plain_panel(state: ViewState, version: str) -> list[list]:
     """The view as plain JSON data, what Dash sends: its parts compare by value (a Patch
     sends only those that changed) and it can be stored in Redis as it is."""
     return json.loads(json.dumps(panel_for(state, version), cls=PlotlyJSONEncoder))
 
 
-def shared_panel(state: ViewState) -> list:
+def shared_panel(state: ViewState) -> list[list]:
     """The view for a state, built once per data version: shared through the data
     layer's cache when it is shared (Redis: every worker and host), else from this
     worker's own cache."""
@@ -204,25 +211,30 @@ def shared_panel(state: ViewState) -> list:
     return panel
 
 
-def panel_update(state: ViewState, before: ViewState | None) -> list | Patch:
-    """The view for `state`. When the page shows the view for `before` (same data
-    version), only the parts that differ, as a Patch: showing the data table sends the
-    table, not the chart again."""
+def changed_parts(shown: list, wanted: list) -> list | Patch:
+    """`wanted` whole, or as a Patch of the components that differ from `shown`."""
+    if len(shown) != len(wanted):
+        return wanted
+    changed = [
+        i for i, (old, new) in enumerate(zip(shown, wanted, strict=True)) if old != new
+    ]
+    if len(changed) == len(wanted):
+        return wanted
+    patch = Patch()
+    for index in changed:
+        patch[index] = wanted[index]
+    return patch
+
+
+def panel_update(state: ViewState, before: ViewState | None) -> list:
+    """The view for `state`, part by part. When the page shows the view for `before`
+    (same data version), only the components that differ, as Patches: showing the data
+    table sends the table, not the chart again."""
     view = shared_panel(state)
     if before is None:
         return view
     shown = shared_panel(before)
-    if len(shown) != len(view):
-        return view
-    changed = [
-        i for i, (old, new) in enumerate(zip(shown, view, strict=True)) if old != new
-    ]
-    if len(changed) == len(view):
-        return view
-    patch = Patch()
-    for index in changed:
-        patch[index] = view[index]
-    return patch
+    return [changed_parts(old, new) for old, new in zip(shown, view, strict=True)]
 
 
 def rendered(state: ViewState) -> dict:

@@ -207,7 +207,7 @@ def embed_body(page: EmbedPage) -> list:
         )
         if notices
         else None,
-        kpi_cards(shown, lang),
+        kpi_cards(shown, lang, heading=html.H2),  # under the embed's h1
         view_switch(request, f"/embed/{indicator.id}", shown.assessment.views),
         html.Figure(
             [
@@ -350,6 +350,7 @@ def embed_html(page: EmbedPage) -> str:
         # Synchronous and tiny: theme=auto resolves before the first paint.
         f'<script src="{escape(page.asset("standalone/theme.js"))}"></script>'
         f'<script src="{escape(page.plotly_src)}" defer></script>'
+        f'<script src="{escape(page.asset("panels.js"))}" defer></script>'
         f'<script src="{escape(page.asset("standalone/embed.js"))}" defer></script>'
         "</head>"
         f'<body class="embed"><main class="embed-main">{body}</main>'

@@ -181,7 +181,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "share_link": {"en": "Link to this view", "fr": "Lien vers cette vue"},
     "copy": {"en": "Copy the link", "fr": "Copier le lien"},
     "page_tools": {"en": "Page tools", "fr": "Outils de la page"},
-    "skip": {"en": "Skip to the charts", "fr": "Aller aux graphiques"},
+    "skip": {"en": "Skip to the chart", "fr": "Aller au graphique"},
+    "options": {"en": "Options", "fr": "Options"},
+    "theme_label": {"en": "Theme", "fr": "Thème"},
+    "year_from": {"en": "From", "fr": "De"},
+    "year_to": {"en": "To", "fr": "À"},
     "now": {"en": "Now", "fr": "En ce moment"},
     "tile_when": {"en": "{time} · {age} ago", "fr": "{time} · il y a {age}"},
     "sources_all": {

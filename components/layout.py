@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data_sources.comparability import explain, norm_refusal, view_refusals
@@ -90,14 +91,30 @@ def unit_options(indicator: Indicator, lang: str = "en") -> list[dict]:
 
 
 def field(
-    label: str, control, field_id: str | None = None, hidden: bool = False
+    label: str,
+    control,
+    field_id: str | None = None,
+    hidden: bool = False,
+    className: str = "field",
 ) -> html.Fieldset:
     """A labelled group (fieldset + legend) so screen readers name every control."""
     return html.Fieldset(
         [html.Legend(label), control],
-        className="field",
+        className=className,
         id=field_id or f"field-{label}",
         hidden=hidden,
+    )
+
+
+def checkbox(control_id: str, label: str, checked: bool) -> dbc.Checklist:
+    """One native checkbox with its label (dcc.Checklist's markup is a listbox)."""
+    return dbc.Checklist(
+        id=control_id,
+        name=control_id,
+        value=["on"] if checked else [],
+        options=[{"label": label, "value": "on"}],
+        input_class_name="radio-input",
+        label_class_name="radio-label",
     )
 
 
@@ -143,13 +160,7 @@ def share_panel(state: ViewState, embed: dict) -> html.Details:
                         rows=4,
                         className="share-url embed-snippet",
                     ),
-                    dcc.Checklist(
-                        id=ids.EMBED_PIN,
-                        value=[],
-                        options=[{"label": t("embed_pin", lang), "value": "pin"}],
-                        inputClassName="radio-input",
-                        labelClassName="radio-label",
-                    ),
+                    checkbox(ids.EMBED_PIN, t("embed_pin", lang), False),
                     dcc.Clipboard(
                         target_id=ids.EMBED_SNIPPET,
                         title=t("copy_snippet", lang),
@@ -177,17 +188,14 @@ def header(state: ViewState, embed: dict) -> html.Header:
             href=to_query(replace(state, lang=other)),
             className="lang-switch",
         ),
-        dcc.RadioItems(
-            id=ids.THEME,
-            value=state.theme,
-            inline=True,
-            options=options(("light", "dark"), "theme", lang),
-            className="theme-switch",
-            inputClassName="radio-input",
-            labelClassName="radio-label",
+        field(
+            t("theme_label", lang),
+            radio(ids.THEME, state.theme, options(("light", "dark"), "theme", lang)),
+            field_id="theme-field",
+            className="field theme-switch",
         ),
         share_panel(state, embed),
-        html.A(t("api_link", lang), href="/api/indicators"),
+        html.A(t("api_link", lang), href="/api/indicators", className="api-link"),
     ]
     return html.Header(
         [
@@ -203,101 +211,133 @@ def header(state: ViewState, embed: dict) -> html.Header:
     )
 
 
-def radio(control_id: str, value: str, opts: list[dict]) -> dcc.RadioItems:
-    return dcc.RadioItems(
+def radio(
+    control_id: str, value: str, opts: list[dict], segmented: bool = False
+) -> dbc.RadioItems:
+    """Native radios with their labels, one `name` a group so arrow keys move within
+    it (dcc.RadioItems wraps its radios in a listbox of options: a screen reader meets
+    a control inside a control). `segmented`: drawn as a row of buttons."""
+    return dbc.RadioItems(
         id=control_id,
+        name=control_id,
         value=value,
         options=opts,
         inline=True,
-        inputClassName="radio-input",
-        labelClassName="radio-label",
+        class_name="segmented" if segmented else "choices",
+        input_class_name="radio-input",
+        label_class_name="radio-label",
+        label_checked_class_name="checked",
+    )
+
+
+def year_options(first: int, last: int) -> list[dict]:
+    return [{"label": str(y), "value": str(y)} for y in range(first, last + 1)]
+
+
+def select(control_id: str, label: str, value: str, opts: list[dict]) -> html.Div:
+    """A native select with its label: a phone shows its own picker (thumb-sized)."""
+    return html.Div(
+        [
+            html.Label(label, htmlFor=control_id),
+            dbc.Select(id=control_id, name=control_id, value=value, options=opts),
+        ],
+        className="select-field",
     )
 
 
 def years_control(
     state: ViewState, years: tuple[int, int], window: tuple[int, int]
 ) -> html.Div:
-    """Presets (all, last 10/5/1 years, custom) and a slider over the data's years."""
-    first, last = years
+    """Presets (all, last 10/5/1 years, custom), then the first and last year."""
+    lang = state.lang
     return html.Div(
         [
-            radio(ids.PRESET, state.range, options(PRESETS, "range", state.lang)),
-            dcc.RangeSlider(
-                id=ids.YEARS,
-                min=first,
-                max=last,
-                step=1,
-                value=list(window),
-                marks=year_marks(first, last),
-                allowCross=False,
-                tooltip={"placement": "bottom", "always_visible": False},
+            radio(ids.PRESET, state.range, options(PRESETS, "range", lang)),
+            html.Div(
+                [
+                    select(
+                        ids.YEAR_FROM,
+                        t("year_from", lang),
+                        str(window[0]),
+                        year_options(*years),
+                    ),
+                    select(
+                        ids.YEAR_TO,
+                        t("year_to", lang),
+                        str(window[1]),
+                        year_options(*years),
+                    ),
+                ],
+                className="year-range",
             ),
         ]
     )
 
 
-def controls(
+def toolbar(
     state: ViewState,
     indicator: Indicator,
     years: tuple[int, int],
     window: tuple[int, int],
     available: set[str],
 ) -> html.Div:
-    """Every control, initialised from the state (the URL)."""
+    """Right above the chart: the indicator, the view, and "Options" (years, values,
+    unit, clock, axis, table) folded away — every one initialised from the URL."""
     lang = state.lang
     unit = state.unit or indicator.unit
     clocks = options(("local", "utc"), "clockopt", lang)
     choices = indicator_options(indicator.domain, lang, available)
+    option_fields = [
+        field(t("control.range", lang), years_control(state, years, window)),
+        field(
+            t("control.axis", lang),
+            radio(ids.AXIS, state.axis, options(AXES, "axis", lang)),
+            field_id=ids.AXIS_FIELD,
+            hidden=state.view != "side",
+        ),
+        field(
+            t("control.norm", lang),
+            radio(ids.NORM, state.norm, norm_options(indicator, lang)),
+        ),
+        field(
+            t("control.unit", lang),
+            radio(ids.UNIT, unit, unit_options(indicator, lang)),
+            field_id=ids.UNIT_FIELD,
+            hidden=len(indicator.units) < 2,
+        ),
+        field(
+            t("control.clock", lang),
+            radio(ids.CLOCK, state.clock, clocks),
+            field_id=ids.CLOCK_FIELD,
+            hidden=indicator.freq not in SUB_DAILY,
+        ),
+        checkbox(ids.TABLE, t("control.table", lang), state.table),
+    ]
     return html.Div(
         [
-            field(
-                t("control.indicator", lang),
-                radio(ids.INDICATOR, indicator.id, choices),
-            ),
+            select(ids.INDICATOR, t("control.indicator", lang), indicator.id, choices),
             field(
                 t("control.view", lang),
-                radio(ids.VIEW, state.view, view_options(indicator, state.norm, lang)),
+                radio(
+                    ids.VIEW,
+                    state.view,
+                    view_options(indicator, state.norm, lang),
+                    segmented=True,
+                ),
+                field_id="view-field",
+                className="field view-switch",
             ),
-            field(
-                t("control.axis", lang),
-                radio(ids.AXIS, state.axis, options(AXES, "axis", lang)),
-                field_id=ids.AXIS_FIELD,
-                hidden=state.view != "side",
-            ),
-            field(t("control.range", lang), years_control(state, years, window)),
-            field(
-                t("control.norm", lang),
-                radio(ids.NORM, state.norm, norm_options(indicator, lang)),
-            ),
-            field(
-                t("control.unit", lang),
-                radio(ids.UNIT, unit, unit_options(indicator, lang)),
-                field_id=ids.UNIT_FIELD,
-                hidden=len(indicator.units) < 2,
-            ),
-            field(
-                t("control.clock", lang),
-                radio(ids.CLOCK, state.clock, clocks),
-                field_id=ids.CLOCK_FIELD,
-                hidden=indicator.freq not in SUB_DAILY,
-            ),
-            dcc.Checklist(
-                id=ids.TABLE,
-                value=["table"] if state.table else [],
-                options=[{"label": t("control.table", lang), "value": "table"}],
-                inputClassName="radio-input",
-                labelClassName="radio-label",
+            html.Details(
+                [
+                    html.Summary(t("options", lang), className="options-button"),
+                    html.Div(option_fields, className="options-panel"),
+                ],
+                id=ids.OPTIONS,
+                className="options",
             ),
         ],
-        className="controls",
+        className="toolbar",
     )
-
-
-def year_marks(first: int, last: int) -> dict:
-    step = max(1, (last - first) // 4)
-    marks = {year: str(year) for year in range(first, last + 1, step)}
-    marks[last] = str(last)
-    return marks
 
 
 def domain_class(domain: str, selected: str) -> str:
@@ -505,28 +545,30 @@ def measures_panel(shown, lang: str) -> html.Section:
     )
 
 
-def panel_content(state: ViewState, shown, chart_parts: list, csv_href: str) -> list:
-    """The indicator's view: freshness, cards, chart with its summary, how each city
-    measures it, notes, sources."""
-    lang = state.lang
+def panel_head(shown, lang: str) -> list:
+    """Above the chart: the indicator as a title, the summary as its subtitle, and the
+    two cities' cards in one row."""
     indicator = shown.indicator
-    summary = summary_sentence(shown, lang)
     return [
         live_notice(shown, lang),
         html.H2(indicator.label(lang), id="indicator-title"),
-        html.P(indicator.descriptions[lang], className="description"),
+        html.P(summary_sentence(shown, lang), id=ids.SUMMARY, className="summary"),
+        kpi_cards(shown, lang),
+    ]
+
+
+def panel_body(state: ViewState, shown, chart_parts: list, csv_href: str) -> list:
+    """The chart, then what it needs to be read right: freshness, what is not offered
+    and why, how each city measures it, notes, sources, downloads, the table."""
+    lang = state.lang
+    indicator = shown.indicator
+    return [
+        chart_figure(chart_parts),
         html.P(
             [freshness(shown, c, lang) for c in shown.city_ids],
             className="freshness",
         ),
-        kpi_cards(shown, lang),
-        html.Figure(
-            [
-                *chart_parts,
-                html.Figcaption(summary, id=ids.SUMMARY, className="summary"),
-            ],
-            **{"aria-labelledby": "indicator-title", "aria-describedby": ids.SUMMARY},
-        ),
+        html.P(indicator.descriptions[lang], className="description"),
         refusals_note(indicator, shown.norm, lang),
         measures_panel(shown, lang),
         html.Ul([html.Li(note) for note in shown.notes], className="notes")
@@ -545,6 +587,16 @@ def panel_content(state: ViewState, shown, chart_parts: list, csv_href: str) -> 
         ),
         data_table(shown, lang) if state.table else None,
     ]
+
+
+def chart_figure(chart_parts: list) -> html.Figure:
+    """The chart, named by the view's title and described by its summary."""
+    return html.Figure(
+        chart_parts,
+        id=ids.CHART_AREA,
+        tabIndex="-1",  # the skip link's target
+        **{"aria-labelledby": "indicator-title", "aria-describedby": ids.SUMMARY},
+    )
 
 
 def live_notice(shown, lang: str) -> html.P | None:
@@ -585,8 +637,11 @@ def page(
     embed: dict | None = None,
     rendered: dict | None = None,
 ) -> html.Div:
-    """The whole dashboard, initialised from the state; the view fills in by callback."""
+    """The whole dashboard, initialised from the state: the view's title, summary and
+    cards, the toolbar, then the chart (`view`: its head and body, drawn on the
+    server; later views fill in by callback)."""
     lang = state.lang
+    head, body = view or ([], [])
     return html.Div(
         id=ids.PAGE,
         lang=lang,
@@ -597,25 +652,29 @@ def page(
             dcc.Store(id=ids.NOOP),
             dcc.Store(id=ids.PRESENTATION, data=choices()),
             dcc.Store(id=ids.RENDERED, data=rendered),
-            html.A(t("skip", lang), href="#workspace", className="skip-link"),
+            html.A(t("skip", lang), href=f"#{ids.CHART_AREA}", className="skip-link"),
             header(state, embed or {}),
             tiles_placeholder(lang, tiles),
             html.Main(
                 [
                     tabs(state),
-                    controls(state, indicator, years, window, available),
-                    dcc.Loading(
-                        html.Section(
-                            view,
-                            id=ids.CONTENT,
-                            className="view",
-                            **{
-                                "aria-live": "polite",
-                                "aria-labelledby": "indicator-title",
-                            },
-                        ),
-                        type="dot",
-                        delay_show=300,
+                    html.Section(
+                        [
+                            html.Div(
+                                head,
+                                id=ids.HEAD,
+                                className="view-head",
+                                **{"aria-live": "polite"},
+                            ),
+                            toolbar(state, indicator, years, window, available),
+                            dcc.Loading(
+                                html.Div(body, id=ids.CONTENT, className="view-body"),
+                                type="dot",
+                                delay_show=300,
+                            ),
+                        ],
+                        className="view",
+                        **{"aria-labelledby": "indicator-title"},
                     ),
                 ],
                 className="workspace",

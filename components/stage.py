@@ -221,9 +221,9 @@ def deck_body(request: PresentRequest, slides: list[Slide], live: list[dict]) ->
         html.Span(in_languages("paused", langs), id="paused", hidden=True),
     ]
     return [
-        html.Div(
+        html.Header(
             [
-                html.P(title, className="deck-title"),
+                html.H1(title, className="deck-title"),
                 live_strip(live, langs),
                 html.P(
                     # The short form: the bar is one line on a projector.
@@ -249,7 +249,7 @@ def deck_body(request: PresentRequest, slides: list[Slide], live: list[dict]) ->
             id="deck",
             **{"aria-roledescription": "carousel", "aria-label": title},
         ),
-        html.P(in_languages("present_keys", langs), className="keys"),
+        html.Footer(html.P(in_languages("present_keys", langs), className="keys")),
     ]
 
 

@@ -147,6 +147,10 @@ def props(node) -> dict:
 
 
 def walk(component):
+    if isinstance(component, list | tuple):  # a view's parts: [head, body]
+        for part in component:
+            yield from walk(part)
+        return
     yield component
     children = props(component).get("children")
     if children is None:

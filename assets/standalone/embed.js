@@ -13,7 +13,12 @@
   function draw() {
     if (!window.Plotly) { return; }
     var figure = figures[root.dataset.theme] || figures.light || figures.dark;
-    var layout = Object.assign({}, figure.layout, { autosize: true, height: height() });
+    var narrow = holder.clientWidth < window.sisterCitiesPanels.NARROW;
+    // Side by side on a phone: one panel above the other, each the full width.
+    if (narrow) { figure = window.sisterCitiesPanels.stacked(figure, 2 * height()); }
+    var layout = Object.assign({}, figure.layout, {
+      autosize: true, height: figure.layout.meta && figure.layout.meta.stacked ? figure.layout.height : height()
+    });
     delete layout.width;
     window.Plotly.react(holder, figure.data, layout, {
       responsive: true, displaylogo: false, displayModeBar: false

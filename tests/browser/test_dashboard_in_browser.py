@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -17,43 +18,6 @@ from tests.helpers import WAIT_SECONDS, until
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-# Violations inside Dash's own components, which the app cannot fix (TESTING.md §4),
-# allowed only on those components' own markup (a CSS class or id Dash renders):
-ALLOWED_AXE = {
-    # dcc.RadioItems and dcc.Checklist (Dash 4) put role="option" on the <label> wrapping
-    # each <input>, and give their role="radiogroup"/"listbox" root no name; our
-    # <fieldset><legend> names every group.
-    "aria-allowed-role": (
-        "dash-radioitems",
-        "dash-options-list-option",
-        "label[data-option-index",
-    ),
-    "nested-interactive": (
-        "dash-radioitems",
-        "dash-options-list-option",
-        "label[data-option-index",
-    ),
-    "aria-input-field-name": (
-        "#indicator",
-        "#view",
-        "#axis",
-        "#range-preset",
-        "#norm",
-        "#unit",
-        "#clock",
-        "#theme",
-        "#table-toggle",
-    ),
-    # dcc.RangeSlider's two number inputs have no label; the fieldset legend "Years" names
-    # the slider, and the same values are set with the handles.
-    "label": "dash-range-slider",
-}
-
-
-def allowed(rule: str, target: str) -> bool:
-    patterns = ALLOWED_AXE.get(rule, ())
-    patterns = (patterns,) if isinstance(patterns, str) else patterns
-    return any(p in target for p in patterns)
 
 
 @pytest.fixture
@@ -71,8 +35,27 @@ def open_view(duo, query: str):
     duo.wait_for_element("#chart .main-svg", timeout=WAIT_SECONDS)
 
 
+def open_options(duo):
+    """Unfold "Options" (years, values, unit, clock, axis, table), as a user would."""
+    options = duo.find_element("#view-options")
+    if options.get_attribute("open") is None:
+        options.find_element(By.TAG_NAME, "summary").click()
+        until(lambda: options.get_attribute("open") is not None)
+
+
 def click_option(duo, control_id: str, value: str):
+    if control_id not in ("view", "theme"):
+        open_options(duo)
     duo.find_element(f"#{control_id} input[value='{value}']").click()
+
+
+def select_option(duo, control_id: str, value: str):
+    """Choose in a native select, as a keyboard or a phone's picker does."""
+    from selenium.webdriver.support.select import Select
+
+    if control_id != "indicator":
+        open_options(duo)
+    Select(duo.find_element(f"#{control_id}")).select_by_value(value)
 
 
 def summary(duo) -> str:
@@ -213,68 +196,187 @@ def test_back_and_forward_restore_the_controls(dashboard):
     assert dashboard.get_logs() == []
 
 
-def test_every_control_is_reachable_by_keyboard(dashboard):
+def focused(duo) -> str:
+    return duo.driver.execute_script(
+        "var e = document.activeElement;"
+        "return [e.id, e.name || '', e.type || '', e.className || '', "
+        "e.closest('[id]') ? e.closest('[id]').id : '', e.tagName].join('|');"
+    )
+
+
+def test_every_control_is_reachable_and_operable_by_keyboard(dashboard):
     open_view(dashboard, "?indicator=no2")
     dashboard.driver.execute_script(
         "document.activeElement && document.activeElement.blur()"
     )
     reached = []
-    for _ in range(120):
+    for _ in range(80):
         ActionChains(dashboard.driver).send_keys(Keys.TAB).perform()
-        reached.append(
-            dashboard.driver.execute_script(
-                "var e = document.activeElement;"
-                "return [e.id, e.name || '', e.type || '', e.className || '', "
-                "e.closest('[id]') ? e.closest('[id]').id : ''].join('|');"
-            )
-        )
+        reached.append(focused(dashboard))
+        options = dashboard.find_element("#view-options")
+        if "|SUMMARY" in reached[-1] and options.get_attribute("open") is None:
+            # "Options" opens with Enter, and its controls join the Tab order.
+            ActionChains(dashboard.driver).send_keys(Keys.ENTER).perform()
     joined = "\n".join(reached)
     for needle in (
+        "skip-link",
         "lang-link",
         "|theme|",
         "domain-button",
-        "|indicator",
-        "|view",
-        "|axis",
-        "|range-preset",
-        "dash-slider-thumb",
-        "|norm",
-        "|unit",
-        "table-toggle",
+        "indicator|indicator|select",
+        "|view|radio",
+        "|range-preset|radio",
+        "year-from|year-from|select",
+        "year-to|year-to|select",
+        "|axis|radio",
+        "|norm|radio",
+        "|table-toggle|checkbox",
         "svg-button",
     ):
-        assert needle in joined, f"{needle} not reached by Tab"
-    # Keyboard operation: arrow keys move within a radio group and change the view.
+        assert needle in joined, f"{needle} not reached by Tab:\n{joined}"
+    # The skip link lands on the chart.
+    dashboard.driver.execute_script("window.scrollTo(0, 0)")
+    skip = dashboard.find_element(".skip-link")
+    skip.send_keys(Keys.ENTER)
+    until(lambda: "chart-area|" in focused(dashboard))
+    # Arrow keys move within a radio group and change the view.
     dashboard.find_element("#view input[value='side']").send_keys(Keys.ARROW_RIGHT)
     until(lambda: "view=overlay" in query_of(dashboard), timeout=WAIT_SECONDS)
+    # A select answers the keyboard: the next indicator, then the first year.
+    dashboard.find_element("#indicator").send_keys(Keys.ARROW_DOWN)
+    until(
+        lambda: re.search(r"indicator=no2(&|$)", query_of(dashboard)) is None,
+        timeout=WAIT_SECONDS,
+    )
+    dashboard.find_element("#year-from").send_keys(Keys.ARROW_DOWN)
+    until(lambda: "range=custom" in query_of(dashboard), timeout=WAIT_SECONDS)
+    # The focused control shows it (a visible outline, not the browser's absence of one).
+    dashboard.find_element("#year-to").send_keys(Keys.SHIFT, Keys.TAB)
+    outline = dashboard.driver.execute_script(
+        "var s = getComputedStyle(document.activeElement);"
+        "return [s.outlineStyle, s.outlineWidth];"
+    )
+    assert outline[0] != "none" and outline[1] != "0px", outline
+    assert dashboard.get_logs() == []
 
 
-def test_axe_finds_no_violations_beyond_dash_internals(dashboard):
+def axe_violations(duo) -> dict:
+    """axe's findings on the page as it is now: rule → the elements it names."""
     if not AXE.exists():
         if os.environ.get("CI"):
             pytest.fail("node_modules/axe-core missing: .ci/run runs npm install")
         pytest.skip("run `npm install` for axe-core")
-    for query in ("?indicator=no2", "?lang=fr&theme=dark&domain=traffic&table=1"):
+    duo.driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = duo.driver.execute_async_script(
+        "var done = arguments[0];"
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => done(JSON.stringify(r.violations)));"
+    )
+    return {
+        v["id"]: [" ".join(n["target"]) for n in v["nodes"]] for v in json.loads(result)
+    }
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_axe_finds_nothing_on_any_view_in_either_language_or_theme(dashboard, width):
+    """No allow-list: every view, both languages and themes, "Options" open (axe skips
+    what is hidden), the data table shown, on a laptop and a phone."""
+    dashboard.driver.set_window_size(width, 900)
+    found = {}
+    for query in (
+        "?indicator=no2&table=1",
+        "?lang=fr&theme=dark&indicator=pm25&view=overlay",
+        "?indicator=road_deaths&view=gap&theme=dark",
+        "?lang=fr&indicator=electricity_monthly&view=ratio&norm=index",
+        "?lang=fr&domain=climate&table=1",
+        "?indicator=bikes_available&theme=dark",
+    ):
         open_view(dashboard, query)
         dashboard.wait_for_element(".kpi-card", timeout=WAIT_SECONDS)
-        dashboard.driver.execute_script(AXE.read_text(encoding="utf-8"))
-        result = dashboard.driver.execute_async_script(
-            "var done = arguments[0];"
-            "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));"
-        )
-        violations = json.loads(result)
-        found = {
-            v["id"]: targets
-            for v in violations
-            if (
-                targets := [
-                    " ".join(n["target"])
-                    for n in v["nodes"]
-                    if not allowed(v["id"], " ".join(n["target"]))
-                ]
-            )
-        }
-        assert found == {}, json.dumps(found, indent=1)
+        open_options(dashboard)
+        if violations := axe_violations(dashboard):
+            found[query] = violations
+    assert found == {}, json.dumps(found, indent=1)
+
+
+def chart_top(duo) -> float:
+    return duo.driver.execute_script(
+        "return document.getElementById('chart').getBoundingClientRect().top"
+    )
+
+
+@pytest.mark.parametrize("width, height, most", [(1440, 900, 500), (390, 844, 480)])
+def test_the_chart_comes_first(dashboard, width, height, most):
+    """Title, summary, the two cards and the toolbar — then the chart, within the first
+    screen of a laptop and of a phone."""
+    dashboard.driver.set_window_size(width, height)
+    inner = dashboard.driver.execute_script("return [innerWidth, innerHeight]")
+    # The window's frame is not the page: size the page itself.
+    dashboard.driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+    for query in ("", "?indicator=no2&lang=fr", "?domain=traffic&theme=dark"):
+        open_view(dashboard, query)
+        assert chart_top(dashboard) <= most, (query, chart_top(dashboard))
+
+
+def subplot_boxes(duo) -> list[dict]:
+    return duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#chart .nsewdrag'))"
+        ".map(e => {var b = e.getBoundingClientRect();"
+        " return {x: b.x, y: b.y, width: b.width, height: b.height};})"
+    )
+
+
+@pytest.mark.parametrize("width", [390, 360])
+def test_on_a_phone_side_by_side_stacks_and_nothing_overflows(dashboard, width):
+    dashboard.driver.set_window_size(width, 844)
+    inner = dashboard.driver.execute_script("return innerWidth")
+    dashboard.driver.set_window_size(2 * width - inner, 844)
+    open_view(dashboard, "?indicator=pm25")
+    until(lambda: len(subplot_boxes(dashboard)) == 2, timeout=WAIT_SECONDS)
+    until(
+        lambda: (b := subplot_boxes(dashboard))[1]["y"] > b[0]["y"] + b[0]["height"],
+        timeout=WAIT_SECONDS,
+    )
+    first, second = subplot_boxes(dashboard)
+    # Each panel the chart's whole plotting width (side by side: ~120 px each).
+    assert first["x"] == second["x"] and first["width"] == second["width"]
+    assert first["width"] >= width * 0.6, first
+    page_width = dashboard.driver.execute_script(
+        "return document.documentElement.scrollWidth"
+    )
+    assert page_width <= width
+    # The themes wrap rather than scroll sideways.
+    tabs = dashboard.find_element("#domain-tabs")
+    assert tabs.get_property("scrollWidth") <= tabs.get_property("clientWidth")
+    assert dashboard.get_logs() == []
+
+
+def printed_pages(duo, paper: tuple[float, float]) -> int:
+    import base64
+
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    options = PrintOptions()
+    options.page_width, options.page_height = paper
+    pdf = base64.b64decode(duo.driver.print_page(options))
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_a_view_prints_on_one_page(dashboard):
+    """A4 and Letter, for a briefing: title, summary, cards, chart, note and sources."""
+    for query in ("?indicator=pm25", "?lang=fr&domain=traffic&table=1"):
+        open_view(dashboard, query)
+        for paper in ((21.0, 29.7), (21.59, 27.94)):
+            assert printed_pages(dashboard, paper) == 1, (query, paper)
+    # What the page holds in print: the chart and its sources, not the controls.
+    dashboard.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    shown = dashboard.driver.execute_script(
+        "return ['#chart', '.source-line', '.comparability', '.kpis', '.toolbar',"
+        " '.tiles-section'].map(s => getComputedStyle(document.querySelector(s))"
+        ".display !== 'none')"
+    )
+    dashboard.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert shown == [True, True, True, True, False, False]
 
 
 def shown_figure(duo) -> dict:
@@ -359,6 +461,7 @@ def test_showing_the_table_sends_the_table_not_the_chart_again(dashboard):
     bundle_bytes = len(json.dumps(bundle))
     open_view(dashboard, "?indicator=pm25")
     before = settled_callback_requests(dashboard)
+    open_options(dashboard)
     dashboard.find_element("#table-toggle input").click()
     dashboard.wait_for_element(".data-table", timeout=WAIT_SECONDS)
     until(lambda: "table=1" in query_of(dashboard))

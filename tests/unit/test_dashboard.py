@@ -62,7 +62,8 @@ def test_changing_tab_picks_the_domains_headline_indicator():
     values = {
         **as_dict(current),
         "domain": "energy",
-        "years": [2000, 2010],
+        "from": "2000",
+        "to": "2010",
         "table": [],
     }
     values["range"] = current.range
@@ -74,12 +75,17 @@ def test_changing_tab_picks_the_domains_headline_indicator():
     )
 
 
-def test_moving_the_year_slider_makes_a_custom_range():
+def test_choosing_a_first_or_last_year_makes_a_custom_range():
     current = parse_query("?indicator=no2")
-    values = {**as_dict(current), "years": [2005, 2010], "table": []}
-    state = next_state(current, ids.YEARS, values, None)
+    values = {**as_dict(current), "from": "2005", "to": "2010", "table": []}
+    state = next_state(current, ids.YEAR_FROM, values, None)
     assert (state.range, state.start, state.end) == ("custom", 2005, 2010)
     assert "from=2005&to=2010" in to_query(state)
+    # A first year after the last: the year just chosen wins, the other follows it.
+    late = next_state(current, ids.YEAR_FROM, {**values, "from": "2012"}, None)
+    assert (late.start, late.end) == (2012, 2012)
+    early = next_state(current, ids.YEAR_TO, {**values, "to": "2003"}, None)
+    assert (early.start, early.end) == (2003, 2003)
 
 
 def test_the_url_wins_when_it_changes():
@@ -280,8 +286,8 @@ def callback_args(state, shown=None):
 
 def rendered_view(state) -> list:
     """The whole view render_view sends for a state when it does not know the page."""
-    content, _ = render_view(*callback_args(state))
-    return content
+    head, body, _ = render_view(*callback_args(state))
+    return [head, body]
 
 
 def test_render_view_builds_the_chart_summary_and_csv_link():

@@ -41,8 +41,8 @@ def page_text(path: str) -> str:
 
 def dashboard_text(query: str) -> str:
     state = parse_query(query)
-    content, _ = render_view(as_dict(state), state.view, state.theme, state.axis, None)
-    return texts(content)
+    *parts, _ = render_view(as_dict(state), state.view, state.theme, state.axis, None)
+    return texts(parts)
 
 
 def everywhere(indicator: str, lang: str = "en") -> str:

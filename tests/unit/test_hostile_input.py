@@ -131,7 +131,7 @@ def test_any_callback_payload_gets_a_clear_answer(client, stored, pin):
     ]
     for output, inputs, state in (  # (multi-output callbacks are named "..a..b..")
         (
-            "..content.children...rendered-view.data..",
+            "..view-head.children...content.children...rendered-view.data..",
             [{"id": "view-state", "property": "data", "value": stored}],
             [
                 *presentation,

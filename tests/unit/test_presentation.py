@@ -163,17 +163,20 @@ def test_a_partial_view_update_equals_the_full_render(before, after):
     from components.dashboard import rendered, shared_panel
 
     old, new = parse_query(before), parse_query(after)
-    update, now = render_view(
+    *updates, now = render_view(
         as_dict(new), new.view, new.theme, new.axis, rendered(old)
     )
-    full = shared_panel(new)
     assert now == rendered(new)
-    patch = update.to_plotly_json()
-    assert apply_patch(shared_panel(old), patch) == full
+    patches = [update.to_plotly_json() for update in updates]  # head, body
+    applied = [
+        apply_patch(part, patch)
+        for part, patch in zip(shared_panel(old), patches, strict=True)
+    ]
+    assert applied == shared_panel(new)
     if "table" in before + after:
         # Only the table travels: the chart and its presentations stay in the page.
-        assert len(patch["operations"]) == 1
-        assert ids.FIGURES not in json.dumps(patch)
+        assert [len(p["operations"]) for p in patches] == [0, 1]
+        assert ids.FIGURES not in json.dumps(patches)
 
 
 def test_a_view_of_older_data_is_replaced_whole():
@@ -182,8 +185,8 @@ def test_a_view_of_older_data_is_replaced_whole():
 
     state = parse_query("indicator=road_deaths&table=1")
     shown = {**rendered(parse_query("indicator=road_deaths")), "version": "older"}
-    update, _ = render_view(as_dict(state), "side", "light", "shared", shown)
-    assert isinstance(update, list) and len(update) > 3
+    head, body, _ = render_view(as_dict(state), "side", "light", "shared", shown)
+    assert isinstance(head, list) and isinstance(body, list) and len(body) > 3
 
 
 def test_the_same_view_again_sends_nothing():
@@ -191,7 +194,7 @@ def test_the_same_view_again_sends_nothing():
     from components.dashboard import rendered
 
     state = parse_query("indicator=pm25&view=gap")
-    update, _ = render_view(
+    *updates, _ = render_view(
         as_dict(state), state.view, state.theme, state.axis, rendered(state)
     )
-    assert update.to_plotly_json()["operations"] == []
+    assert [u.to_plotly_json()["operations"] for u in updates] == [[], []]

@@ -63,9 +63,12 @@ def test_a_cached_view_is_identical_to_a_fresh_one():
     again = panel_for(state, version)
     fresh = panel_for.__wrapped__(state, version)
 
-    def encoded(children):
+    def encoded(parts):
         return json.dumps(
-            [c.to_plotly_json() if c is not None else None for c in children],
+            [
+                [c.to_plotly_json() if c is not None else None for c in children]
+                for children in parts
+            ],
             cls=plotly.utils.PlotlyJSONEncoder,
             sort_keys=True,
         )
