@@ -285,6 +285,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "{label} : Paris et San Francisco (Villes sœurs)",
     },
     "scan_qr": {"en": "Open it on your phone", "fr": "Ouvrez-le sur votre téléphone"},
+    "stage_monthly": {
+        "en": "Drawn as monthly means of the {freq} values (a month counts when half "
+        "of it has values); the cards give the latest value.",
+        "fr": "Tracé en moyennes mensuelles des valeurs {freq} (un mois compte quand "
+        "la moitié en a des valeurs) ; les cartes donnent la dernière valeur.",
+    },
+    "freq_adj.daily": {"en": "daily", "fr": "journalières"},
+    "freq_adj.hourly": {"en": "hourly", "fr": "horaires"},
     "paused": {"en": "paused", "fr": "en pause"},
     "no_slides": {"en": "No slide to show", "fr": "Aucune diapositive à montrer"},
     "present_keys": {

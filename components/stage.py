@@ -20,6 +20,7 @@ import segno
 from dash import html
 
 import data_sources
+from data_sources.periods import DENSE
 from data_sources.registries import CITIES_BY_ID, DECKS_BY_ID, Deck
 
 from .caching import latest_version_cache
@@ -126,7 +127,7 @@ def slide_section(slide: Slide, index: int, langs: tuple[str, ...]) -> html.Sect
                     )
                     for each in langs
                 ]
-                + [slide_sources(shown, lang)],
+                + [monthly_note(indicator, langs), slide_sources(shown, lang)],
                 className="slide-foot",
             ),
         ],
@@ -138,6 +139,21 @@ def slide_section(slide: Slide, index: int, langs: tuple[str, ...]) -> html.Sect
             "aria-label": indicator.label(lang),
             "data-url": slide.dashboard_url,
         },
+    )
+
+
+def monthly_note(indicator, langs: tuple[str, ...]) -> html.P | None:
+    """Said on a slide whose dense series is drawn as monthly means (figures.stage_series)."""
+    if indicator.freq not in DENSE:
+        return None
+    return html.P(
+        in_languages(
+            lambda lang: t(
+                "stage_monthly", lang, freq=t(f"freq_adj.{indicator.freq}", lang)
+            ),
+            langs,
+        ),
+        className="slide-note",
     )
 
 

@@ -222,3 +222,151 @@ def test_the_deck_keeps_working_when_the_server_is_gone(stage):
         driver.find_element("id", "live-strip").text.split("(")[0] == live.split("(")[0]
     )
     assert "error" not in driver.find_element("tag name", "body").text.lower()
+
+
+# --- the stage at projector sizes -----------------------------------------------------
+
+STAGE_BLOCKS = (
+    ".deck-title",
+    "#live-strip",
+    ".counter",
+    ".slide:not([hidden]) .slide-title",
+    ".slide:not([hidden]) .kpi-card",
+    ".slide:not([hidden]) .qr svg",
+    ".slide:not([hidden]) .qr-figure figcaption",
+    ".slide:not([hidden]) .slide-summary",
+    ".slide:not([hidden]) .slide-note",
+    ".slide:not([hidden]) .source-line",
+    ".slide:not([hidden]) .legend",
+    ".keys",
+)
+BOXES = """
+var boxes = function (selector) {
+  return Array.from(document.querySelectorAll(selector)).map(function (e) {
+    var b = e.getBoundingClientRect();
+    return {what: selector + ' ' + (e.textContent || '').slice(0, 30),
+            text: (e.textContent || '').trim(),
+            l: b.left, t: b.top, r: b.right, b: b.bottom};
+  }).filter(function (b) { return b.r > b.l && b.b > b.t; });
+};
+var blocks = [];
+arguments[0].forEach(function (s) { blocks = blocks.concat(boxes(s)); });
+var labels = boxes('.slide:not([hidden]) .textpoint text, .slide:not([hidden]) .bartext')
+  .filter(function (b) { return b.text; });
+return {blocks: blocks, labels: labels, width: innerWidth, height: innerHeight};
+"""
+
+
+def overlapping(boxes: list[dict], others: list[dict] | None = None) -> list:
+    """Pairs of boxes that share more than a pixel (others: against that list)."""
+    found = []
+    pairs = (
+        [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]]
+        if others is None
+        else [(a, b) for a in boxes for b in others]
+    )
+    for a, b in pairs:
+        if min(a["r"], b["r"]) - max(a["l"], b["l"]) > 1 and (
+            min(a["b"], b["b"]) - max(a["t"], b["t"]) > 1
+        ):
+            found.append((a["what"], b["what"]))
+    return found
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (3840, 2160)])
+def test_nothing_on_any_slide_overlaps_at_projector_sizes(stage, size):
+    """Every value label and text block of every slide of the default deck: none over
+    another, none cut off by the screen."""
+    driver = stage.driver
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False},
+    )
+    open_deck(stage, "?interval=0")
+    slides = len(driver.find_elements("css selector", ".slide"))
+    assert slides >= 5
+    for index in range(slides):
+        until(
+            lambda i=index: driver.find_element("css selector", f"#chart-{i} .main-svg")
+        )
+        found = driver.execute_script(BOXES, list(STAGE_BLOCKS))
+        blocks, labels = found["blocks"], found["labels"]
+        where = (size, index)
+        assert labels, where  # every chart writes values on itself
+        assert overlapping(labels) == [], where
+        assert overlapping(labels, blocks) == [], where
+        blocks_apart = [b for b in blocks if ".kpi-card" not in b["what"]]
+        assert overlapping(blocks_apart) == [], where
+        # The cards are all shown: none cut off under the QR code.
+        shelf = driver.execute_script(
+            "return document.querySelector('.slide:not([hidden]) .kpis')"
+            ".getBoundingClientRect().bottom"
+        )
+        cards = [b for b in blocks if ".kpi-card" in b["what"]]
+        assert len(cards) == 2 and all(c["b"] <= shelf + 1 for c in cards), where
+        for box in blocks + labels:
+            assert box["r"] <= size[0] + 1 and box["b"] <= size[1] + 1, (where, box)
+            assert box["l"] >= -1 and box["t"] >= -1, (where, box)
+        press(driver, Keys.ARROW_RIGHT)
+
+
+def test_a_dense_series_is_drawn_as_monthly_means_and_says_so(stage):
+    driver = stage.driver
+    open_deck(stage, "?slides=pm25&interval=0&lang=en")
+    points = driver.execute_script(
+        "var g = document.getElementById('chart-0');return g.data.map(t => t.x.length);"
+    )
+    # Twelve years of days would be thousands of points a city.
+    assert points and max(points) < 200, points
+    assert (
+        "monthly means of the daily values"
+        in driver.find_element("css selector", "#slide-0 .slide-note").text
+    )
+    labels = [
+        e.text for e in driver.find_elements("css selector", "#chart-0 .textpoint text")
+    ]
+    assert labels and not [x for x in labels if x.startswith(("-", "−"))], labels
+
+
+@pytest.mark.parametrize("width", [320, 400])
+def test_an_embed_on_a_phone_stacks_its_panels(app_server, width):
+    driver = app_server.driver
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+    )
+    driver.get(app_server.server_url + "/embed/pm25?view=side")
+    until(lambda: len(driver.find_elements("css selector", "#chart .nsewdrag")) == 2)
+    boxes = [e.rect for e in driver.find_elements("css selector", "#chart .nsewdrag")]
+    first, second = sorted(boxes, key=lambda b: b["y"])
+    assert second["y"] >= first["y"] + first["height"]
+    assert first["width"] == second["width"] >= width * 0.6, boxes
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+
+
+def axe_findings(driver) -> dict:
+    from tests.browser.test_dashboard_in_browser import AXE
+
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core missing: run npm install")
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    found = driver.execute_async_script(
+        "var done = arguments[0];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done("
+        "r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))));"
+    )
+    return found
+
+
+def test_axe_finds_nothing_on_embeds_and_the_stage(app_server):
+    driver = app_server.driver
+    for path in (
+        "/embed/no2",
+        "/embed/road_deaths?view=gap&theme=dark&lang=fr",
+        "/embed/pm25?view=overlay&lang=fr&theme=light",
+        "/present?interval=0",
+        "/present?interval=0&lang=en&slides=pm25,bikes_available",
+    ):
+        driver.get(app_server.server_url + path)
+        until(lambda: driver.find_elements("css selector", ".main-svg"))
+        assert axe_findings(driver) == [], path
