@@ -178,8 +178,9 @@ def project_bodies(views: list[str]) -> list[dict]:
         ]
         bodies.append(
             {
-                "output": "..content.children...rendered-view.data..",
+                "output": "..view-head.children...content.children...rendered-view.data..",
                 "outputs": [
+                    {"id": "view-head", "property": "children"},
                     {"id": "content", "property": "children"},
                     {"id": "rendered-view", "property": "data"},
                 ],

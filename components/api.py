@@ -15,9 +15,10 @@ from data_sources.comparability import norm_refusal
 from data_sources.registries import INDICATORS, LANGUAGES, PAIR
 from data_sources.units import NORMALISATIONS
 
-from . import openapi
+from . import datapackage, openapi
+from .caching import latest_version_cache
 from .i18n import pick_lang
-from .serving import json_error
+from .serving import json_error, public_origin
 from .shown import latest_values
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,39 @@ def latest() -> flask.Response:
 @api.get("/api/sources")
 def sources() -> flask.Response:
     return flask.jsonify(data_sources.source_status())
+
+
+@api.get("/api/datapackage.json")
+def datapackage_descriptor() -> flask.Response:
+    """The Frictionless Data Package: each resource's path is its live CSV URL."""
+    origin = public_origin()
+    return flask.jsonify(
+        datapackage.descriptor(
+            lambda indicator_id: origin + datapackage.csv_query(indicator_id),
+            origin + "/",
+        )
+    )
+
+
+@latest_version_cache(maxsize=4)
+def datapackage_zip_bytes(homepage: str, _version: str) -> bytes:
+    return datapackage.zipped(homepage)
+
+
+@api.get("/api/datapackage.zip")
+def datapackage_zip() -> flask.Response:
+    """The package and every CSV in one download (built once per data version)."""
+    version = data_sources.data_version(
+        *(i.id for i in datapackage.packaged_indicators())
+    )
+    response = flask.Response(
+        datapackage_zip_bytes(public_origin() + "/", version),
+        mimetype="application/zip",
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{datapackage.PACKAGE_NAME}-datapackage.zip"'
+    )
+    return response
 
 
 @api.get("/api/openapi.json")

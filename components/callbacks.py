@@ -32,8 +32,8 @@ import data_sources
 from data_sources.periods import SUB_DAILY
 from data_sources.registries import DOMAINS, INDICATORS_BY_ID, headline_indicator
 
-from . import ids
-from .dashboard import embed_codes, panel_update, rendered, tiles_now
+from . import citation, ids
+from .dashboard import panel_update, rendered, share_codes, tiles_now
 from .layout import (
     domain_class,
     indicator_options,
@@ -224,13 +224,16 @@ def render_view(stored, *args):
 
 @callback(
     Output(ids.EMBED_SNIPPETS, "data"),
+    *(Output(ids.cite(fmt), "value") for fmt in citation.FORMATS),
     Input(ids.STATE, "data"),
     Input(ids.EMBED_PIN, "value"),
     prevent_initial_call=True,  # drawn with the page
 )
-def update_embed_codes(stored, pin_choice):
-    """The iframe snippets of the current view, pinned to today's data if asked."""
-    return embed_codes(from_dict(stored), pinned=bool(pin_choice))
+def update_share_codes(stored, pin_choice):
+    """The iframe snippets and the citation of the current view, pinned to today's
+    data if asked."""
+    snippets, codes = share_codes(from_dict(stored), pinned=bool(pin_choice))
+    return snippets, *(codes[fmt] for fmt in citation.FORMATS)
 
 
 @callback(

@@ -4,6 +4,7 @@ state and data version and shared between workers when the data layer's cache is
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from dataclasses import replace
@@ -19,6 +20,7 @@ import data_sources
 from data_sources.cache import cache_key, shared_cache
 from data_sources.registries import INDICATORS_BY_ID, PAIR
 
+from . import citation
 from .caching import latest_version_cache
 from .embed import dashboard_meta, embed_path, snippet
 from .figures import empty_figure
@@ -85,21 +87,45 @@ def layout() -> html.Div:
         data_sources.available_indicators(),
         view=shared_panel(state),
         tiles=tiles_now(state.lang),
-        embed=embed_codes(state),
+        share=share_codes(state),
         rendered=rendered(state),
     )
+
+
+class PinUnavailable(Exception):
+    """The live store cannot keep a pin now (said where the code would be)."""
+
+
+def pin_of(state: ViewState, pinned: bool) -> str | None:
+    if not pinned:
+        return None
+    try:
+        return data_sources.pin_version(state.indicator)
+    except data_sources.StoreUnavailable as error:
+        raise PinUnavailable from error
+
+
+def share_codes(state: ViewState, pinned: bool = False) -> tuple[dict, dict]:
+    """The embed snippets and the citation of a view, pinned to today's data if asked
+    (one pin for both: the citation names what the embed shows)."""
+    try:
+        pin = pin_of(state, pinned)
+    except PinUnavailable:  # say so where the code would be, rather than not pin
+        message = t("pin_unavailable", state.lang)
+        return (
+            {snippet_key(v, theme): message for v in VIEWS for theme in THEMES},
+            dict.fromkeys(citation.FORMATS, message),
+        )
+    return embed_snippets(state, pin), citation_codes(state, pin)
 
 
 def embed_codes(state: ViewState, pinned: bool = False) -> dict[str, str]:
     """The iframe snippet of a view in every presentation ("<view> <theme>" → code, for
     the browser to pick with no round trip); pinned: to the data as they are now."""
-    try:
-        pin = data_sources.pin_version(state.indicator) if pinned else None
-    except (
-        data_sources.StoreUnavailable
-    ):  # say so where the code would be, rather than not pin
-        message = t("pin_unavailable", state.lang)
-        return {snippet_key(v, theme): message for v in VIEWS for theme in THEMES}
+    return share_codes(state, pinned)[0]
+
+
+def embed_snippets(state: ViewState, pin: str | None) -> dict[str, str]:
     label = INDICATORS_BY_ID[state.indicator].label(state.lang)
     title = t("embed_title", state.lang, label=label)
     origin = public_origin()
@@ -110,6 +136,22 @@ def embed_codes(state: ViewState, pinned: bool = False) -> dict[str, str]:
         for view in VIEWS
         for theme in THEMES
     }
+
+
+def citation_codes(state: ViewState, pin: str | None) -> dict[str, str]:
+    """How to cite the view: its dashboard link, or with a pin the pinned embed (the
+    link that shows exactly these data), read today."""
+    origin = public_origin()
+    url = origin + (embed_path(state, pin) if pin else "/" + to_query(state))
+    found = citation.citation(
+        INDICATORS_BY_ID[state.indicator],
+        data_sources.series_provenance(state.indicator),
+        url,
+        dt.datetime.now(dt.UTC).date(),
+        state.lang,
+        pin,
+    )
+    return found.as_dict()
 
 
 def link_preview(query: str, lang: str) -> str:

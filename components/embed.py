@@ -11,6 +11,7 @@ indicator is a 404 page, malformed parameters fall back to their defaults.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import textwrap
 from collections.abc import Mapping
@@ -32,7 +33,7 @@ from data_sources.registries import (
     SOURCES_BY_ID,
 )
 
-from . import chart_images
+from . import chart_images, citation
 from .caching import latest_version_cache
 from .cards import freshness, kpi_cards, summary_sentence
 from .html_text import in_languages, parse_langs, script_json, to_html
@@ -183,6 +184,7 @@ class EmbedPage:
     asset: object  # name → fingerprinted URL
     plotly_src: str  # the plotly.js bundle's URL
     pin_missing: str | None = None  # a pin that was asked for but is not stored
+    accessed: dt.date | None = None  # the day the page was built (its citation's)
 
 
 def embed_body(page: EmbedPage) -> list:
@@ -233,6 +235,7 @@ def embed_body(page: EmbedPage) -> list:
         ),
         measures_details(shown, lang),
         source_line(shown.provenance, lang),
+        cite_details(page),
         html.P(
             html.A(
                 in_languages("embed_open", langs),
@@ -243,6 +246,27 @@ def embed_body(page: EmbedPage) -> list:
             className="embed-link",
         ),
     ]
+
+
+def cite_details(page: EmbedPage) -> html.Details:
+    """ "Cite this", folded: text, BibTeX and CSL-JSON naming this embed's address (and
+    its pin, when its data are frozen)."""
+    lang = page.request.state.lang
+    codes = citation.citation(
+        page.shown.indicator,
+        page.shown.provenance,
+        page.page_url,
+        page.accessed or dt.datetime.now(dt.UTC).date(),
+        lang,
+        page.request.pin,
+    ).as_dict()
+    parts: list = [html.Summary(t("cite", lang))]
+    for fmt in citation.FORMATS:
+        parts += [
+            html.P(html.Strong(t(f"cite_format.{fmt}", lang))),
+            html.Pre(codes[fmt], className="cite-code", tabIndex="0"),
+        ]
+    return html.Details(parts, className="embed-cite")
 
 
 def measures_details(shown, lang: str) -> html.Details:
@@ -451,7 +475,10 @@ def embed(name: str) -> flask.Response:
     try:
         if fmt:
             return image_response(request, fmt)
-        return html_response(embed_page(request, public_origin(), data_key(request)))
+        # The day is part of the key: the page's citation says when it was read.
+        today = dt.datetime.now(dt.UTC).date().isoformat()
+        key = f"{data_key(request)}@{today}"
+        return html_response(embed_page(request, public_origin(), key))
     except data_sources.BadRequest as error:
         return message_page(400, "bad_request", str(error), lang)
 
@@ -500,6 +527,7 @@ def embed_page(request: EmbedRequest, base: str, _data_key: str) -> str:
             asset=asset,
             plotly_src=standalone_plotly_src(),
             pin_missing=pin_missing,
+            accessed=dt.datetime.now(dt.UTC).date(),
         )
     )
 

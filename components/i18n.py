@@ -285,6 +285,41 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "{label} : Paris et San Francisco (Villes sœurs)",
     },
     "scan_qr": {"en": "Open it on your phone", "fr": "Ouvrez-le sur votre téléphone"},
+    "cite": {"en": "Cite this", "fr": "Citer"},
+    "datapackage_link": {
+        "en": "All the data (Data Package)",
+        "fr": "Toutes les données (Data Package)",
+    },
+    "cite_title": {
+        "en": "{label}: Paris and San Francisco",
+        "fr": "{label} : Paris et San Francisco",
+    },
+    "cite_hint": {
+        "en": "Freeze the data (above) to cite exactly these numbers: the citation then "
+        "names the data version.",
+        "fr": "Figez les données (ci-dessus) pour citer exactement ces chiffres : la "
+        "citation nomme alors la version des données.",
+    },
+    "cite_format.text": {"en": "Text", "fr": "Texte"},
+    "copy_citation": {
+        "en": "Copy the {format} citation",
+        "fr": "Copier la citation {format}",
+    },
+    "cite_format.bibtex": {"en": "BibTeX", "fr": "BibTeX"},
+    "cite_format.csl": {"en": "CSL-JSON", "fr": "CSL-JSON"},
+    "cite_text": {
+        "en": "{app} ({year}). {title}. Data: {data}. {url} (accessed {date}{version}).",
+        "fr": "{app} ({year}). {title}. Données : {data}. {url} (consulté le {date}"
+        "{version}).",
+    },
+    "cite_version": {
+        "en": "; data version {pin}",
+        "fr": " ; version des données {pin}",
+    },
+    "cite_note": {
+        "en": "Data: {data}; accessed {date}{version}",
+        "fr": "Données : {data} ; consulté le {date}{version}",
+    },
     "stage_monthly": {
         "en": "Drawn as monthly means of the {freq} values (a month counts when half "
         "of it has values); the cards give the latest value.",

@@ -41,5 +41,11 @@ TICK = "tiles-interval"
 SHARE_URL = "share-url"
 EMBED_SNIPPET = "embed-snippet"
 EMBED_PIN = "embed-pin"
+
+
+def cite(fmt: str) -> str:
+    return f"cite-{fmt}"
+
+
 SVG_BUTTON = "svg-button"
 NOOP = "noop"

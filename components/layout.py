@@ -19,7 +19,7 @@ from data_sources.registries import (
     Indicator,
 )
 
-from . import ids
+from . import citation, ids
 from .cards import data_table, freshness, kpi_cards, period_text, summary_sentence
 from .i18n import fmt_date, t, unit_label
 from .presentation import choices, snippet_key
@@ -132,10 +132,36 @@ def pair_heading(lang: str) -> list:
     return parts
 
 
-def share_panel(state: ViewState, embed: dict) -> html.Details:
-    """ "Share": the view's link and its embed snippet (pinned on demand), each with a
-    copy button."""
+def cite_block(codes: dict, lang: str) -> html.Div:
+    """ "Cite this": the view's citation as text, BibTeX and CSL-JSON, each to copy."""
+    parts: list = [
+        html.P(html.Strong(t("cite", lang))),
+        html.P(t("cite_hint", lang), className="hint"),
+    ]
+    for fmt in citation.FORMATS:
+        parts += [
+            html.Label(t(f"cite_format.{fmt}", lang), htmlFor=ids.cite(fmt)),
+            dcc.Textarea(
+                id=ids.cite(fmt),
+                value=codes.get(fmt, ""),
+                readOnly=True,
+                rows=3 if fmt == "text" else 6,
+                className="share-url cite-code",
+            ),
+            dcc.Clipboard(
+                target_id=ids.cite(fmt),
+                title=t("copy_citation", lang, format=t(f"cite_format.{fmt}", lang)),
+                className="copy",
+            ),
+        ]
+    return html.Div(parts, className="cite")
+
+
+def share_panel(state: ViewState, share: tuple[dict, dict]) -> html.Details:
+    """ "Share": the view's link, its embed snippet and its citation (pinned on
+    demand), each with a copy button."""
     lang = state.lang
+    embed, codes = share
     return html.Details(
         [
             html.Summary(t("share", lang), className="share-button"),
@@ -166,6 +192,7 @@ def share_panel(state: ViewState, embed: dict) -> html.Details:
                         title=t("copy_snippet", lang),
                         className="copy",
                     ),
+                    cite_block(codes, lang),
                 ],
                 className="share-panel",
             ),
@@ -176,7 +203,7 @@ def share_panel(state: ViewState, embed: dict) -> html.Details:
     )
 
 
-def header(state: ViewState, embed: dict) -> html.Header:
+def header(state: ViewState, share: tuple[dict, dict]) -> html.Header:
     """The pair's name, then the page tools: language, theme, share, data API."""
     lang = state.lang
     other = "fr" if lang == "en" else "en"
@@ -194,7 +221,7 @@ def header(state: ViewState, embed: dict) -> html.Header:
             field_id="theme-field",
             className="field theme-switch",
         ),
-        share_panel(state, embed),
+        share_panel(state, share),
         html.A(t("api_link", lang), href="/api/indicators", className="api-link"),
     ]
     return html.Header(
@@ -619,6 +646,8 @@ def footer(lang: str) -> html.Footer:
                     html.A(t("api_link", lang), href="/api/indicators"),
                     " · ",
                     html.A(t("api_contract", lang), href="/api/openapi.json"),
+                    " · ",
+                    html.A(t("datapackage_link", lang), href="/api/datapackage.zip"),
                 ]
             ),
         ],
@@ -634,7 +663,7 @@ def page(
     available: set[str],
     view: list | None = None,
     tiles: list | None = None,
-    embed: dict | None = None,
+    share: tuple[dict, dict] | None = None,
     rendered: dict | None = None,
 ) -> html.Div:
     """The whole dashboard, initialised from the state: the view's title, summary and
@@ -653,7 +682,7 @@ def page(
             dcc.Store(id=ids.PRESENTATION, data=choices()),
             dcc.Store(id=ids.RENDERED, data=rendered),
             html.A(t("skip", lang), href=f"#{ids.CHART_AREA}", className="skip-link"),
-            header(state, embed or {}),
+            header(state, share or ({}, {})),
             tiles_placeholder(lang, tiles),
             html.Main(
                 [

@@ -329,6 +329,35 @@ def paths() -> dict:
             "The sources.",
             ref("Source"),
         ),
+        "/api/datapackage.json": {
+            "get": {
+                "summary": "Every indicator as a Frictionless Data Package",
+                "operationId": "datapackage",
+                "responses": {
+                    "200": json_response(
+                        "A Data Package descriptor: one resource per indicator "
+                        "(its CSV URL, Table Schema, sources, licences).",
+                        {"type": "object", "required": ["name", "resources"]},
+                    )
+                },
+            }
+        },
+        "/api/datapackage.zip": {
+            "get": {
+                "summary": "The Data Package and every CSV in one zip file",
+                "operationId": "datapackageZip",
+                "responses": {
+                    "200": {
+                        "description": "datapackage.json and data/<indicator>.csv.",
+                        "content": {
+                            "application/zip": {
+                                "schema": {"type": "string", "format": "binary"}
+                            }
+                        },
+                    }
+                },
+            }
+        },
         "/api/openapi.json": {
             "get": {
                 "summary": "This document",

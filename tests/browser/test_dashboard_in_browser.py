@@ -279,8 +279,8 @@ def axe_violations(duo) -> dict:
 
 @pytest.mark.parametrize("width", [1440, 390])
 def test_axe_finds_nothing_on_any_view_in_either_language_or_theme(dashboard, width):
-    """No allow-list: every view, both languages and themes, "Options" open (axe skips
-    what is hidden), the data table shown, on a laptop and a phone."""
+    """No allow-list: every view, both languages and themes, "Options" and "Share" open
+    (axe skips what is hidden), the data table shown, on a laptop and a phone."""
     dashboard.driver.set_window_size(width, 900)
     found = {}
     for query in (
@@ -294,6 +294,7 @@ def test_axe_finds_nothing_on_any_view_in_either_language_or_theme(dashboard, wi
         open_view(dashboard, query)
         dashboard.wait_for_element(".kpi-card", timeout=WAIT_SECONDS)
         open_options(dashboard)
+        dashboard.find_element(".share summary").click()
         if violations := axe_violations(dashboard):
             found[query] = violations
     assert found == {}, json.dumps(found, indent=1)

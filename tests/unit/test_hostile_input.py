@@ -147,7 +147,8 @@ def test_any_callback_payload_gets_a_clear_answer(client, stored, pin):
             [],
         ),
         (
-            "embed-snippets.data",
+            "..embed-snippets.data...cite-text.value...cite-bibtex.value"
+            "...cite-csl.value..",
             [
                 {"id": "view-state", "property": "data", "value": stored},
                 {"id": "embed-pin", "property": "value", "value": pin},

@@ -1,0 +1,150 @@
+"""Everything at once, with its metadata: a Frictionless Data Package (datapackage.org).
+
+One resource per indicator with data: the rows of its CSV (`/api/series/<id>.csv`, both
+cities, each city's own unit and calendar), a Table Schema naming each column's type and
+the indicator's unit, the comparability note, and the sources and licences of the
+series behind it (from the registry and the provenance sidecars). `/api/datapackage.json`
+points at the live CSV URLs; `/api/datapackage.zip` holds the same descriptor beside every
+CSV, so a download is complete offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import data_sources
+from data_sources.registries import INDICATORS, PAIR, SOURCES_BY_ID, Indicator
+
+PACKAGE_NAME = "sister-cities"
+# The API's columns (data_sources.API_COLUMNS) as Table Schema fields.
+FIELDS = {
+    "city": ("string", "The city: one of the pair's ids."),
+    "time": ("datetime", "UTC instant the period starts (ISO 8601)."),
+    "value": ("number", "The value, in the row's unit."),
+    "unit": ("string", "Unit of the value."),
+    "source": ("string", "Id of the source (see the resource's sources)."),
+    "origin": ("string", "snapshot (shipped with the app) or live (refreshed)."),
+    "stale": ("boolean", "True when newer data were due from the source."),
+    "period": ("string", "The period on the city's own calendar (2016, 2016-03…)."),
+    "note": ("string", "What the row's definition needs said (station, scope…)."),
+}
+
+
+def csv_query(indicator_id: str) -> str:
+    """The data API query whose CSV is the resource's data (both cities)."""
+    return f"/api/series/{indicator_id}.csv?{urlencode({'cities': ','.join(PAIR)})}"
+
+
+def table_schema(indicator: Indicator) -> dict:
+    fields = []
+    for name in data_sources.API_COLUMNS:
+        kind, description = FIELDS[name]
+        field = {"name": name, "type": kind, "description": description}
+        if name == "city":
+            field["constraints"] = {"required": True, "enum": list(PAIR)}
+        if name == "value":
+            # The indicator's unit (the CSV names it per row: `unit`).
+            field["unit"] = indicator.unit
+        fields.append(field)
+    return {"fields": fields, "missingValues": [""]}
+
+
+def licence_of(source) -> dict:
+    """A Data Package licence: a path (the licence's page) and its title."""
+    if source.licence_url:
+        return {"path": source.licence_url, "title": source.licence}
+    return {"name": "unspecified", "title": source.licence}
+
+
+def source_of(source) -> dict:
+    return {"title": f"{source.publisher} — {source.dataset}", "path": source.url}
+
+
+def sources_behind(indicator_id: str) -> list:
+    """The registry's sources of the stored series of an indicator, each once."""
+    ids = dict.fromkeys(
+        meta.get("source") for meta in data_sources.series_provenance(indicator_id)
+    )
+    return [SOURCES_BY_ID[i] for i in ids if i in SOURCES_BY_ID]
+
+
+def resource(indicator: Indicator, path: str) -> dict:
+    sources = sources_behind(indicator.id)
+    licences = list(
+        {json.dumps(licence_of(s)): licence_of(s) for s in sources}.values()
+    )
+    rules = indicator.comparability
+    return {
+        "name": indicator.id.lower(),
+        "path": path,
+        "title": indicator.label("en"),
+        "description": f"{indicator.descriptions['en']} Comparability: "
+        f"{rules.notes['en']}",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": table_schema(indicator),
+        "sources": [source_of(s) for s in sources],
+        "licenses": licences,
+        # Beyond the standard: the labels in both languages and the comparability level.
+        "sistercities": {
+            "labels": indicator.labels,
+            "domain": indicator.domain,
+            "freq": indicator.freq,
+            "comparability": {"level": rules.level, "note": rules.notes},
+        },
+    }
+
+
+def packaged_indicators() -> list[Indicator]:
+    """Every indicator the store holds rows for, in the registry's order."""
+    available = data_sources.available_indicators()
+    return [i for i in INDICATORS if i.id in available]
+
+
+def descriptor(path_of: Callable[[str], str], homepage: str) -> dict:
+    """The package; `path_of(indicator_id)` is where a resource's CSV is."""
+    indicators = packaged_indicators()
+    resources = [resource(i, path_of(i.id)) for i in indicators]
+    licences = {
+        json.dumps(lic): lic for r in resources for lic in r["licenses"]
+    }.values()
+    sources = {s["path"]: s for r in resources for s in r["sources"]}.values()
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": PACKAGE_NAME,
+        "title": "Sister Cities: Paris and San Francisco side by side",
+        "description": "Air pollution, mobility, energy, waste, traffic and climate "
+        "indicators for Paris and San Francisco, each series with its publisher, "
+        "licence and comparability note. Compare the cities only as each resource's "
+        "comparability note allows.",
+        "homepage": homepage,
+        "version": data_sources.data_version(*(i.id for i in indicators)),
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "licenses": list(licences),
+        "sources": list(sources),
+        "resources": resources,
+    }
+
+
+def series_csv(indicator_id: str) -> str:
+    """A resource's rows, as `/api/series/<id>.csv?cities=…` serves them."""
+    result = data_sources.load_series(indicator_id, ",".join(PAIR))
+    rows = result.frame.loc[:, list(data_sources.API_COLUMNS)]
+    return rows.to_csv(index=False, lineterminator="\n")
+
+
+def zipped(homepage: str) -> bytes:
+    """The descriptor and every CSV in one file (paths inside it: data/<id>.csv)."""
+    package = descriptor(lambda i: f"data/{i}.csv", homepage)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("datapackage.json", json.dumps(package, indent=2) + "\n")
+        for item in package["resources"]:
+            archive.writestr(item["path"], series_csv(item["name"]))
+    return buffer.getvalue()
