@@ -32,6 +32,7 @@ from werkzeug.exceptions import HTTPException
 from data_sources.registries import CITIES_BY_ID, PAIR
 from data_sources.settings import Settings
 
+from . import vendor
 from .html_text import script_json
 from .i18n import pick_lang, t
 
@@ -40,9 +41,10 @@ ASSETS = REPO_ASSETS = Path(__file__).resolve().parents[1] / "assets"
 MAX_REQUEST_BYTES = 1_000_000
 
 REPO = ASSETS.parent
-PLOTLY_BASIC = (
-    REPO / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
-)
+# node_modules (npm install), else the user cache, else fetched at first start
+# (components/vendor.py); a missing one is an absent path, and the page falls back.
+VENDOR = vendor.obtain()
+PLOTLY_BASIC = VENDOR["plotly-basic"] or REPO / "node_modules" / ".no-plotly-basic"
 # The trace types plotly-basic contains; tests check that every figure stays within them.
 BUNDLE_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 ONE_YEAR = 31_536_000
@@ -54,7 +56,7 @@ PLOTLY_FULL = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 # Dash loads @babel/polyfill (99 kB, ~0.2 s of a phone's main thread) before React. Of
 # it, Dash's bundles use only the global `regeneratorRuntime` (in their lazy loaders);
 # browsers that run Dash 4 have the rest built in.
-REGENERATOR = REPO / "node_modules" / "regenerator-runtime" / "runtime.js"
+REGENERATOR = VENDOR["regenerator-runtime"] or REPO / "node_modules" / ".no-regenerator"
 BUNDLES = {
     "plotly-basic": PLOTLY_BASIC,
     "plotly": PLOTLY_FULL,

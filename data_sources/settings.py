@@ -161,6 +161,16 @@ SETTINGS_DOC = (
         "chromium on PATH",
         "Browser that draws the static chart images (/embed/<id>.png|.svg).",
     ),
+    (
+        "SISTERCITIES_NPM_REGISTRY",
+        "https://registry.npmjs.org",
+        "Where the lighter browser files are fetched at first start without npm.",
+    ),
+    (
+        "SISTERCITIES_VENDOR_DIR",
+        "the user cache dir, e.g. ~/.cache/sistercities/vendor",
+        "Where those files are kept once fetched and checked.",
+    ),
     ("EIA_API_KEY", "unset", "Enables the eia source (CAISO demand)."),
     ("OPENAQ_API_KEY", "unset", "Enables the openaq source (measured PM2.5)."),
     (

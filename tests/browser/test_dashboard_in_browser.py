@@ -475,3 +475,32 @@ def test_showing_the_table_sends_the_table_not_the_chart_again(dashboard):
     assert sizes and max(sizes) < bundle_bytes, (sizes, bundle_bytes)
     assert len(dashboard.find_elements("#chart .scatterlayer .trace")) == 2
     assert dashboard.get_logs() == []
+
+
+# Compressed bytes a first visit downloads (the page, scripts, styles, Dash's layout with
+# the first view): a little above what they were on 2026-12-01 (/ 776 kB, /embed/no2
+# 417 kB, with the partial plotly.js bundle npm installs). A change that adds weight fails
+# here and says by how much. Bytes, not time: the same on a busy machine.
+BYTE_BUDGETS = {"/": 820_000, "/embed/no2": 440_000}
+
+
+@pytest.mark.parametrize("path", list(BYTE_BUDGETS))
+def test_first_load_bytes_stay_within_budget(dashboard, path):
+    dashboard.driver.get(dashboard.server_url + path)
+    dashboard.wait_for_element(
+        "#chart .main-svg" if path == "/" else ".main-svg", timeout=WAIT_SECONDS
+    )
+    settled_callback_requests(dashboard)  # the page's own start-up requests are over
+    entries = dashboard.driver.execute_script(
+        "return [performance.getEntriesByType('navigation')[0].encodedBodySize]"
+        ".concat(performance.getEntriesByType('resource')"
+        ".map(e => [e.name, e.encodedBodySize]))"
+    )
+    names = [name for name, _ in entries[1:]]
+    if not any("/vendor/plotly-basic." in n for n in names):
+        if os.environ.get("CI"):
+            pytest.fail("the partial plotly.js bundle must be installed under CI")
+        pytest.skip("npm install gives the partial bundle the budget is set for")
+    total = entries[0] + sum(size for _, size in entries[1:])
+    biggest = sorted(entries[1:], key=lambda e: -e[1])[:5]
+    assert total <= BYTE_BUDGETS[path], (total, biggest)

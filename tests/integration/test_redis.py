@@ -155,8 +155,9 @@ def test_views_are_built_once_and_shared_through_redis(redis_url, monkeypatch):
     panel_for.cache_clear()  # as if another worker asked
     plain_panel.cache_clear()
     second = shared_panel(state)
-    assert isinstance(second, list)  # plain JSON: component dicts (and None)
-    assert all(part is None or isinstance(part, dict) for part in second)
+    # Plain JSON: the view's head and body, each a list of component dicts (and None).
+    assert isinstance(second, list) and len(second) == 2
+    assert all(c is None or isinstance(c, dict) for part in second for c in part)
     assert second == first
     assert panel_for.cache_info().currsize == 0  # served from Redis, not rebuilt
     # A refresh moves the data version: the next view is a new key.
@@ -172,8 +173,11 @@ import sys, pandas as pd
 from data_sources.redis_store import RedisSeriesStore
 from tests.integration.test_redis import tidy
 store = RedisSeriesStore(sys.argv[1])
+# One whole version before "ready": a kill on a busy machine, before the loop wrote
+# anything, still finds a version to read.
+n = 1
+store.write_live(tidy([float(n)] * 24), {"fetched_at": "2026-11-25T00:00:00Z"})
 print("ready", flush=True)
-n = 0
 while True:  # versions 0, 1, 2, ... each a whole day of hourly values equal to n
     n += 1
     store.write_live(tidy([float(n)] * 24), {"fetched_at": "2026-11-25T00:00:00Z"})
