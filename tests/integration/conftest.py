@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,7 @@ from tests.airdata_files import daily_zip, real_days
 from tests.baac_files import DATASET_ID, FILE_NAMES, dataset_object, files_for
 from tests.conftest import fault_matrix_path
 from tests.eea_parquet_files import station_file
+from tests.helpers import WAIT_SECONDS, free_port, start_gunicorn
 from tests.replay import ReplayServer, Reply, paged
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
@@ -313,6 +316,20 @@ def install_routes(server: ReplayServer, shared_data: Path) -> None:
     server.routes[f"/ratp/catalog/datasets/{dataset}/records"] = paged(
         edition, style="ods"
     )
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The app under gunicorn (two workers) on a free port, on an empty live store."""
+    port = free_port()
+    env = {**os.environ, "SISTERCITIES_DATA_DIR": str(tmp_path_factory.mktemp("d"))}
+    process = start_gunicorn(env, port, REPO, workers=2)
+    yield f"http://127.0.0.1:{port}"
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=WAIT_SECONDS)
 
 
 @pytest.fixture

@@ -6,34 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import signal
 import zipfile
-from pathlib import Path
 
-import pytest
 import requests
 from frictionless import Package
 
 from data_sources.registries import INDICATORS_BY_ID, SOURCES_BY_ID
 from tests.helpers import (
     READY_DEADLINE_SECONDS,
-    WAIT_SECONDS,
-    free_port,
-    start_gunicorn,
 )
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    port = free_port()
-    env = {**os.environ, "SISTERCITIES_DATA_DIR": str(tmp_path_factory.mktemp("d"))}
-    process = start_gunicorn(env, port, REPO, workers=2)
-    yield f"http://127.0.0.1:{port}"
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=WAIT_SECONDS)
 
 
 def get(url: str) -> requests.Response:

@@ -5,11 +5,6 @@ a documented status with its documented content type and schema — never a 5xx.
 
 from __future__ import annotations
 
-import os
-import signal
-from pathlib import Path
-
-import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -18,22 +13,7 @@ from openapi_spec_validator import validate
 from components.openapi import document
 from tests.helpers import (
     READY_DEADLINE_SECONDS,
-    WAIT_SECONDS,
-    free_port,
-    start_gunicorn,
 )
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    port = free_port()
-    env = {**os.environ, "SISTERCITIES_DATA_DIR": str(tmp_path_factory.mktemp("d"))}
-    process = start_gunicorn(env, port, REPO, workers=2)
-    yield f"http://127.0.0.1:{port}"
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=WAIT_SECONDS)
 
 
 def test_the_document_is_openapi_3_1_and_names_every_indicator(served):
