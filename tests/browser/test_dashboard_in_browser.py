@@ -250,6 +250,12 @@ def test_every_control_is_reachable_and_operable_by_keyboard(dashboard):
     )
     dashboard.find_element("#year-from").send_keys(Keys.ARROW_DOWN)
     until(lambda: "range=custom" in query_of(dashboard), timeout=WAIT_SECONDS)
+    # Space ticks the table; the arrow keys move the theme.
+    dashboard.find_element("#table-toggle input").send_keys(Keys.SPACE)
+    until(lambda: "table=1" in query_of(dashboard), timeout=WAIT_SECONDS)
+    dashboard.wait_for_element(".data-table", timeout=WAIT_SECONDS)
+    dashboard.find_element("#theme input[value='light']").send_keys(Keys.ARROW_RIGHT)
+    until(lambda: "theme=dark" in query_of(dashboard), timeout=WAIT_SECONDS)
     # The focused control shows it (a visible outline, not the browser's absence of one).
     dashboard.find_element("#year-to").send_keys(Keys.SHIFT, Keys.TAB)
     outline = dashboard.driver.execute_script(
