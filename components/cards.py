@@ -157,11 +157,12 @@ def comparison_refusal(shown, lang: str) -> str | None:
     return None
 
 
-def kpi_cards(shown, lang: str, heading=html.H3) -> html.Div:
+def kpi_cards(shown, lang: str, heading=html.H3, say_refusal: bool = True) -> html.Div:
     """The pair's two cards, each compared with the other city where the model allows;
     otherwise one line says why not."""
     a, b = shown.city_ids[:2]
-    refusal = comparison_refusal(shown, lang)
+    # Not said again where the summary sentence right above already says why.
+    refusal = comparison_refusal(shown, lang) if say_refusal else None
     return html.Div(
         [
             kpi_card(shown, a, b, lang, heading),

@@ -580,7 +580,8 @@ def panel_head(shown, lang: str) -> list:
         live_notice(shown, lang),
         html.H2(indicator.label(lang), id="indicator-title"),
         html.P(summary_sentence(shown, lang), id=ids.SUMMARY, className="summary"),
-        kpi_cards(shown, lang),
+        # The summary, right above, says why the cities are not compared when not.
+        kpi_cards(shown, lang, say_refusal=False),
     ]
 
 

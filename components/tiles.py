@@ -83,8 +83,10 @@ def tile(
         ]
         if bool(point["stale"]):
             body.append(html.P(t("stale_short", lang), className="tile-stale"))
+    heading = f"{city.name(lang)} — {indicator_label}"
     return html.Div(
-        [html.H3(f"{city.name(lang)} — {indicator_label}")] + body,
+        # One line in the strip (cut with "…" when narrow; the whole in its title).
+        [html.H3(heading, title=heading)] + body,
         className=f"tile city-{city_id}",
         id={"type": "tile", "kind": kind, "city": city_id},
     )

@@ -375,3 +375,14 @@ def test_gap_pairs_each_citys_clock_or_the_same_instant():
     utc = comparability_pairs(data, "time")
     assert local["a"].tolist() == [10.0] and local["b"].tolist() == [4.0]
     assert utc["a"].tolist() == [30.0] and utc["b"].tolist() == [4.0]
+
+
+def test_why_the_cities_are_not_compared_is_said_once_above_the_chart():
+    """The summary (the view's subtitle) gives the reason; the cards under it do not
+    repeat it."""
+    head, _ = rendered_view(parse_query("?indicator=waste_collected&lang=en"))
+    reason = (
+        "The two cities measure this differently: compare their trends (values as an "
+        "index), not their levels."
+    )
+    assert texts(head).count(reason) == 1
