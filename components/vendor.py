@@ -3,8 +3,8 @@
 @babel/polyfill) — wherever `python app.py` runs, not only after `npm install`.
 
 Found in node_modules when npm installed them; else in the user cache; else fetched
-once from the npm registry at the version package-lock.json pins, checked against the
-same sha512 integrity, and kept in the cache. Nothing is committed. Without network (or
+once from the npm registry at the version package.json pins, checked against the sha512
+integrity npm records for it, and kept in the cache. Nothing is committed. Without network (or
 with SISTERCITIES_OFFLINE=1) the app runs on the full plotly.js and Dash's polyfill, and
 says so once in the log.
 """
@@ -36,7 +36,7 @@ class Pinned:
     package: str
     version: str
     member: str  # the file inside the package (npm tarballs put it under package/)
-    integrity: str  # package-lock.json's, "sha512-<base64>"
+    integrity: str  # npm's, "sha512-<base64>"
 
     @property
     def installed(self) -> Path:
@@ -49,7 +49,8 @@ class Pinned:
         return cache_dir / f"{self.package}-{self.version}" / self.member
 
 
-# package.json and package-lock.json pin the same (tests/unit/test_serving.py checks).
+# The versions package.json pins, with the checksums npm records when it installs them
+# (node_modules/.package-lock.json; tests/unit/test_vendor.py keeps them in step).
 PINNED = {
     "plotly-basic": Pinned(
         "plotly.js-basic-dist-min",
