@@ -155,10 +155,14 @@
       var meta = (figure && figure.layout && figure.layout.meta) || null;
       lastWanted = {bundle: bundle, wanted: wanted};
       wasNarrow = isNarrow();
-      var stack = wasNarrow && panels.isSideBySide(presented(bundle, wanted));
       var isStacked = Boolean(meta && meta.stacked);
-      if (meta && shows(meta, wanted) && stack === isStacked) { return [noUpdate(), noUpdate()]; }
+      // The figure shown is the one wanted: redrawn only to (un)stack its panels.
+      if (meta && shows(meta, wanted) &&
+          (isStacked === wasNarrow || !(isStacked || panels.isSideBySide(figure)))) {
+        return [noUpdate(), noUpdate()];
+      }
       var target = drawn(bundle, wanted);
+      var stack = Boolean(target.layout.meta && target.layout.meta.stacked);
       var filename = target.layout.meta.filename;
       var options = (config && config.toImageButtonOptions) || {};
       var newConfig = options.filename === filename ? noUpdate() : Object.assign({}, config, {

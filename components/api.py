@@ -119,10 +119,10 @@ def series(indicator_id: str, fmt: str) -> flask.Response:
         lang=lang,
         pin=args.get("pin"),
     )
-    rows = result.frame.loc[:, list(data_sources.API_COLUMNS)]
     if fmt == "csv":
-        body = rows.to_csv(index=False, lineterminator="\n")
-        response = flask.Response(body, mimetype="text/csv")
+        response = flask.Response(
+            data_sources.api_csv(result.frame), mimetype="text/csv"
+        )
         response.headers["Content-Disposition"] = (
             f'attachment; filename="{indicator_id}.csv"'
         )
@@ -133,7 +133,7 @@ def series(indicator_id: str, fmt: str) -> flask.Response:
             "unit": result.unit,
             "notes": list(result.notes),
             "comparability": comparability_json(result.indicator),
-            "data": rows.to_dict(orient="records"),
+            "data": data_sources.api_rows(result.frame).to_dict(orient="records"),
         }
     )
 

@@ -42,15 +42,16 @@ class Citation:
         return {f: getattr(self, f) for f in FORMATS}
 
 
+def sources_of(provenance: list[dict]) -> list:
+    """The registry's sources behind some series (their provenance sidecars), each
+    once, in the order they feed them."""
+    ids = dict.fromkeys(meta.get("source") for meta in provenance)
+    return [SOURCES_BY_ID[i] for i in ids if i in SOURCES_BY_ID]
+
+
 def publishers(provenance: list[dict]) -> list[str]:
     """The publishers of the series shown, each once, in the order they feed it."""
-    return list(
-        dict.fromkeys(
-            SOURCES_BY_ID[meta["source"]].publisher
-            for meta in provenance
-            if meta.get("source") in SOURCES_BY_ID
-        )
-    )
+    return list(dict.fromkeys(source.publisher for source in sources_of(provenance)))
 
 
 def bibtex_escape(text: str) -> str:

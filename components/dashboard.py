@@ -92,37 +92,19 @@ def layout() -> html.Div:
     )
 
 
-class PinUnavailable(Exception):
-    """The live store cannot keep a pin now (said where the code would be)."""
-
-
-def pin_of(state: ViewState, pinned: bool) -> str | None:
-    if not pinned:
-        return None
-    try:
-        return data_sources.pin_version(state.indicator)
-    except data_sources.StoreUnavailable as error:
-        raise PinUnavailable from error
-
-
 def share_codes(state: ViewState, pinned: bool = False) -> tuple[dict, dict]:
-    """The embed snippets and the citation of a view, pinned to today's data if asked
-    (one pin for both: the citation names what the embed shows)."""
+    """The embed snippets (one per presentation, "<view> <theme>" → code, for the
+    browser to pick with no round trip) and the citation of a view, pinned to today's
+    data if asked (one pin for both: the citation names what the embed shows)."""
     try:
-        pin = pin_of(state, pinned)
-    except PinUnavailable:  # say so where the code would be, rather than not pin
+        pin = data_sources.pin_version(state.indicator) if pinned else None
+    except data_sources.StoreUnavailable:  # say so where the code would be
         message = t("pin_unavailable", state.lang)
         return (
             {snippet_key(v, theme): message for v in VIEWS for theme in THEMES},
             dict.fromkeys(citation.FORMATS, message),
         )
     return embed_snippets(state, pin), citation_codes(state, pin)
-
-
-def embed_codes(state: ViewState, pinned: bool = False) -> dict[str, str]:
-    """The iframe snippet of a view in every presentation ("<view> <theme>" → code, for
-    the browser to pick with no round trip); pinned: to the data as they are now."""
-    return share_codes(state, pinned)[0]
 
 
 def embed_snippets(state: ViewState, pin: str | None) -> dict[str, str]:
@@ -143,9 +125,11 @@ def citation_codes(state: ViewState, pin: str | None) -> dict[str, str]:
     link that shows exactly these data), read today."""
     origin = public_origin()
     url = origin + (embed_path(state, pin) if pin else "/" + to_query(state))
+    # The provenance the view's own source line names (read once per data version).
+    shown = shown_for(data_only(state), data_sources.data_version(state.indicator))
     found = citation.citation(
         INDICATORS_BY_ID[state.indicator],
-        data_sources.series_provenance(state.indicator),
+        [] if isinstance(shown, str) else shown.provenance,
         url,
         dt.datetime.now(dt.UTC).date(),
         state.lang,

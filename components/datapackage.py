@@ -18,7 +18,9 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import data_sources
-from data_sources.registries import INDICATORS, PAIR, SOURCES_BY_ID, Indicator
+from data_sources.registries import INDICATORS, PAIR, Indicator
+
+from .citation import sources_of
 
 PACKAGE_NAME = "sister-cities"
 # The API's columns (data_sources.API_COLUMNS) as Table Schema fields.
@@ -65,16 +67,8 @@ def source_of(source) -> dict:
     return {"title": f"{source.publisher} — {source.dataset}", "path": source.url}
 
 
-def sources_behind(indicator_id: str) -> list:
-    """The registry's sources of the stored series of an indicator, each once."""
-    ids = dict.fromkeys(
-        meta.get("source") for meta in data_sources.series_provenance(indicator_id)
-    )
-    return [SOURCES_BY_ID[i] for i in ids if i in SOURCES_BY_ID]
-
-
 def resource(indicator: Indicator, path: str) -> dict:
-    sources = sources_behind(indicator.id)
+    sources = sources_of(data_sources.series_provenance(indicator.id))
     licences = list(
         {json.dumps(licence_of(s)): licence_of(s) for s in sources}.values()
     )
@@ -134,9 +128,9 @@ def descriptor(path_of: Callable[[str], str], homepage: str) -> dict:
 
 def series_csv(indicator_id: str) -> str:
     """A resource's rows, as `/api/series/<id>.csv?cities=…` serves them."""
-    result = data_sources.load_series(indicator_id, ",".join(PAIR))
-    rows = result.frame.loc[:, list(data_sources.API_COLUMNS)]
-    return rows.to_csv(index=False, lineterminator="\n")
+    return data_sources.api_csv(
+        data_sources.load_series(indicator_id, ",".join(PAIR)).frame
+    )
 
 
 def zipped(homepage: str) -> bytes:

@@ -183,8 +183,8 @@ class EmbedPage:
     image_url: str  # absolute URL of its static PNG (og:image, noscript)
     asset: object  # name → fingerprinted URL
     plotly_src: str  # the plotly.js bundle's URL
+    accessed: dt.date  # the day the page was built (its citation's)
     pin_missing: str | None = None  # a pin that was asked for but is not stored
-    accessed: dt.date | None = None  # the day the page was built (its citation's)
 
 
 def embed_body(page: EmbedPage) -> list:
@@ -256,7 +256,7 @@ def cite_details(page: EmbedPage) -> html.Details:
         page.shown.indicator,
         page.shown.provenance,
         page.page_url,
-        page.accessed or dt.datetime.now(dt.UTC).date(),
+        page.accessed,
         lang,
         page.request.pin,
     ).as_dict()

@@ -519,7 +519,7 @@ STAGE_CHAR = 0.6 * STAGE_FONT
 STAGE_LINE = 1.2 * STAGE_FONT
 STAGE_OFFSET = 10.0  # between a point and its label (the marker's radius and a gap)
 # Where a value may be written, most wanted first, for the higher city (the lower
-# one tries below first).
+# one swaps the first two).
 STAGE_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
 # A month counts in a dense series' stage chart when half its days (or hours) count.
 STAGE_MONTH_SHARE = 0.5
@@ -628,22 +628,21 @@ def place_stage_labels(
         c: ([""] * len(ys), ["top center"] * len(ys))
         for c, (_, ys, _) in series.items()
     }
+    chosen = {city: label_points(series[city][1]) for city in order}
+    # The cities take turns: each one's latest first, then each one's extremes.
     wanted = [
-        (city, index)
+        (city, chosen[city][rank])
         for rank in range(STAGE_ALL_LABELLED)
         for city in order
-        if rank < len(chosen := label_points(series[city][1]))
-        for index in [chosen[rank]]
+        if rank < len(chosen[city])
     ]
+    above, below, *beside = STAGE_POSITIONS
     for city, index in wanted:
         xs, ys, values = series[city]
         x, y = xs[index], ys[index]
         text = fmt_number(values[index], lang)
-        positions = (
-            STAGE_POSITIONS
-            if city == order[0]
-            else ("bottom center", "top center", "middle right", "middle left")
-        )
+        # The higher city's values go above its line first, the lower's below.
+        positions = STAGE_POSITIONS if city == order[0] else (below, above, *beside)
         for position in positions:
             box = label_box(x, y, text, position)
             inside = (

@@ -398,13 +398,11 @@ def source_line(provenance: list[dict], lang: str, compact: bool = False) -> htm
     which sources feed the chart and when each was fetched.
     """
     if compact:
-        publishers = dict.fromkeys(
-            SOURCES_BY_ID[m["source"]].publisher
-            for m in provenance
-            if m.get("source") in SOURCES_BY_ID
-        )
         return html.P(
-            [html.Strong(t("sources_label", lang)), " · ".join(publishers)],
+            [
+                html.Strong(t("sources_label", lang)),
+                " · ".join(citation.publishers(provenance)),
+            ],
             className="source-line",
         )
     fetched: dict[str, str] = {}

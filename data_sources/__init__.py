@@ -52,6 +52,18 @@ API_COLUMNS = (
     "period",
     "note",
 )
+
+
+def api_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows as the data API publishes them: its columns, in its order."""
+    return frame.loc[:, list(API_COLUMNS)]
+
+
+def api_csv(frame: pd.DataFrame) -> str:
+    """Rows as the data API's CSV serves them (/api/series, the data package)."""
+    return api_rows(frame).to_csv(index=False, lineterminator="\n")
+
+
 # Kept beside the API columns for the comparability rules (not published row by row).
 RULE_COLUMNS = ("edition", "partial", "segment")
 

@@ -11,7 +11,7 @@ import pytest
 
 import data_sources
 from app import server
-from components.dashboard import embed_codes, panel_for, plain_panel, shared_panel
+from components.dashboard import panel_for, plain_panel, share_codes, shared_panel
 from components.i18n import t
 from components.state import parse_query
 from data_sources.store import clear_problems
@@ -98,6 +98,6 @@ def test_the_dashboard_says_live_data_are_away_in_both_languages(redis_down):
 
 
 def test_freezing_an_embed_says_it_cannot_rather_than_not_freezing(redis_down):
-    codes = embed_codes(parse_query("?indicator=no2&lang=fr"), pinned=True)
+    codes, _ = share_codes(parse_query("?indicator=no2&lang=fr"), pinned=True)
     assert set(codes.values()) == {t("pin_unavailable", "fr")}
     assert "pin=" not in "".join(codes.values())

@@ -238,13 +238,13 @@ def test_hostile_parameters_are_never_reflected_and_never_a_500(
 
 
 def test_the_share_dialog_offers_an_iframe_of_the_current_view(client):
-    from components.dashboard import embed_codes
+    from components.dashboard import share_codes
     from components.state import parse_query
 
     state = parse_query("indicator=road_deaths&view=overlay&lang=fr")
     with server.test_request_context("/", base_url="https://villes.example"):
-        code = embed_codes(state)["overlay light"]
-        pinned = embed_codes(state, pinned=True)["overlay light"]
+        code = share_codes(state)[0]["overlay light"]
+        pinned = share_codes(state, pinned=True)[0]["overlay light"]
     src = re.search(r'src="([^"]+)"', code)[1]
     assert src.startswith("https://villes.example/embed/road_deaths?view=overlay")
     assert 'title="Personnes tuées sur la route par an' in code
