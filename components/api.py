@@ -6,13 +6,23 @@ client (serving.py turns any other /api failure into the same shape).
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 
 import flask
 
 import data_sources
+from data_sources import context
 from data_sources.comparability import norm_refusal
-from data_sources.registries import INDICATORS, LANGUAGES, PAIR
+from data_sources.context import STATUSES, event_record, flat, target_record
+from data_sources.registries import (
+    DOMAINS,
+    INDICATORS,
+    INDICATORS_BY_ID,
+    LANGUAGES,
+    PAIR,
+)
 from data_sources.units import NORMALISATIONS
 
 from . import datapackage, openapi
@@ -136,6 +146,92 @@ def series(indicator_id: str, fmt: str) -> flask.Response:
             "data": data_sources.api_rows(result.frame).to_dict(orient="records"),
         }
     )
+
+
+def check_params(allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(flask.request.args) - set(allowed))
+    if unknown:
+        raise data_sources.BadRequest(
+            f"unknown parameter '{unknown[0]}' ({', '.join(allowed)})"
+        )
+
+
+def one_of(name: str, allowed) -> str | None:
+    """A filter parameter: absent → None, else one of `allowed` (or a 400)."""
+    value = flask.request.args.get(name)
+    if value is None:
+        return None
+    if value not in allowed:
+        raise data_sources.BadRequest(
+            f"unknown {name} '{value}' ({', '.join(sorted(allowed))})"
+        )
+    return value
+
+
+def records_response(records: list[dict], name: str, fmt: str) -> flask.Response:
+    """JSON, or CSV with nested fields as columns (`label_en`, `latest_value`…)."""
+    if fmt == "json":
+        return flask.jsonify(records)
+    rows = [flat(record) for record in records]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else [])
+    writer.writeheader()
+    writer.writerows(rows)
+    response = flask.Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+TARGET_PARAMS = ("city", "indicator", "status")
+
+
+@api.get("/api/targets")
+@api.get("/api/targets.<fmt>")
+def targets(fmt: str = "json") -> flask.Response:
+    """Each city's own targets with their status, computed from the data (README:
+    "Targets")."""
+    if fmt not in ("csv", "json"):
+        return json_error(f"unknown format '{fmt}' (csv or json)", 404)
+    check_params(TARGET_PARAMS)
+    city = one_of("city", PAIR)
+    indicator = one_of("indicator", INDICATORS_BY_ID)
+    status = one_of("status", STATUSES)
+    records = [
+        target_record(target, found)
+        for target, found in data_sources.target_statuses()
+        if city in (None, target.city)
+        and indicator in (None, target.indicator)
+        and status in (None, found.status)
+    ]
+    return records_response(records, "targets", fmt)
+
+
+EVENT_PARAMS = ("city", "domain", "start", "end")
+
+
+@api.get("/api/events")
+@api.get("/api/events.<fmt>")
+def events(fmt: str = "json") -> flask.Response:
+    """Dated policy events; `domain` keeps those drawn on that theme's charts (the
+    theme's own and the ones drawn on every theme, such as lockdowns)."""
+    if fmt not in ("csv", "json"):
+        return json_error(f"unknown format '{fmt}' (csv or json)", 404)
+    check_params(EVENT_PARAMS)
+    city = one_of("city", PAIR)
+    domain = one_of("domain", DOMAINS)
+    start = data_sources.parse_date(flask.request.args.get("start"), "start")
+    end = data_sources.parse_date(flask.request.args.get("end"), "end")
+    if start and end and start > end:
+        raise data_sources.BadRequest("start is after end")
+    records = [
+        event_record(event)
+        for event in context.events()
+        if city in (None, event.city)
+        and (domain is None or event.on(domain))
+        and (start is None or event.start.date() >= start)
+        and (end is None or event.start.date() <= end)
+    ]
+    return records_response(records, "events", fmt)
 
 
 @api.get("/api/latest")

@@ -15,7 +15,7 @@ from functools import lru_cache, partial
 
 import pandas as pd
 
-from . import comparability
+from . import comparability, context
 from .cache import give_way
 from .periods import local_times, period_end, period_labels
 from .registries import (
@@ -558,6 +558,28 @@ def latest_common_period(
 def _latest_common(indicator_id: str, _version: str, settings) -> str | None:
     result = load_series(indicator_id, PAIR, settings=settings)
     return comparability.latest_common(result.frame, result.indicator, PAIR)
+
+
+def target_statuses(settings: Settings | None = None) -> tuple:
+    """Every target with its status computed from the stored rows ((Target, Status)
+    pairs, in the published order), once per data version."""
+    measured = sorted({t.indicator for t in context.targets() if t.indicator})
+    return _target_statuses(data_version(*measured, settings=settings), settings)
+
+
+@lru_cache(maxsize=4)
+def _target_statuses(_version: str, settings) -> tuple:
+    frames: dict[tuple[str, str], pd.DataFrame] = {}
+    found = []
+    for target in context.targets():
+        rows = None
+        if target.indicator is not None:
+            key = (target.indicator, target.city)
+            if key not in frames:
+                frames[key] = load_series(key[0], (key[1],), settings=settings).frame
+            rows = frames[key]
+        found.append((target, context.target_status(target, rows)))
+    return tuple(found)
 
 
 def data_version(*indicator_ids: str, settings: Settings | None = None) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .context import check_context, copy_context
 from .gbfs import capacities, parse_station_status
 from .periods import label_start
 from .registries import SOURCES_BY_ID
@@ -1291,10 +1292,13 @@ def build_all(data_dir: Path) -> list[Series]:
 def write_snapshot(data_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[Path]:
     """Rebuild the snapshot folder from scratch; return the sidecar paths written."""
     all_series = build_all(data_dir)  # read everything before touching the output
+    check_context(data_dir)
     empty = [f"{s.indicator}/{s.city}/{s.source}" for s in all_series if s.frame.empty]
     if empty:
         raise ValueError(f"no rows for {', '.join(empty)}: the inputs changed shape?")
     out_dir = Path(out_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    return [write_series(out_dir, s.tidy(), s.provenance()) for s in all_series]
+    written = [write_series(out_dir, s.tidy(), s.provenance()) for s in all_series]
+    copy_context(data_dir, out_dir)  # targets and events, with their checksums
+    return written
