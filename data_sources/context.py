@@ -282,12 +282,12 @@ def copy_context(data_dir: Path, out_dir: Path) -> dict:
 
 def years_of(rows: pd.DataFrame) -> pd.DataFrame:
     """One city's annual rows → year, value, segment (partial years left out)."""
-    kept = rows[~rows["partial"]] if "partial" in rows else rows
+    kept = rows[~rows["partial"].astype(bool)]
     return pd.DataFrame(
         {
             "year": kept["period"].str[:4].astype(int).to_numpy(),
             "value": kept["value"].astype(float).to_numpy(),
-            "segment": (kept["segment"] if "segment" in kept else 0),
+            "segment": kept["segment"].to_numpy(),
         }
     ).sort_values("year")
 
