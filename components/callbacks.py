@@ -67,6 +67,7 @@ CONTROLS = (
     (ids.UNIT, "unit"),
     (ids.CLOCK, "clock"),
     (ids.TABLE, "table"),
+    (ids.EVENTS, "events"),
 )
 # …and those that choose how they are drawn (the browser answers them alone:
 # assets/presentation.js).
@@ -97,6 +98,7 @@ def next_state(
         unit=values["unit"] or "",
         clock=values["clock"],
         table=bool(values["table"]),
+        events=bool(values["events"]),
         theme=values["theme"],
     )
     if trigger == ids.DOMAIN_BUTTON:
@@ -174,6 +176,7 @@ def sync_state(search, _domain_clicks, *args):
         "unit": state.unit or indicator.unit,
         "clock": state.clock,
         "table": ["on"] if state.table else [],
+        "events": ["on"] if state.events else [],
         # Only a URL moves the presentation controls; otherwise they already show it.
         **{f: getattr(state, f) if from_url else no_update for f in PRESENTATION},
     }

@@ -70,7 +70,7 @@ def parse_embed_query(
     """Query parameters → a request; anything unknown or malformed → its default."""
     langs = parse_langs(args.get("lang"), pick_lang(None, accept_language))
     query = {"indicator": indicator_id, "lang": langs[0]}
-    for name in ("norm", "unit", "clock"):
+    for name in ("norm", "unit", "clock", "events"):
         if isinstance(args.get(name), str):
             query[name] = args[name]
     view = args.get("view")
@@ -103,6 +103,8 @@ def embed_query(request: EmbedRequest, **changes) -> str:
             params[name] = getattr(state, name)
     if state.clock != "local":
         params["clock"] = state.clock
+    if not state.events:
+        params["events"] = "0"
     params["lang"] = "+".join(request.langs)
     theme = changes.get("theme", request.theme)
     if theme != "light":

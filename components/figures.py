@@ -269,6 +269,139 @@ def add_breaks(
         )
 
 
+# Event numbers closer than this share of the x-axis to the one before are stacked.
+EVENT_CROWDING = 0.04
+EVENT_LANES = 3
+
+
+def axis_refs(panels, city_id: str) -> tuple[str, str] | None:
+    """The x and y axes a city is drawn on (None: its panel is not shown)."""
+    if panels is None:
+        return "x", "y"
+    if city_id not in panels:
+        return None
+    suffix = "" if panels[city_id][1] == 1 else str(panels[city_id][1])
+    return f"x{suffix}", f"y{suffix}"
+
+
+def event_lanes(xs: list[pd.Timestamp], span: pd.Timedelta) -> list[int]:
+    """A lane (0 at the top) per event so that close ones do not overlap."""
+    lanes, previous = [], None
+    for x in xs:
+        crowded = previous is not None and (x - previous) < span * EVENT_CROWDING
+        lanes.append((lanes[-1] + 1) % EVENT_LANES if crowded and lanes else 0)
+        previous = x
+    return lanes
+
+
+def add_events(figure: go.Figure, shown, lang: str, panels=None) -> None:
+    """Each policy event: a faint line in its city's colour at its date and its number
+    at the top (the list under the chart gives the same numbers, dates and sources);
+    its date and title on hover."""
+    if not shown.events or shown.frame.empty:
+        return
+    xs = period_x(shown.frame["period"])
+    span = max(xs.max() - xs.min(), pd.Timedelta(days=365))
+    # Lanes per panel: events drawn on different panels cannot collide.
+    refs = [axis_refs(panels, event.city) for event in shown.events]
+    lanes = {}
+    for ref in set(refs) - {None}:
+        mine = [i for i, r in enumerate(refs) if r == ref]
+        found = event_lanes([shown.events[i].start for i in mine], span)
+        lanes.update(zip(mine, found, strict=True))
+    for index, event in enumerate(shown.events):
+        if refs[index] is None:
+            continue
+        number, lane = index + 1, lanes[index]
+        x_ref, y_ref = refs[index]
+        colour = CITY_COLOURS[event.city]
+        figure.add_shape(
+            type="line",
+            x0=event.start.isoformat(),
+            x1=event.start.isoformat(),
+            y0=0,
+            y1=1,
+            xref=x_ref,
+            yref=f"{y_ref} domain",
+            line={"color": colour, "width": 1},
+            opacity=0.45,
+            layer="below",
+        )
+        figure.add_annotation(
+            x=event.start.isoformat(),
+            y=1 - 0.085 * lane,
+            xref=x_ref,
+            yref=f"{y_ref} domain",
+            text=str(number),
+            hovertext=f"{event_date_text(event, lang)} — {event.title(lang)}",
+            showarrow=False,
+            yanchor="top",
+            font={"color": colour, "size": 10},
+            # No theme colour here: the side view's axis variants replace the whole
+            # annotation list, which must read the same in either theme.
+            bordercolor=colour,
+            borderwidth=1,
+            borderpad=1,
+        )
+
+
+def event_date_text(event, lang: str) -> str:
+    freq = {"day": "daily", "month": "monthly", "year": "annual"}[event.precision]
+    return fmt_period(event.start, freq, lang)
+
+
+def target_x(year: int) -> pd.Timestamp:
+    return period_x(pd.Series([str(year)])).iloc[0]
+
+
+def add_targets(figure: go.Figure, shown, lang: str, theme: str, panels=None) -> list:
+    """Each city's targets, marked and labelled "target <year>"; the furthest one
+    drawn with the straight path from its baseline (the path its status is read
+    against). Returns the x values drawn (for the ticks)."""
+    xs_drawn = []
+    furthest = {target.city: target.id for target, _ in shown.targets}  # year order
+    for target, status in shown.targets:
+        refs = axis_refs(panels, target.city)
+        if refs is None:
+            continue
+        x_ref, y_ref = refs
+        colour = CITY_COLOURS[target.city]
+        xs, ys = [target_x(target.target_year)], [status.level]
+        if status.baseline is not None and furthest[target.city] == target.id:
+            xs.insert(0, target_x(int(status.baseline[0])))
+            ys.insert(0, status.baseline[1])
+        label = t("target_label", lang, year=target.target_year)
+        digits = 0 if abs(status.level) >= 10 or status.level == 0 else 1
+        figure.add_trace(
+            go.Scatter(
+                x=iso(xs),
+                y=ys,
+                mode="lines+markers+text",
+                line={"color": colour, "width": 1.5, "dash": "dash"},
+                marker={
+                    "color": colour,
+                    "symbol": ["circle-open"] * (len(xs) - 1) + ["star"],
+                    "size": [6] * (len(xs) - 1) + [11],
+                },
+                text=[""] * (len(xs) - 1) + [label],
+                textposition="top center",
+                textfont={"color": colour, "size": 11},
+                cliponaxis=False,
+                name=label,
+                showlegend=False,
+                hovertemplate=(
+                    f"{target.label(lang)}<br>"
+                    f"{label}: {fmt_number(status.level, lang, digits)} {shown.unit}"
+                    "<extra></extra>"
+                ),
+                xaxis=x_ref,
+                yaxis=y_ref,
+            )
+        )
+        xs_drawn += iso(xs)
+    return xs_drawn
+
+
 def overlay_figure(
     shown,
     lang: str,
@@ -291,6 +424,8 @@ def overlay_figure(
         figure.add_trace(trace)
     add_reference_lines(figure, indicator, lang, theme)
     add_breaks(figure, shown, lang, theme, labels=break_labels)
+    add_events(figure, shown, lang)
+    xs_all += add_targets(figure, shown, lang, theme)
     figure.update_yaxes(title_text=unit, rangemode="tozero")
     return finish(figure, xs_all, indicator, unit, lang, theme, clock)
 
@@ -359,17 +494,16 @@ def side_by_side_figure(
     xs_all: list = []
     for column, city_id in enumerate(city_ids, start=1):
         xs_all += add_panel(figure, shown, city_id, column, lang, theme, clock)
-    add_breaks(
-        figure, shown, lang, theme, {c: (1, i) for i, c in enumerate(city_ids, 1)}
-    )
+    panels = {c: (1, i) for i, c in enumerate(city_ids, 1)}
+    add_breaks(figure, shown, lang, theme, panels)
+    add_events(figure, shown, lang, panels)
+    xs_all += add_targets(figure, shown, lang, theme, panels)
     figure.update_yaxes(rangemode="tozero")
     figure.update_yaxes(title_text=shown.unit, row=1, col=1)
     figure.update_xaxes(matches="x")  # the same years under both panels
     if shared_y:
-        values = frame["value"]
-        figure.update_yaxes(
-            range=[min(0, float(values.min())), float(values.max()) * 1.08]
-        )
+        values = [*frame["value"], *(status.level for _, status in shown.targets)]
+        figure.update_yaxes(range=[min(0, min(values)), max(values) * 1.08])
     if freed:
         scales_note(figure, lang, theme)
     return finish(figure, xs_all, shown.indicator, shown.unit, lang, theme, clock)

@@ -204,6 +204,40 @@ STRINGS: dict[str, dict[str, str]] = {
     "control.norm": {"en": "Values", "fr": "Valeurs"},
     "control.unit": {"en": "Unit", "fr": "Unité"},
     "control.clock": {"en": "Clock", "fr": "Horloge"},
+    "control.events": {
+        "en": "Show policy events",
+        "fr": "Afficher les mesures et événements",
+    },
+    "events_heading": {
+        "en": "Policy events on this chart",
+        "fr": "Mesures et événements sur ce graphique",
+    },
+    "event_source": {"en": "source", "fr": "source"},
+    "targets_heading": {
+        "en": "Each city's own targets",
+        "fr": "Les objectifs de chaque ville",
+    },
+    "target_document": {"en": "document", "fr": "document"},
+    "status_rule_summary": {
+        "en": "How is a status computed?",
+        "fr": "Comment le statut est-il calculé ?",
+    },
+    "status_rule.1": {
+        "en": "No data: no indicator here measures the target, it is not one number, it has no target year, its change has no baseline year or no value in that year, or no value falls between the baseline and the target year.",
+        "fr": "Pas de données : aucun indicateur ici ne mesure l'objectif, ce n'est pas un nombre unique, il n'a pas d'année cible, sa variation n'a pas d'année de référence ou pas de valeur cette année-là, ou aucune valeur ne tombe entre l'année de référence et l'année cible.",
+    },
+    "status_rule.2": {
+        "en": "The target year has a value: achieved if it meets the target, missed if not.",
+        "fr": "L'année cible a une valeur : atteint si elle respecte l'objectif, manqué sinon.",
+    },
+    "status_rule.3": {
+        "en": "Otherwise the latest value is set against the straight path from the baseline year's value to the target: at or better than the path, on track; worse, off track. When the target year is past but its value not yet published, this says where the latest value stood.",
+        "fr": "Sinon, la dernière valeur est comparée à la trajectoire linéaire entre la valeur de l'année de référence et l'objectif : au niveau ou mieux, en bonne voie ; moins bien, en retard. Si l'année cible est passée mais sa valeur pas encore publiée, le statut dit où en était la dernière valeur.",
+    },
+    "status_rule.4": {
+        "en": "A change is never read across a break in the series (a new station, definition or source).",
+        "fr": "Une variation n'est jamais lue à travers une rupture de série (nouvelle station, définition ou source).",
+    },
     "control.table": {
         "en": "Show the data table",
         "fr": "Afficher le tableau de données",
@@ -351,6 +385,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "La vue « {view} » n'est pas proposée ici.",
     },
     "break_label": {"en": "{city}: {kind}", "fr": "{city} : {kind}"},
+    "target_label": {"en": "target {year}", "fr": "objectif {year}"},
     "aggregated.monthly": {
         "en": "monthly means of the days both cities measured",
         "fr": "moyennes mensuelles des jours mesurés par les deux villes",

@@ -21,6 +21,7 @@ from data_sources.registries import (
 
 from . import citation, ids
 from .cards import data_table, freshness, kpi_cards, period_text, summary_sentence
+from .context_view import events_section, targets_section
 from .i18n import fmt_date, t, unit_label
 from .presentation import choices, snippet_key
 from .state import AXES, NORMS, PRESETS, VIEWS, ViewState, to_query
@@ -338,6 +339,7 @@ def toolbar(
             field_id=ids.CLOCK_FIELD,
             hidden=indicator.freq not in SUB_DAILY,
         ),
+        checkbox(ids.EVENTS, t("control.events", lang), state.events),
         checkbox(ids.TABLE, t("control.table", lang), state.table),
     ]
     return html.Div(
@@ -594,8 +596,10 @@ def panel_body(state: ViewState, shown, chart_parts: list, csv_href: str) -> lis
             [freshness(shown, c, lang) for c in shown.city_ids],
             className="freshness",
         ),
+        events_section(shown.events, lang),
         html.P(indicator.descriptions[lang], className="description"),
         refusals_note(indicator, shown.norm, lang),
+        targets_section(shown.listed_targets, unit_label(indicator.unit, lang), lang),
         measures_panel(shown, lang),
         html.Ul([html.Li(note) for note in shown.notes], className="notes")
         if shown.notes

@@ -6,13 +6,15 @@ layer for rows.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 
 import data_sources
-from data_sources import comparability
+from data_sources import comparability, context
+from data_sources.periods import label_start, period_end
 from data_sources.registries import INDICATORS_BY_ID, PAIR, Indicator
 
 from .caching import latest_version_cache
@@ -38,6 +40,11 @@ class ShownData:
     city_ids: tuple[str, ...] = PAIR
     # Why live data cannot be read now (the page says so), else None.
     live_problem: str | None = None
+    # Drawn on the chart: policy events in the shown span (numbered in this order, as
+    # listed under it) and each city's targets, as (Target, Status).
+    events: tuple = ()
+    targets: tuple = ()
+    listed_targets: tuple = ()  # every target of the indicator (the list under it)
 
 
 def shown_frame(
@@ -95,6 +102,18 @@ def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
         "lang": state.lang,
     }
     result = data_sources.load_series(indicator.id, PAIR, pin=pin, **params)
+    frame = result.frame
+    events, targets = (), ()
+    if state.events and not frame.empty:
+        first = label_start(pd.Series([frame["period"].min()])).iloc[0]
+        last = label_start(pd.Series([frame["period"].max()])).iloc[0]
+        end = period_end(last, indicator.freq)
+        shown_cities = tuple(c for c in PAIR if (frame["city"] == c).any())
+        events = context.events_between(indicator.domain, first, end, shown_cities)
+    statuses = data_sources.target_statuses()
+    if state.norm == "absolute" and not state.unit:  # targets are in the canonical unit
+        targets = context.drawn_targets(statuses, indicator.id, dt.date.today().year)
+    listed = tuple(pair for pair in statuses if pair[0].indicator == indicator.id)
     return ShownData(
         indicator,
         result.frame,
@@ -105,6 +124,9 @@ def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
         state.norm,
         comparability.assess(result.frame, indicator, state.norm, PAIR),
         live_problem=data_sources.live_store_problem(),
+        events=events,
+        targets=targets,
+        listed_targets=listed,
     )
 
 

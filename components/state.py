@@ -42,6 +42,7 @@ class ViewState:
     unit: str = ""  # empty: the indicator's canonical unit
     clock: str = "local"
     table: bool = False
+    events: bool = True  # policy events drawn on the chart and listed under it
 
 
 def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
@@ -109,6 +110,8 @@ def parse_query(query: str | None, default_lang: str = "en") -> ViewState:
         unit=params.get("unit", ""),
         clock=_choice(params.get("clock"), CLOCKS, "local"),
         table=params.get("table") == "1",
+        # "events=0" hides them.
+        events=params.get("events") != "0",
     )
     return consistent(state)
 
@@ -124,7 +127,7 @@ def to_query(state: ViewState) -> str:
         if value is None or value == "":
             continue
         name = {"start": "from", "end": "to"}.get(field.name, field.name)
-        params[name] = "1" if value is True else str(value)
+        params[name] = {True: "1", False: "0"}.get(value, str(value))
     if state.range != "custom":
         params.pop("from", None)
         params.pop("to", None)
@@ -147,7 +150,7 @@ def from_dict(data) -> ViewState:
     for field in fields(ViewState):
         value = data.get(field.name)
         if isinstance(value, bool):
-            value = "1" if value else ""
+            value = "1" if value else "0"
         if isinstance(value, str | int) and not isinstance(value, bool):
             params[QUERY_NAMES.get(field.name, field.name)] = str(value)
     lang = params.get("lang") if params.get("lang") in LANGUAGES else "en"

@@ -82,6 +82,7 @@ class Target:
     target_year: int | None = None
     part: dict[str, str] | None = None  # which part of the row is measured
     why: dict[str, str] | None = None  # why there is no status, where not plain
+    superseded: bool = False
 
     def label(self, lang: str) -> str:
         return self.labels[lang]
@@ -186,6 +187,7 @@ def load_targets(folder: Path = CONTEXT_DIR) -> tuple[Target, ...]:
                 target_year=entry.get("target_year", _year(row["target_year"])),
                 part=_by_lang(entry, "part") if "part_en" in entry else None,
                 why=_by_lang(entry, "why") if "why_en" in entry else None,
+                superseded=entry.get("superseded", False),
             )
         )
     if by_row:
@@ -395,6 +397,55 @@ STATUS_REASONS = {
 }
 
 
+# ------------------------------------------------------------------ on a chart
+
+
+def events_between(
+    domain: str, first: pd.Timestamp, end: pd.Timestamp, city_ids: tuple[str, ...]
+) -> tuple[Event, ...]:
+    """The events drawn on a chart of `domain` spanning [first, end), in date order."""
+    return tuple(
+        event
+        for event in events()
+        if event.city in city_ids and event.on(domain) and first <= event.start < end
+    )
+
+
+def drawn_targets(targets_and_statuses, indicator_id: str, year: int) -> tuple:
+    """The (Target, Status) pairs a chart of the indicator draws, in year order: each
+    city's current targets with a level and a year — those already due and the next
+    one after `year` (later ones would squeeze the data into a corner of the axis;
+    they are listed under the chart) — one per year and level (documents repeat each
+    other)."""
+    kept, seen, next_year = [], set(), {}
+    for target, status in targets_and_statuses:
+        if (
+            target.indicator != indicator_id
+            or target.superseded
+            or status.level is None
+            or target.target_year is None
+        ):
+            continue
+        key = (target.city, target.target_year, status.level)
+        if key not in seen:
+            seen.add(key)
+            kept.append((target, status))
+            if target.target_year >= year:
+                next_year[target.city] = min(
+                    next_year.get(target.city, target.target_year), target.target_year
+                )
+    return tuple(
+        sorted(
+            (
+                (target, status)
+                for target, status in kept
+                if target.target_year <= next_year.get(target.city, year)
+            ),
+            key=lambda pair: pair[0].target_year,
+        )
+    )
+
+
 # ------------------------------------------------------------------ as published data
 
 
@@ -422,6 +473,7 @@ def target_record(target: Target, status: Status) -> dict:
         "path_value": status.path,
         "measured_part": target.part,
         "why_no_status": target.why,
+        "superseded": target.superseded,
         "published": {"value": target.published_value, "unit": target.published_unit},
         "document": target.document,
         "source_url": target.source_url,

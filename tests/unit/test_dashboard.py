@@ -222,7 +222,7 @@ def test_scales_that_differ_open_on_free_axes_and_say_so():
 
 
 def test_the_station_change_is_drawn_where_pariss_no2_series_breaks():
-    figure = english_figure("overlay", "?indicator=no2")
+    figure = english_figure("overlay", "?indicator=no2&events=0")
     lines = [s for s in figure.layout.shapes if s.line.color == "#0072B2"]
     assert [s.x0 for s in lines] == ["2013-01-01T00:00:00", "2020-01-01T00:00:00"]
     assert {s.line.dash for s in lines} == {"dot"}

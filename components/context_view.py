@@ -1,0 +1,131 @@
+"""Targets and policy events in words: the lists under a chart, a target's status
+badge and the status rule's disclosure (the overview uses the same builders). Pure:
+they take records from data_sources.context and return components."""
+
+from __future__ import annotations
+
+from dash import html
+
+from data_sources.context import STATUS_REASONS, STATUS_WORDS, Event, Status, Target
+from data_sources.registries import CITIES_BY_ID
+
+from .figures import event_date_text
+from .i18n import fmt_number, t
+
+
+def value_text(value: float, unit: str, lang: str) -> str:
+    digits = 0 if abs(value) >= 10 or value == 0 else 1
+    return f"{fmt_number(value, lang, digits)} {unit}".strip()
+
+
+def status_badge(status: Status, lang: str) -> html.Span:
+    return html.Span(
+        STATUS_WORDS[status.status][lang],
+        className=f"status status-{status.status.replace('_', '-')}",
+    )
+
+
+def status_reason(target: Target, status: Status, unit: str, lang: str) -> str:
+    """Why a target has its status, with the values it was read from."""
+    if status.status == "no_data" and target.why is not None:
+        return target.why[lang]
+    facts = {"year": target.baseline_year}
+    if status.latest is not None:
+        facts |= {
+            "period": status.latest[0],
+            "value": value_text(status.latest[1], unit, lang),
+            "level": value_text(status.level, unit, lang),
+        }
+    if status.baseline is not None and status.path is not None:
+        facts |= {
+            "base_period": status.baseline[0],
+            "path": value_text(status.path, unit, lang),
+        }
+    return STATUS_REASONS[status.reason][lang].format(**facts)
+
+
+def target_item(target: Target, status: Status, unit: str, lang: str) -> html.Li:
+    city = CITIES_BY_ID[target.city].name(lang)
+    parts = [
+        html.Span(city, className=f"city-{target.city}-text city-name"),
+        " · ",
+        target.label(lang),
+        " ",
+        status_badge(status, lang),
+        html.Br(),
+        html.Span(status_reason(target, status, unit, lang), className="hint"),
+    ]
+    if target.part is not None:
+        parts += [" ", html.Span(target.part[lang], className="hint")]
+    parts += [
+        " ",
+        html.A(
+            t("target_document", lang), href=target.source_url, title=target.document
+        ),
+    ]
+    return html.Li(parts)
+
+
+def status_rule(lang: str) -> html.Details:
+    """The one written rule, behind "how is this computed?"."""
+    return html.Details(
+        [
+            html.Summary(t("status_rule_summary", lang)),
+            html.Ol([html.Li(t(f"status_rule.{n}", lang)) for n in range(1, 5)]),
+        ],
+        className="status-rule",
+    )
+
+
+def targets_section(listed: tuple, unit: str, lang: str) -> html.Section | None:
+    """Each city's targets for this indicator, with their status and the values
+    behind it; the rule under a disclosure."""
+    if not listed:
+        return None
+    return html.Section(
+        [
+            html.H3(t("targets_heading", lang)),
+            html.Ul(
+                [target_item(target, status, unit, lang) for target, status in listed],
+                className="target-list",
+            ),
+            status_rule(lang),
+        ],
+        className="chart-targets",
+        **{"aria-label": t("targets_heading", lang)},
+    )
+
+
+def event_item(number: int, event: Event, lang: str) -> html.Li:
+    return html.Li(
+        [
+            html.Span(
+                CITIES_BY_ID[event.city].name(lang),
+                className=f"city-{event.city}-text city-name",
+            ),
+            " · ",
+            html.Time(event_date_text(event, lang), dateTime=event.date),
+            " — ",
+            event.title(lang),
+            " ",
+            html.A(t("event_source", lang), href=event.source_url),
+        ],
+        value=number,
+    )
+
+
+def events_section(events: tuple, lang: str) -> html.Section | None:
+    """The events drawn on the chart, numbered as on it, with their sources."""
+    if not events:
+        return None
+    return html.Section(
+        [
+            html.H3(t("events_heading", lang)),
+            html.Ol(
+                [event_item(n, e, lang) for n, e in enumerate(events, start=1)],
+                className="event-list",
+            ),
+        ],
+        className="chart-events",
+        **{"aria-label": t("events_heading", lang)},
+    )
