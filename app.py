@@ -2,7 +2,7 @@
 
 from dash import Dash
 
-from components import api, dashboard, embed, oembed, serving, stage
+from components import api, dashboard, embed, oembed, overview, serving, stage
 
 
 class SisterCities(Dash):
@@ -31,6 +31,7 @@ app.layout = dashboard.layout
 import components.callbacks  # noqa: E402, F401  (registers the callbacks)
 
 api.install(app.server)
+overview.install(app.server)
 embed.install(app.server)
 oembed.install(app.server)
 stage.install(app.server)

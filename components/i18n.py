@@ -204,6 +204,37 @@ STRINGS: dict[str, dict[str, str]] = {
     "control.norm": {"en": "Values", "fr": "Valeurs"},
     "control.unit": {"en": "Unit", "fr": "Unité"},
     "control.clock": {"en": "Clock", "fr": "Horloge"},
+    "overview_title": {"en": "At a glance", "fr": "En un coup d'œil"},
+    "overview_intro": {
+        "en": "Both cities on every theme: each one's latest value and recent years, the comparison the data allow, and each city's own targets with their status. A row's name opens its chart.",
+        "fr": "Les deux villes sur chaque thème : la dernière valeur de chacune et ses années récentes, la comparaison que les données permettent, et les objectifs de chaque ville avec leur statut. Le nom d'une ligne ouvre son graphique.",
+    },
+    "overview_indicator": {"en": "Indicator", "fr": "Indicateur"},
+    "overview_comparison": {"en": "Comparison", "fr": "Comparaison"},
+    "overview_targets": {"en": "Own targets", "fr": "Objectifs propres"},
+    "overview_trends": {
+        "en": "Measured differently: compare trends, not levels.",
+        "fr": "Mesuré différemment : comparer les tendances, pas les niveaux.",
+    },
+    "overview_not_compared": {"en": "Not compared —", "fr": "Non comparé —"},
+    "overview_why": {"en": "why", "fr": "pourquoi"},
+    "overview_common": {
+        "en": "latest common period: {period}",
+        "fr": "dernière période commune : {period}",
+    },
+    "overview_no_target": {"en": "none found", "fr": "aucun trouvé"},
+    "overview_spark": {
+        "en": "{city}, {first} to {last}: from {start} to {end}",
+        "fr": "{city}, de {first} à {last} : de {start} à {end}",
+    },
+    "overview_dashboard": {"en": "All charts", "fr": "Tous les graphiques"},
+    "overview_link": {"en": "At a glance", "fr": "En un coup d'œil"},
+    "overview_theme_dark": {"en": "Dark theme", "fr": "Thème sombre"},
+    "overview_theme_light": {"en": "Light theme", "fr": "Thème clair"},
+    "skip_to_overview": {
+        "en": "Skip to the overview",
+        "fr": "Aller à la vue d'ensemble",
+    },
     "control.events": {
         "en": "Show policy events",
         "fr": "Afficher les mesures et événements",

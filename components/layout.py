@@ -210,6 +210,9 @@ def header(state: ViewState, share: tuple[dict, dict]) -> html.Header:
     other = "fr" if lang == "en" else "en"
     tools = [
         html.A(
+            t("overview_link", lang), href=f"/?lang={lang}", className="overview-link"
+        ),
+        html.A(
             t("language", lang),
             id=ids.LANG_LINK,
             lang=other,

@@ -122,7 +122,11 @@ def to_query(state: ViewState) -> str:
     params = {}
     for field in fields(ViewState):
         value = getattr(state, field.name)
-        if value == getattr(defaults, field.name) and field.name not in ("lang",):
+        # lang and indicator always: `/` without an indicator is the overview.
+        if value == getattr(defaults, field.name) and field.name not in (
+            "lang",
+            "indicator",
+        ):
             continue
         if value is None or value == "":
             continue

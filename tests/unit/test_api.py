@@ -229,7 +229,7 @@ def test_the_page_declares_its_language(client, query, header, lang):
 
 
 def test_the_first_paint_shows_the_head_in_the_page_language_and_theme(client):
-    body = client.get("/?lang=fr&theme=dark").get_data(as_text=True)
+    body = client.get("/?lang=fr&theme=dark&indicator=no2").get_data(as_text=True)
     assert '<html lang="fr" data-theme="dark">' in body
     assert "Paris et San Francisco, villes sœurs numériques" in body
     assert "Chargement de la comparaison…" in body and "Loading..." not in body

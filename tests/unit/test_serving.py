@@ -123,7 +123,7 @@ def require_npm_file(path) -> None:
 def test_the_partial_bundle_is_served_fingerprinted_before_dash_components():
     require_npm_file(PLOTLY_BASIC)
     client = server.test_client()
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/?indicator=pm25").get_data(as_text=True)
     src = f"/vendor/plotly-basic.{bundle_fingerprint()}.min.js"
     assert html.index(src) < html.index('src="/_dash-component-suites/dash/dcc/')
     bundle = client.get(src)
@@ -139,7 +139,7 @@ def test_dash_polyfill_gives_way_to_regenerator_runtime():
     """Dash's 99 kB @babel/polyfill is replaced by the one part its bundles use."""
     require_npm_file(REGENERATOR)
     client = server.test_client()
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/?indicator=pm25").get_data(as_text=True)
     src = vendor_src("regenerator-runtime")
     assert "polyfill@" not in html
     # Before React and Dash's bundles, where the polyfill was.

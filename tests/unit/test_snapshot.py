@@ -29,6 +29,11 @@ def test_rebuilding_from_shared_data_reproduces_the_committed_snapshot(
     assert rebuilt.keys() == committed.keys()
     for key, meta in rebuilt.items():
         assert meta["sha256"] == committed[key]["sha256"], key
+    # Targets and events travel as published, with their checksums.
+    for path in (SNAPSHOT_DIR / "_context").iterdir():
+        assert (tmp_path / "snapshot" / "_context" / path.name).read_bytes() == (
+            path.read_bytes()
+        ), path.name
 
 
 def test_every_series_carries_provenance():

@@ -1,0 +1,291 @@
+"""The overview (`/` with no indicator in the URL): both cities on every theme at a
+glance, against their own targets.
+
+One section per theme, one row per indicator of registry/overview.toml: each city's
+latest value and period, a sparkline of its recent years and its own change (as the
+comparability model allows it), the comparison the model allows at the latest common
+period (a ratio, trends only, or "not compared" and why, linked to the view), and each
+city's targets with their status. A row's name opens that indicator's view. Served
+without Dash or plotly.js: plain HTML and inline SVG, light on a phone.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from html import escape
+from urllib.parse import urlencode
+
+import flask
+import pandas as pd
+
+import data_sources
+from data_sources.comparability import Change, Ratio, explain
+from data_sources.periods import PERIOD_LENGTH, label_start
+from data_sources.registries import (
+    CITIES_BY_ID,
+    DOMAINS,
+    INDICATORS_BY_ID,
+    PAIR,
+    REGISTRY_DIR,
+)
+
+from .caching import latest_version_cache
+from .cards import change_text, period_text, ratio_text
+from .context_view import status_badge, status_rule, value_text
+from .html_text import to_html
+from .i18n import pick_lang, t, unit_label
+from .serving import asset, html_response, pair_title
+from .shown import shown_data
+from .state import ViewState
+
+with open(REGISTRY_DIR / "overview.toml", "rb") as _handle:
+    ROWS: tuple[str, ...] = tuple(tomllib.load(_handle)["rows"])
+SPARK_YEARS = 12  # the sparkline's span, in years before the latest value
+SPARK_SIZE = (120, 32)
+
+
+def view_href(indicator_id: str, lang: str, theme: str) -> str:
+    params = {"lang": lang, "indicator": indicator_id}
+    if theme != "light":
+        params["theme"] = theme
+    return "/?" + urlencode(params)
+
+
+def sparkline(rows: pd.DataFrame, city_id: str, indicator, lang: str) -> str:
+    """A city's recent years as inline SVG (a gap where a year or a series break is
+    missing), described for screen readers by its first and last values."""
+    if rows.empty:
+        return ""
+    moments = label_start(rows["period"])
+    rows = rows[moments > moments.iloc[-1] - pd.DateOffset(years=SPARK_YEARS)]
+    moments = label_start(rows["period"]).tolist()
+    values = rows["value"].astype(float).tolist()
+    segments = rows["segment"].tolist()
+    width, height = SPARK_SIZE
+    low, high = min(values), max(values)
+    span_x = max((moments[-1] - moments[0]).total_seconds(), 1.0)
+    span_y = (high - low) or 1.0
+    step = PERIOD_LENGTH[indicator.freq]
+
+    def point(moment: pd.Timestamp, value: float) -> str:
+        x = 3 + (moment - moments[0]).total_seconds() / span_x * (width - 6)
+        y = height - 3 - (value - low) / span_y * (height - 6)
+        return f"{x:.1f},{y:.1f}"
+
+    lines, current = [], []
+    for index, (moment, value) in enumerate(zip(moments, values, strict=True)):
+        joined = (
+            index > 0
+            and moment <= moments[index - 1] + step
+            and segments[index] == segments[index - 1]
+        )
+        if not joined and current:
+            lines.append(current)
+            current = []
+        current.append(point(moment, value))
+    lines.append(current)
+    colour = f"var(--city-{city_id})"
+    drawn = "".join(
+        f'<polyline points="{" ".join(line)}" fill="none" stroke="{colour}" '
+        'stroke-width="2"/>'
+        if len(line) > 1
+        else f'<circle cx="{line[0].split(",")[0]}" cy="{line[0].split(",")[1]}" '
+        f'r="2" fill="{colour}"/>'
+        for line in lines
+    )
+    last_x, last_y = point(moments[-1], values[-1]).split(",")
+    described = t(
+        "overview_spark",
+        lang,
+        city=CITIES_BY_ID[city_id].name(lang),
+        first=period_text(rows["period"].iloc[0], indicator, lang),
+        last=period_text(rows["period"].iloc[-1], indicator, lang),
+        start=value_text(values[0], "", lang),
+        end=value_text(values[-1], "", lang),
+    )
+    return (
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(described)}">'
+        f'{drawn}<circle cx="{last_x}" cy="{last_y}" r="3" fill="{colour}"/></svg>'
+    )
+
+
+def city_cell(shown, city_id: str, lang: str) -> str:
+    rows = shown.frame[shown.frame["city"] == city_id]
+    if rows.empty:
+        return f'<td class="ov-city"><span class="hint">{escape(t("no_data", lang))}</span></td>'
+    last = rows.iloc[-1]
+    value = value_text(float(last["value"]), shown.unit, lang)
+    when = period_text(last["period"], shown.indicator, lang)
+    change = shown.assessment.changes.get(city_id)
+    trend = ""
+    if isinstance(change, Change):
+        arrow = "↗" if change.percent > 0 else "↘" if change.percent < 0 else "→"
+        trend = (
+            f'<span class="ov-trend">{arrow} '
+            f"{escape(change_text(change, shown.indicator, lang, last['period']))}</span>"
+        )
+    return (
+        f'<td class="ov-city"><span class="ov-label">{escape(CITIES_BY_ID[city_id].name(lang))}</span>'
+        f'<span class="ov-value">{escape(value)}</span> '
+        f'<span class="ov-when">{escape(when)}</span>'
+        f"{sparkline(rows, city_id, shown.indicator, lang)}{trend}</td>"
+    )
+
+
+def comparison_cell(shown, href: str, lang: str) -> str:
+    """The comparison the model allows at the latest common period."""
+    assessment = shown.assessment
+    a, b = PAIR
+    if isinstance(assessment.ratio, Ratio):
+        text = escape(ratio_text(assessment.ratio, a, b, shown.indicator, lang))
+    elif assessment.level == "trends":
+        text = escape(t("overview_trends", lang))
+    else:
+        reason = (
+            explain(assessment.ratio, lang)
+            if assessment.ratio is not None
+            else t(f"level.{assessment.level}", lang)
+        )
+        text = (
+            f"{escape(t('overview_not_compared', lang))} "
+            f'<a href="{escape(href)}" title="{escape(reason)}">'
+            f"{escape(t('overview_why', lang))}</a>"
+        )
+    common = ""
+    if assessment.latest_common:
+        common = (
+            '<span class="ov-when">'
+            + escape(
+                t(
+                    "overview_common",
+                    lang,
+                    period=period_text(assessment.latest_common, shown.indicator, lang),
+                )
+            )
+            + "</span>"
+        )
+    label = f'<span class="ov-label">{escape(t("overview_comparison", lang))}</span>'
+    return f'<td class="ov-compare">{label}{text} {common}</td>'
+
+
+def targets_cell(shown, lang: str) -> str:
+    items = []
+    for target, status in shown.listed_targets:
+        if target.superseded:
+            continue
+        city = CITIES_BY_ID[target.city].name(lang)
+        items.append(
+            f'<li><span class="city-{target.city}-text city-name">{escape(city)}</span> '
+            f"{to_html(status_badge(status, lang))} "
+            f'<a href="{escape(target.source_url)}">{escape(target.label(lang))}</a></li>'
+        )
+    label = f'<span class="ov-label">{escape(t("overview_targets", lang))}</span>'
+    if not items:
+        return (
+            f'<td class="ov-targets">{label}<span class="hint">'
+            f"{escape(t('overview_no_target', lang))}</span></td>"
+        )
+    return f'<td class="ov-targets">{label}<ul>{"".join(items)}</ul></td>'
+
+
+def row_html(indicator_id: str, lang: str, theme: str) -> str:
+    shown = shown_data(ViewState(lang=lang, indicator=indicator_id))
+    indicator = INDICATORS_BY_ID[indicator_id]
+    href = view_href(indicator_id, lang, theme)
+    return (
+        f'<tr><th scope="row"><a href="{escape(href)}">{escape(indicator.label(lang))}</a>'
+        f'<span class="ov-unit">{escape(unit_label(indicator.unit, lang))}</span></th>'
+        + "".join(city_cell(shown, c, lang) for c in PAIR)
+        + comparison_cell(shown, href, lang)
+        + targets_cell(shown, lang)
+        + "</tr>"
+    )
+
+
+def section_html(domain: str, lang: str, theme: str) -> str:
+    ids = [i for i in ROWS if INDICATORS_BY_ID[i].domain == domain]
+    if not ids:
+        return ""
+    heading = t(f"domain.{domain}", lang)
+    head = "".join(
+        f'<th scope="col">{escape(text)}</th>'
+        for text in (
+            t("overview_indicator", lang),
+            *(CITIES_BY_ID[c].name(lang) for c in PAIR),
+            t("overview_comparison", lang),
+            t("overview_targets", lang),
+        )
+    )
+    body = "".join(row_html(i, lang, theme) for i in ids)
+    return (
+        f'<section class="ov-section" aria-labelledby="ov-{domain}">'
+        f'<h2 id="ov-{domain}">{escape(heading)}</h2>'
+        f'<table class="ov-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></section>"
+    )
+
+
+@latest_version_cache(maxsize=8)
+def overview_html(lang: str, theme: str, _version: str) -> str:
+    other = "fr" if lang == "en" else "en"
+    switch = "/?" + urlencode(
+        {"lang": other, **({"theme": theme} if theme != "light" else {})}
+    )
+    theme_switch = "/?" + urlencode(
+        {"lang": lang, **({"theme": "dark"} if theme == "light" else {})}
+    )
+    names = " ↔ ".join(
+        f'<span class="city-{c}-text">{escape(CITIES_BY_ID[c].name(lang))}</span>'
+        for c in PAIR
+    )
+    sections = "".join(section_html(d, lang, theme) for d in DOMAINS)
+    title = f"{t('overview_title', lang)} — {pair_title(lang)}"
+    return (
+        "<!doctype html>"
+        f'<html lang="{lang}" data-theme="{theme}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title>"
+        f'<meta name="description" content="{escape(t("overview_intro", lang))}">'
+        f'<link rel="stylesheet" href="{escape(asset("style.css"))}">'
+        f'</head><body><div class="page overview theme-{theme}">'
+        f'<a class="skip-link" href="#overview-main">{escape(t("skip_to_overview", lang))}</a>'
+        '<header class="site-header"><div>'
+        f'<h1>{names}</h1><p class="tagline">{escape(t("tagline", lang))}</p></div>'
+        f'<nav aria-label="{escape(t("page_tools", lang))}">'
+        f'<a href="{escape(switch)}" lang="{other}" class="lang-switch">{escape(t("language", lang))}</a>'
+        f'<a href="{escape(theme_switch)}">{escape(t("overview_theme_" + ("dark" if theme == "light" else "light"), lang))}</a>'
+        f'<a href="{escape(view_href("pm25", lang, theme))}">{escape(t("overview_dashboard", lang))}</a>'
+        '<a href="/api/targets">/api/targets</a></nav></header>'
+        f'<main id="overview-main" tabindex="-1"><h2 class="ov-title">{escape(t("overview_title", lang))}</h2>'
+        f'<p class="ov-intro">{escape(t("overview_intro", lang))}</p>'
+        f"{sections}{to_html(status_rule(lang))}</main>"
+        f'<footer class="site-footer"><p>{escape(t("footer", lang))}</p>'
+        '<p><a href="/api/targets.csv">targets.csv</a> · <a href="/api/events.csv">events.csv</a>'
+        ' · <a href="/api/sources">/api/sources</a> · <a href="/api/datapackage.zip">datapackage.zip</a></p>'
+        "</footer></div></body></html>"
+    )
+
+
+def wants_overview(args) -> bool:
+    """`/` shows the overview unless the URL names a theme or an indicator (every
+    existing link to a view keeps opening it)."""
+    return "domain" not in args and "indicator" not in args
+
+
+def install(server: flask.Flask) -> None:
+    @server.before_request
+    def overview_at_root() -> flask.Response | None:
+        request = flask.request
+        if request.path != "/" or request.method != "GET":
+            return None
+        if not wants_overview(request.args):
+            return None
+        lang = pick_lang(
+            request.args.get("lang"), request.headers.get("Accept-Language")
+        )
+        theme = "dark" if request.args.get("theme") == "dark" else "light"
+        version = data_sources.data_version(*ROWS)
+        response = html_response(overview_html(lang, theme, version))
+        response.headers["Vary"] = "Accept-Language"
+        return response
