@@ -181,3 +181,12 @@ def find(component, component_id):
             if props(node).get("id") == component_id:
                 return node
     raise LookupError(component_id)
+
+
+def start_dash(duo, app) -> None:
+    """Start the app for dash_duo and wait until a view has drawn. `/` is the overview
+    (no Dash), so dash_duo's own wait on `/` — and its 10 s limit, a race on a busy
+    machine — is replaced by a wait on a dashboard URL; each test then opens its page."""
+    duo.start_server(app, navigate=False)
+    duo._url = duo.server.url  # the base every test's paths are joined to
+    duo.wait_for_page(duo.server.url + "/?indicator=pm25", timeout=WAIT_SECONDS)

@@ -13,7 +13,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.helpers import WAIT_SECONDS, until
+from tests.helpers import WAIT_SECONDS, start_dash, until
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def dashboard(dash_duo):
     # app while components.callbacks, already imported, registers nothing on it.
     from app import app
 
-    dash_duo.start_server(app)
+    start_dash(dash_duo, app)
     return dash_duo
 
 
@@ -526,3 +526,54 @@ def test_first_load_bytes_stay_within_budget(dashboard, path):
     total = entries[0] + sum(size for _, size in entries[1:])
     biggest = sorted(entries[1:], key=lambda e: -e[1])[:5]
     assert total <= BYTE_BUDGETS[path], (total, biggest)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_overview_reads_in_both_languages_and_opens_a_view_by_keyboard(
+    dashboard, width
+):
+    """`/`: every theme's rows in both languages, axe-clean (the status rule unfolded),
+    and a row's name reached by Tab opens that indicator's view with its events and
+    targets."""
+    driver = dashboard.driver
+    driver.set_window_size(width, 900)
+    found = {}
+    for lang, theme, heading in (
+        ("en", "light", "At a glance"),
+        ("fr", "dark", "En un coup d'œil"),
+    ):
+        driver.get(f"{dashboard.server_url}/?lang={lang}&theme={theme}")
+        dashboard.wait_for_element(".ov-table", timeout=WAIT_SECONDS)
+        assert dashboard.find_element(".ov-title").text == heading
+        assert len(dashboard.find_elements(".ov-table tbody tr")) >= 10
+        assert len(dashboard.find_elements(".ov-section")) == 6
+        dashboard.find_element(".status-rule summary").click()
+        found.update(
+            {
+                f"{lang} {rule}": nodes
+                for rule, nodes in axe_violations(dashboard).items()
+            }
+        )
+    assert found == {}
+    driver.get(f"{dashboard.server_url}/?lang=en")
+    dashboard.wait_for_element(".ov-table", timeout=WAIT_SECONDS)
+    body = driver.find_element(By.TAG_NAME, "body")
+    for _ in range(80):
+        body.send_keys(
+            Keys.TAB
+        ) if _ == 0 else driver.switch_to.active_element.send_keys(Keys.TAB)
+        if driver.switch_to.active_element.text == "Road traffic deaths per year":
+            break
+    else:
+        pytest.fail("the road deaths row cannot be reached by Tab")
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    dashboard.wait_for_element("#chart .main-svg", timeout=WAIT_SECONDS)
+    assert "indicator=road_deaths" in query_of(dashboard)
+    events = [li.text for li in dashboard.find_elements(".event-list li")]
+    assert any("Vision Zero" in e for e in events) and any(
+        "30 km/h" in e for e in events
+    )
+    targets = dashboard.find_element(".target-list").text
+    assert "Zero traffic deaths by 2024 (Vision Zero) missed" in targets
+    assert dashboard.find_elements("#chart .annotation-text")  # the event numbers
+    assert dashboard.get_logs() == []

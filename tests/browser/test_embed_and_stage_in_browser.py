@@ -13,7 +13,7 @@ import zxingcpp
 from PIL import Image
 from selenium.webdriver.common.keys import Keys
 
-from tests.helpers import WAIT_SECONDS, until
+from tests.helpers import WAIT_SECONDS, start_dash, until
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 def app_server(dash_duo):
     from app import app
 
-    dash_duo.start_server(app)
+    start_dash(dash_duo, app)
     return dash_duo
 
 
