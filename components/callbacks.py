@@ -110,9 +110,10 @@ def next_state(
             range="all",
             start=None,
             end=None,
+            event="",
         )
     elif trigger == ids.INDICATOR:
-        state = replace(state, unit="", range="all", start=None, end=None)
+        state = replace(state, unit="", range="all", start=None, end=None, event="")
     elif trigger in (ids.YEAR_FROM, ids.YEAR_TO) and values["from"] and values["to"]:
         start, end = int(values["from"]), int(values["to"])
         if start > end:  # the year just chosen wins; the other follows it

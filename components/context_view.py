@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from dash import html
 
+from data_sources.comparability import Refusal, explain
 from data_sources.context import STATUS_REASONS, STATUS_WORDS, Event, Status, Target
 from data_sources.registries import CITIES_BY_ID
 
+from .cards import span_text
 from .figures import event_date_text
 from .i18n import fmt_number, t
 
@@ -96,7 +98,7 @@ def targets_section(listed: tuple, unit: str, lang: str) -> html.Section | None:
     )
 
 
-def event_item(number: int, event: Event, lang: str) -> html.Li:
+def event_item(number: int, event: Event, lang: str, window_href) -> html.Li:
     return html.Li(
         [
             html.Span(
@@ -109,23 +111,99 @@ def event_item(number: int, event: Event, lang: str) -> html.Li:
             event.title(lang),
             " ",
             html.A(t("event_source", lang), href=event.source_url),
+            " · ",
+            html.A(t("window_link", lang), href=window_href(event.id)),
         ],
         value=number,
     )
 
 
-def events_section(events: tuple, lang: str) -> html.Section | None:
-    """The events drawn on the chart, numbered as on it, with their sources."""
+def events_section(events: tuple, lang: str, window_href) -> html.Section | None:
+    """The events drawn on the chart, numbered as on it, with their sources and a
+    link to each one's before/after window (`window_href(event_id)`)."""
     if not events:
         return None
     return html.Section(
         [
             html.H3(t("events_heading", lang)),
             html.Ol(
-                [event_item(n, e, lang) for n, e in enumerate(events, start=1)],
+                [
+                    event_item(n, e, lang, window_href)
+                    for n, e in enumerate(events, start=1)
+                ],
                 className="event-list",
             ),
         ],
         className="chart-events",
         **{"aria-label": t("events_heading", lang)},
+    )
+
+
+def window_line(city_id: str, found, indicator, unit: str, lang: str) -> html.Li:
+    """One city's means before and after the event, or why there are none."""
+    city = html.Span(
+        CITIES_BY_ID[city_id].name(lang), className=f"city-{city_id}-text city-name"
+    )
+    if found is None or isinstance(found, Refusal):
+        reason = t("window_none", lang) if found is None else explain(found, lang)
+        return html.Li([city, " · ", reason])
+    change = (
+        ""
+        if found.percent is None
+        else t(
+            "window_change",
+            lang,
+            sign="+" if found.percent > 0 else "",
+            change=fmt_number(found.percent, lang, 0),
+        )
+    )
+    return html.Li(
+        [
+            city,
+            " · ",
+            t(
+                "window_means_one" if found.before.count == 1 else "window_means",
+                lang,
+                count=found.before.count,
+                periods=t(f"window_periods.{indicator.freq}", lang),
+                before=span_text(found.before, indicator, lang),
+                before_mean=value_text(found.before_mean, unit, lang),
+                after=span_text(found.after, indicator, lang),
+                after_mean=value_text(found.after_mean, unit, lang),
+            ),
+            " ",
+            change,
+        ]
+    )
+
+
+def window_section(shown, lang: str, close_href: str) -> html.Section | None:
+    """Before and after the chosen event, for both cities over the same window, with
+    the model's rules (same number of whole periods, never across a break) and the
+    plain warning that this is not a causal estimate."""
+    if shown.window is None:
+        return None
+    event, found = shown.window
+    return html.Section(
+        [
+            html.H3(
+                t(
+                    "window_heading",
+                    lang,
+                    title=event.title(lang),
+                    date=event_date_text(event, lang),
+                )
+            ),
+            html.Ul(
+                [
+                    window_line(c, found[c], shown.indicator, shown.unit, lang)
+                    for c in shown.city_ids
+                ],
+                className="window-list",
+            ),
+            html.P(t("window_not_causal", lang), className="notice window-note"),
+            html.A(t("window_close", lang), href=close_href),
+        ],
+        className="event-window",
+        **{"aria-label": t("window_label", lang)},
     )

@@ -235,6 +235,39 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Skip to the overview",
         "fr": "Aller à la vue d'ensemble",
     },
+    "window_link": {"en": "before and after", "fr": "avant et après"},
+    "window_label": {
+        "en": "Before and after an event",
+        "fr": "Avant et après un événement",
+    },
+    "window_heading": {
+        "en": "Before and after: {title} ({date})",
+        "fr": "Avant et après : {title} ({date})",
+    },
+    "window_means": {
+        "en": "mean of the {count} {periods} before ({before}): {before_mean}; of the {count} after ({after}): {after_mean}",
+        "fr": "moyenne des {count} {periods} d'avant ({before}) : {before_mean} ; des {count} d'après ({after}) : {after_mean}",
+    },
+    "window_means_one": {
+        "en": "the period before ({before}): {before_mean}; the period after ({after}): {after_mean}",
+        "fr": "la période d'avant ({before}) : {before_mean} ; celle d'après ({after}) : {after_mean}",
+    },
+    "window_periods.annual": {"en": "years", "fr": "années"},
+    "window_periods.monthly": {"en": "months", "fr": "mois"},
+    "window_periods.daily": {"en": "days", "fr": "jours"},
+    "window_periods.hourly": {"en": "hours", "fr": "heures"},
+    "window_change": {"en": "({sign}{change} %)", "fr": "({sign}{change} %)"},
+    "window_none": {
+        "en": "no periods to compare for this indicator",
+        "fr": "pas de périodes à comparer pour cet indicateur",
+    },
+    "window_not_causal": {
+        "en": "This is not a causal estimate: the periods before and after differ in many ways (weather, season, economy, other measures, how the data were collected), and the event is one city's; the other city is shown over the same dates for context.",
+        "fr": "Ce n'est pas une estimation causale : les périodes avant et après diffèrent de bien des façons (météo, saison, économie, autres mesures, collecte des données), et l'événement concerne une seule ville ; l'autre ville est montrée sur les mêmes dates pour le contexte.",
+    },
+    "window_close": {"en": "Back to all years", "fr": "Revenir à toutes les années"},
+    "download_events": {"en": "Events (CSV)", "fr": "Événements (CSV)"},
+    "download_targets": {"en": "Targets (CSV)", "fr": "Objectifs (CSV)"},
     "control.events": {
         "en": "Show policy events",
         "fr": "Afficher les mesures et événements",

@@ -21,7 +21,7 @@ from data_sources.registries import (
 
 from . import citation, ids
 from .cards import data_table, freshness, kpi_cards, period_text, summary_sentence
-from .context_view import events_section, targets_section
+from .context_view import events_section, targets_section, window_section
 from .i18n import fmt_date, t, unit_label
 from .presentation import choices, snippet_key
 from .state import AXES, NORMS, PRESETS, VIEWS, ViewState, to_query
@@ -599,7 +599,19 @@ def panel_body(state: ViewState, shown, chart_parts: list, csv_href: str) -> lis
             [freshness(shown, c, lang) for c in shown.city_ids],
             className="freshness",
         ),
-        events_section(shown.events, lang),
+        window_section(
+            shown, lang, "/" + to_query(replace(state, event="", range="all"))
+        ),
+        events_section(
+            shown.events,
+            lang,
+            lambda event_id: (
+                "/"
+                + to_query(
+                    replace(state, event=event_id, range="all", start=None, end=None)
+                )
+            ),
+        ),
         html.P(indicator.descriptions[lang], className="description"),
         refusals_note(indicator, shown.norm, lang),
         targets_section(shown.listed_targets, unit_label(indicator.unit, lang), lang),
@@ -611,6 +623,18 @@ def panel_body(state: ViewState, shown, chart_parts: list, csv_href: str) -> lis
         html.P(
             [
                 html.A(t("download_csv", lang), href=csv_href, className="download"),
+                html.A(
+                    t("download_events", lang),
+                    href=f"/api/events.csv?domain={indicator.domain}",
+                    className="download",
+                ),
+                html.A(
+                    t("download_targets", lang),
+                    href=f"/api/targets.csv?indicator={indicator.id}",
+                    className="download",
+                )
+                if shown.listed_targets
+                else None,
                 html.Button(
                     t("download_svg", lang), id=ids.SVG_BUTTON, className="link-button"
                 ),

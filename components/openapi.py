@@ -9,7 +9,8 @@ holds the running app to it (tests/integration/test_openapi.py).
 from __future__ import annotations
 
 from data_sources import API_COLUMNS, PIN_PATTERN
-from data_sources.registries import CITIES, INDICATORS, LANGUAGES
+from data_sources.context import PRECISIONS, STATUSES
+from data_sources.registries import CITIES, DOMAINS, INDICATORS, LANGUAGES
 from data_sources.units import NORMALISATIONS
 
 LANGS = tuple(LANGUAGES)
@@ -307,8 +308,126 @@ def oembed_path() -> dict:
     }
 
 
+NULLABLE_TEXT = {"type": ["string", "null"]}
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+NULLABLE_YEAR = {"type": ["integer", "null"]}
+NULLABLE_LABELS = {"oneOf": [LABELS, {"type": "null"}]}
+PERIOD_VALUE = {
+    "oneOf": [
+        obj({"period": TEXT, "value": {"type": "number"}}, ["period", "value"]),
+        {"type": "null"},
+    ]
+}
+
+
+def target_schema() -> dict:
+    return obj(
+        {
+            "id": TEXT,
+            "city": {"type": "string", "enum": [c.id for c in CITIES]},
+            "domain": TEXT,
+            "indicator": NULLABLE_TEXT,
+            "label": LABELS,
+            "target_value": NULLABLE_NUMBER,
+            "unit": TEXT,
+            "baseline_year": NULLABLE_YEAR,
+            "target_year": NULLABLE_YEAR,
+            "target_level": NULLABLE_NUMBER,
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "status_reason": TEXT,
+            "latest": PERIOD_VALUE,
+            "baseline": PERIOD_VALUE,
+            "path_value": NULLABLE_NUMBER,
+            "measured_part": NULLABLE_LABELS,
+            "why_no_status": NULLABLE_LABELS,
+            "superseded": {"type": "boolean"},
+            "published": obj({"value": TEXT, "unit": TEXT}, ["value", "unit"]),
+            "document": TEXT,
+            "source_url": TEXT,
+            "quote": TEXT,
+            "note": TEXT,
+        },
+        ["id", "city", "indicator", "target_value", "unit", "baseline_year"]
+        + ["target_year", "status", "latest", "document", "source_url", "quote"],
+    )
+
+
+def event_schema() -> dict:
+    return obj(
+        {
+            "id": TEXT,
+            "city": {"type": "string", "enum": [c.id for c in CITIES]},
+            "date": TEXT,
+            "precision": {"type": "string", "enum": list(PRECISIONS)},
+            "domain": TEXT,
+            "every_domain": {"type": "boolean"},
+            "title": LABELS,
+            "source_url": TEXT,
+            "quote": TEXT,
+            "note": TEXT,
+        },
+        ["id", "city", "date", "precision", "domain", "title", "source_url", "quote"],
+    )
+
+
+def context_path(name: str, fmt: str) -> dict:
+    """/api/targets and /api/events, as JSON or CSV."""
+    cities = {"type": "string", "enum": [c.id for c in CITIES]}
+    if name == "targets":
+        parameters = [
+            query("city", cities, "Only this city's targets."),
+            query(
+                "indicator",
+                {"type": "string", "enum": [i.id for i in INDICATORS]},
+                "Only the targets this indicator measures.",
+            ),
+            query(
+                "status",
+                {"type": "string", "enum": list(STATUSES)},
+                "Only targets with this status (README: how it is computed).",
+            ),
+        ]
+        item, summary = target_schema(), "Each city's own targets, with their status"
+    else:
+        parameters = [
+            query("city", cities, "Only this city's events."),
+            query(
+                "domain",
+                {"type": "string", "enum": list(DOMAINS)},
+                "The events drawn on this theme's charts (its own and those drawn "
+                "on every theme).",
+            ),
+            query("start", {"type": "string", "format": "date"}, "First day kept."),
+            query("end", {"type": "string", "format": "date"}, "Last day kept."),
+        ]
+        item, summary = event_schema(), "Dated policy events, with their sources"
+    ok = (
+        {
+            "description": "One row per record; nested fields as columns (label_en…).",
+            "content": {"text/csv": {"schema": TEXT}},
+        }
+        if fmt == "csv"
+        else json_response("The records.", array_of(item))
+    )
+    return {
+        "get": {
+            "summary": f"{summary} ({fmt.upper()})",
+            "operationId": f"{name}_{fmt}",
+            "parameters": parameters,
+            "responses": {
+                "200": ok,
+                "400": error_response("An unknown parameter or value."),
+            },
+        }
+    }
+
+
 def paths() -> dict:
     return {
+        "/api/targets": context_path("targets", "json"),
+        "/api/targets.csv": context_path("targets", "csv"),
+        "/api/events": context_path("events", "json"),
+        "/api/events.csv": context_path("events", "csv"),
         "/api/indicators": listing(
             "Every indicator, its units and comparability model",
             "indicators",

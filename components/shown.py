@@ -45,6 +45,8 @@ class ShownData:
     events: tuple = ()
     targets: tuple = ()
     listed_targets: tuple = ()  # every target of the indicator (the list under it)
+    # An event's before/after window: (Event, {city: EventWindow | Refusal | None}).
+    window: tuple | None = None
 
 
 def shown_frame(
@@ -114,6 +116,16 @@ def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
     if state.norm == "absolute" and not state.unit:  # targets are in the canonical unit
         targets = context.drawn_targets(statuses, indicator.id, dt.date.today().year)
     listed = tuple(pair for pair in statuses if pair[0].indicator == indicator.id)
+    window = None
+    chosen = context.events_by_id().get(state.event)
+    if chosen is not None and chosen.on(indicator.domain) and not frame.empty:
+        window = (
+            chosen,
+            {
+                c: comparability.event_window(frame, indicator, c, chosen.start)
+                for c in PAIR
+            },
+        )
     return ShownData(
         indicator,
         result.frame,
@@ -127,6 +139,7 @@ def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
         events=events,
         targets=targets,
         listed_targets=listed,
+        window=window,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import parse_qs, urlencode
 
+from data_sources.context import events_by_id
 from data_sources.registries import (
     DOMAINS,
     INDICATORS_BY_ID,
@@ -25,6 +26,7 @@ CLOCKS = ("local", "utc")
 THEMES = ("light", "dark")
 NORMS = NORMALISATIONS  # the data layer's, in its order
 YEAR_BOUNDS = (1900, 2100)
+EVENTS_BY_ID = events_by_id()
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class ViewState:
     clock: str = "local"
     table: bool = False
     events: bool = True  # policy events drawn on the chart and listed under it
+    event: str = ""  # an event whose before/after window is shown (its id)
 
 
 def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
@@ -112,8 +115,23 @@ def parse_query(query: str | None, default_lang: str = "en") -> ViewState:
         table=params.get("table") == "1",
         # "events=0" hides them.
         events=params.get("events") != "0",
+        event=params.get("event", "") if params.get("event") in EVENTS_BY_ID else "",
     )
+    if state.event and state.range != "custom":
+        state = replace(state, **event_years(state.event, state.indicator))
     return consistent(state)
+
+
+# The years an event window opens on, each side of the event's year, by frequency.
+EVENT_YEARS = {"annual": 4, "monthly": 2, "daily": 1, "hourly": 1}
+
+
+def event_years(event_id: str, indicator_id: str) -> dict:
+    """The chart's years around an event: a little more than its window."""
+    year = EVENTS_BY_ID[event_id].start.year
+    indicator = INDICATORS_BY_ID.get(indicator_id)
+    span = EVENT_YEARS.get(indicator.freq if indicator else "annual", 1)
+    return {"range": "custom", "start": year - span, "end": year + span}
 
 
 def to_query(state: ViewState) -> str:

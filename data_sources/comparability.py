@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .periods import DENSE, label_start, label_year
+from .periods import DENSE, PERIOD_LENGTH, label_start, label_year
 from .registries import CITIES_BY_ID, Indicator, SeriesBreak
 
 VIEWS = ("side", "overlay", "gap", "ratio")
@@ -197,6 +197,14 @@ REASONS: dict[str, dict[str, str]] = {
     "index.zero": {
         "en": "{city}'s value in {year} is 0: no index possible.",
         "fr": "La valeur de {city} en {year} est 0 : pas d'indice possible.",
+    },
+    "window.too_few": {
+        "en": "Too few values on one side of the event ({count}; at least half of {wanted} periods on each side).",
+        "fr": "Trop peu de valeurs d'un côté de l'événement ({count} ; au moins la moitié de {wanted} périodes de chaque côté).",
+    },
+    "window.break": {
+        "en": "The series breaks inside the window: before and after do not measure the same thing.",
+        "fr": "La série est rompue dans la fenêtre : avant et après ne mesurent pas la même chose.",
     },
     "population_missing": {
         "en": "No population figure for {city}.",
@@ -629,6 +637,73 @@ def change_of(
     if found is None:
         return None
     return Change(**{**found.__dict__, "after_break": after})
+
+
+# ------------------------------------------------------------------ before and after an event
+
+# How many periods on each side of an event a window compares (the period the event
+# falls in belongs to neither side), and the fewest it needs.
+EVENT_WINDOW = {"annual": 3, "monthly": 12, "daily": 90, "hourly": 7 * 24}
+
+
+@dataclass(frozen=True)
+class EventWindow:
+    """One city's mean over the periods just before an event and as many just after."""
+
+    before: Span
+    after: Span
+    before_mean: float
+    after_mean: float
+    percent: float | None  # None when the before mean is 0
+
+
+def event_window(
+    frame: pd.DataFrame, indicator: Indicator, city_id: str, moment: pd.Timestamp
+) -> EventWindow | Refusal | None:
+    """The same number of whole periods before and after `moment` (local time), in one
+    series segment, no partial period, one survey edition: never across a break.
+    None where the indicator has no periods to compare (instant readings)."""
+    wanted = EVENT_WINDOW.get(indicator.freq)
+    if wanted is None:
+        return None
+    if indicator.comparability.level == "within_edition":
+        return Refusal("change.editions")
+    rows = frame[(frame["city"] == city_id) & ~frame["partial"].astype(bool)]
+    rows = rows.sort_values("time")
+    starts = label_start(rows["period"])
+    length = PERIOD_LENGTH[indicator.freq]
+    ends = starts + length
+    # Only periods within `wanted` periods of the event's own: a gap in the data does
+    # not reach further back (or ahead) for values.
+    reach = length * (wanted + 1)
+    before = rows[((ends <= moment) & (starts >= moment - reach)).to_numpy()]
+    after = rows[((starts > moment) & (ends <= moment + reach)).to_numpy()]
+    before, after = before.tail(wanted), after.head(wanted)
+    count = min(len(before), len(after))
+    if count < max(1, wanted // 2):
+        return Refusal("window.too_few", {"count": count, "wanted": wanted})
+    before, after = before.tail(count), after.head(count)
+    both = pd.concat([before, after])
+    if both["segment"].nunique() > 1:
+        shown = [b for b in shown_breaks(rows, indicator) if b.city == city_id]
+        inside = [
+            b
+            for b in shown
+            if before["period"].iloc[0] < b.period <= after["period"].iloc[-1]
+        ]
+        kind = inside[0].rule.kind if inside else "definition"
+        return Refusal("window.break", {"break_kind": kind})
+    before_mean, after_mean = (
+        float(before["value"].mean()),
+        float(after["value"].mean()),
+    )
+    return EventWindow(
+        Span(before["period"].iloc[0], before["period"].iloc[-1], count),
+        Span(after["period"].iloc[0], after["period"].iloc[-1], count),
+        before_mean,
+        after_mean,
+        _percent(before_mean, after_mean),
+    )
 
 
 # ------------------------------------------------------------------ pairs for the gap and ratio views

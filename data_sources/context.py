@@ -246,6 +246,11 @@ def events() -> tuple[Event, ...]:
     return load_events()
 
 
+@lru_cache(maxsize=1)
+def events_by_id() -> dict[str, Event]:
+    return {event.id: event for event in events()}
+
+
 def context_provenance() -> dict:
     with open(CONTEXT_DIR / PROVENANCE_FILE, encoding="utf-8") as handle:
         return json.load(handle)

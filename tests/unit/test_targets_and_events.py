@@ -183,6 +183,7 @@ def test_api_events_by_theme_include_the_ones_drawn_on_every_theme(client):
         "2020-04-06",
         "2020-04-21",
     ]
+    assert client.get("/api/events?start=2021-01-01&end=2020-01-01").get_json() == []
     one = client.get("/api/events?city=paris&start=2021-08-30&end=2021-08-30")
     assert one.get_json()[0]["title"] == {
         "en": "30 km/h speed limit generalised to almost all Paris streets",
@@ -199,7 +200,6 @@ def test_api_events_by_theme_include_the_ones_drawn_on_every_theme(client):
         ("/api/targets?colour=red", 400, "unknown parameter 'colour'"),
         ("/api/events?domain=sport", 400, "unknown domain 'sport'"),
         ("/api/events?start=2020", 400, "start must be an ISO date"),
-        ("/api/events?start=2021-01-01&end=2020-01-01", 400, "start is after end"),
         ("/api/events.xml", 404, "unknown format 'xml'"),
     ],
 )
