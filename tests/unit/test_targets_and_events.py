@@ -15,6 +15,7 @@ from app import server
 from components.shown import figure_of, shown_data
 from components.state import parse_query
 from data_sources import context
+from data_sources.comparability import Refusal
 from data_sources.context import target_status
 
 TARGETS = {target.id: target for target in context.targets()}
@@ -275,3 +276,50 @@ def test_the_overview_reads_in_french_with_the_allowed_comparisons(client):
     assert "Paris : 1,9 × San Francisco (2023)" in page
     # SF's own inventory has no Paris counterpart: not compared, and why.
     assert "Non comparé —" in page
+
+
+# ------------------------------------------------------------------ the event window
+
+
+def test_the_30_kmh_window_compares_whole_years_before_and_after_for_both_cities():
+    state = parse_query("indicator=road_deaths&event=paris-2021-08-30")
+    assert (state.range, state.start, state.end) == ("custom", 2017, 2025)
+    event, found = shown_data(state).window
+    assert event.id == "paris-2021-08-30"
+    sf = found["sf"]  # 2018-2020 against 2022-2024: 2021 holds the event
+    assert (sf.before.first, sf.before.last, sf.after.first, sf.after.last) == (
+        "2018",
+        "2020",
+        "2022",
+        "2024",
+    )
+    assert sf.before_mean == pytest.approx((23 + 29 + 30) / 3)
+    assert sf.after_mean == pytest.approx((39 + 26 + 42) / 3)
+    # Paris has no 2022 and nothing after 2023: one year each side, the nearest.
+    paris = found["paris"]
+    assert (paris.before.last, paris.after.first, paris.before.count) == (
+        "2020",
+        "2023",
+        1,
+    )
+    assert (paris.before_mean, paris.after_mean) == (45.0, 33.0)
+
+
+def test_a_window_is_never_read_across_a_break_or_survey_editions():
+    # Crit'Air 4 (July 2019): Paris changes station and SF its coverage in 2020.
+    _, no2 = shown_data(parse_query("indicator=no2&event=paris-2019-07-01")).window
+    assert no2["paris"] == Refusal("window.break", {"break_kind": "station"})
+    assert no2["sf"] == Refusal("window.break", {"break_kind": "coverage"})
+    # Three years earlier (July 2016) no break falls inside: both compare.
+    _, earlier = shown_data(parse_query("indicator=no2&event=paris-2016-07-01")).window
+    assert earlier["sf"].before.count == 3 and earlier["paris"].after.last == "2018"
+    _, congestion = shown_data(
+        parse_query("indicator=congestion_hours&event=paris-2021-08-30")
+    ).window
+    assert {found.reason for found in congestion.values()} == {"change.editions"}
+
+
+def test_an_unknown_event_in_a_url_is_ignored():
+    state = parse_query("indicator=road_deaths&event=<script>")
+    assert state.event == "" and state.range == "all"
+    assert shown_data(state).window is None
