@@ -6,8 +6,6 @@ client (serving.py turns any other /api failure into the same shape).
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 
 import flask
@@ -15,7 +13,7 @@ import flask
 import data_sources
 from data_sources import context
 from data_sources.comparability import norm_refusal
-from data_sources.context import STATUSES, event_record, flat, target_record
+from data_sources.context import STATUSES
 from data_sources.registries import (
     DOMAINS,
     INDICATORS,
@@ -172,12 +170,7 @@ def records_response(records: list[dict], name: str, fmt: str) -> flask.Response
     """JSON, or CSV with nested fields as columns (`label_en`, `latest_value`…)."""
     if fmt == "json":
         return flask.jsonify(records)
-    rows = [flat(record) for record in records]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else [])
-    writer.writeheader()
-    writer.writerows(rows)
-    response = flask.Response(out.getvalue(), mimetype="text/csv")
+    response = flask.Response(context.records_csv(records), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
@@ -197,11 +190,11 @@ def targets(fmt: str = "json") -> flask.Response:
     indicator = one_of("indicator", INDICATORS_BY_ID)
     status = one_of("status", STATUSES)
     records = [
-        target_record(target, found)
-        for target, found in data_sources.target_statuses()
-        if city in (None, target.city)
-        and indicator in (None, target.indicator)
-        and status in (None, found.status)
+        record
+        for record in data_sources.context_records("targets")
+        if city in (None, record["city"])
+        and indicator in (None, record["indicator"])
+        and status in (None, record["status"])
     ]
     return records_response(records, "targets", fmt)
 
@@ -222,7 +215,7 @@ def events(fmt: str = "json") -> flask.Response:
     start = data_sources.parse_date(flask.request.args.get("start"), "start")
     end = data_sources.parse_date(flask.request.args.get("end"), "end")
     records = [
-        event_record(event)
+        context.event_record(event)
         for event in context.events()
         if city in (None, event.city)
         and (domain is None or event.on(domain))
@@ -251,6 +244,7 @@ def datapackage_descriptor() -> flask.Response:
         datapackage.descriptor(
             lambda indicator_id: origin + datapackage.csv_query(indicator_id),
             origin + "/",
+            lambda name: f"{origin}/api/{name}.csv",
         )
     )
 

@@ -95,27 +95,93 @@ def resource(indicator: Indicator, path: str) -> dict:
     }
 
 
+# Targets and policy events travel with the series: their CSV columns as typed fields
+# (any column not named here is text).
+CONTEXT_TYPES = {
+    "targets": {
+        "baseline_year": "integer",
+        "target_year": "integer",
+        "target_value": "number",
+        "target_level": "number",
+        "latest_value": "number",
+        "baseline_value": "number",
+        "path_value": "number",
+        "superseded": "boolean",
+    },
+    "events": {"every_domain": "boolean"},
+}
+CONTEXT_DESCRIPTIONS = {
+    "targets": "Each city's own targets as published (document, address, the exact "
+    "sentence), the indicator that measures each one where there is one, and its "
+    "status computed by the rule in the README (achieved, missed, on_track, "
+    "off_track, no_data) with the values it was read from.",
+    "events": "Dated policy events of both cities (date and its precision: day, month "
+    "or year), each with its source page and the sentence that dates it; titles in "
+    "French and English.",
+}
+
+
+def context_resource(name: str, path: str) -> dict:
+    columns = list(data_sources.context.flat(data_sources.context_records(name)[0]))
+    types = CONTEXT_TYPES[name]
+    return {
+        "name": name,
+        "path": path,
+        "title": {"targets": "Each city's own targets", "events": "Policy events"}[
+            name
+        ],
+        "description": CONTEXT_DESCRIPTIONS[name],
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {
+            "fields": [{"name": c, "type": types.get(c, "string")} for c in columns],
+            "missingValues": [""],
+        },
+        "sources": [{"title": "The page each row names (its source_url column)"}],
+        "licenses": [
+            {"name": "other-at", "title": data_sources.context.CONTEXT_LICENCE}
+        ],
+    }
+
+
+def context_csv(name: str) -> str:
+    return data_sources.context.records_csv(data_sources.context_records(name))
+
+
 def packaged_indicators() -> list[Indicator]:
     """Every indicator the store holds rows for, in the registry's order."""
     available = data_sources.available_indicators()
     return [i for i in INDICATORS if i.id in available]
 
 
-def descriptor(path_of: Callable[[str], str], homepage: str) -> dict:
-    """The package; `path_of(indicator_id)` is where a resource's CSV is."""
+def descriptor(
+    path_of: Callable[[str], str],
+    homepage: str,
+    context_path_of: Callable[[str], str] | None = None,
+) -> dict:
+    """The package; `path_of(indicator_id)` is where a resource's CSV is, and
+    `context_path_of("targets" | "events")` where the targets' and events' are
+    (default: the same as `path_of`)."""
     indicators = packaged_indicators()
-    resources = [resource(i, path_of(i.id)) for i in indicators]
+    context_path_of = context_path_of or path_of
+    resources = [resource(i, path_of(i.id)) for i in indicators] + [
+        context_resource(name, context_path_of(name)) for name in CONTEXT_TYPES
+    ]
     licences = {
         json.dumps(lic): lic for r in resources for lic in r["licenses"]
     }.values()
-    sources = {s["path"]: s for r in resources for s in r["sources"]}.values()
+    sources = {
+        s.get("path", s["title"]): s for r in resources for s in r["sources"]
+    }.values()
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": PACKAGE_NAME,
         "title": "Sister Cities: Paris and San Francisco side by side",
         "description": "Air pollution, mobility, energy, waste, traffic and climate "
         "indicators for Paris and San Francisco, each series with its publisher, "
-        "licence and comparability note. Compare the cities only as each resource's "
+        "licence and comparability note, with each city's own targets (and their "
+        "status) and dated policy events. Compare the cities only as each resource's "
         "comparability note allows.",
         "homepage": homepage,
         "version": data_sources.data_version(*(i.id for i in indicators)),
@@ -140,5 +206,7 @@ def zipped(homepage: str) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("datapackage.json", json.dumps(package, indent=2) + "\n")
         for item in package["resources"]:
-            archive.writestr(item["path"], series_csv(item["name"]))
+            name = item["name"]
+            rows = context_csv(name) if name in CONTEXT_TYPES else series_csv(name)
+            archive.writestr(item["path"], rows)
     return buffer.getvalue()

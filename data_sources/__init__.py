@@ -582,6 +582,13 @@ def _target_statuses(_version: str, settings) -> tuple:
     return tuple(found)
 
 
+def context_records(name: str, settings: Settings | None = None) -> list[dict]:
+    """Every target (with its status) or every policy event, as the API gives them."""
+    if name == "targets":
+        return [context.target_record(t, s) for t, s in target_statuses(settings)]
+    return [context.event_record(event) for event in context.events()]
+
+
 def data_version(*indicator_ids: str, settings: Settings | None = None) -> str:
     """A key that changes when these indicators' data (or their staleness) may have.
 

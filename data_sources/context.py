@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -524,3 +525,13 @@ def flat(record: dict) -> dict:
         else:
             out[key] = value
     return out
+
+
+def records_csv(records: list[dict]) -> str:
+    """Records as CSV, nested fields as columns (the API's and the data package's)."""
+    rows = [flat(record) for record in records]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else [])
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -33,7 +33,7 @@ def test_the_descriptor_validates_with_every_indicator_fetched_from_its_url(serv
     names = [r["name"] for r in descriptor["resources"]]
     # Every indicator with data in the shipped snapshot (live-only ones have none yet).
     assert {"no2", "pm25", "road_deaths", "ghg_basic", "transit_annual"} <= set(names)
-    assert set(names) <= available and len(names) >= 25
+    assert set(names) - {"targets", "events"} <= available and len(names) >= 27
     report = Package(descriptor).validate()
     assert report.valid, errors_of(report)
     no2 = next(r for r in descriptor["resources"] if r["name"] == "no2")
@@ -45,6 +45,10 @@ def test_the_descriptor_validates_with_every_indicator_fetched_from_its_url(serv
     publishers = {s["title"].split(" — ")[0] for s in no2["sources"]}
     assert SOURCES_BY_ID["airparif"].publisher in publishers
     assert all(lic.get("path") or lic.get("name") for lic in descriptor["licenses"])
+    targets = next(r for r in descriptor["resources"] if r["name"] == "targets")
+    assert targets["path"] == f"{served}/api/targets.csv"
+    types = {f["name"]: f["type"] for f in targets["schema"]["fields"]}
+    assert (types["target_year"], types["latest_value"]) == ("integer", "number")
 
 
 def test_the_zip_holds_the_descriptor_and_every_csv_and_validates(served, tmp_path):
@@ -56,15 +60,17 @@ def test_the_zip_holds_the_descriptor_and_every_csv_and_validates(served, tmp_pa
     package = Package(str(tmp_path / "datapackage.json"))
     report = package.validate()
     assert report.valid, errors_of(report)
+    names = [item.name for item in package.resources]
+    assert names[-2:] == ["targets", "events"]  # they travel with the series
     for item in package.resources:
         assert item.path == f"data/{item.name}.csv"
-        # The same rows as the data API serves for the indicator.
-        served_rows = list(
-            csv.reader(
-                io.StringIO(
-                    get(f"{served}/api/series/{item.name}.csv?cities=paris,sf").text
-                )
-            )
+        # The same rows as the data API serves for the indicator (or the targets and
+        # events).
+        url = (
+            f"{served}/api/{item.name}.csv"
+            if item.name in ("targets", "events")
+            else f"{served}/api/series/{item.name}.csv?cities=paris,sf"
         )
+        served_rows = list(csv.reader(io.StringIO(get(url).text)))
         packed = (tmp_path / item.path).read_text(encoding="utf-8")
         assert list(csv.reader(io.StringIO(packed))) == served_rows, item.name
