@@ -36,6 +36,7 @@ from data_sources.registries import (
 from . import chart_images, citation
 from .caching import latest_version_cache
 from .cards import freshness, kpi_cards, summary_sentence
+from .context_view import events_section
 from .html_text import in_languages, parse_langs, script_json, to_html
 from .i18n import pick_lang, t
 from .layout import source_line
@@ -235,6 +236,7 @@ def embed_body(page: EmbedPage) -> list:
             [freshness(shown, c, lang) for c in PAIR],
             className="freshness",
         ),
+        events_details(page),
         measures_details(shown, lang),
         source_line(shown.provenance, lang),
         cite_details(page),
@@ -248,6 +250,25 @@ def embed_body(page: EmbedPage) -> list:
             className="embed-link",
         ),
     ]
+
+
+def events_details(page: EmbedPage) -> html.Details | None:
+    """The policy events numbered on the chart, folded: their dates, titles and
+    sources, each with its before/after window on the dashboard."""
+    shown, lang = page.shown, page.request.state.lang
+    section = events_section(
+        shown.events,
+        lang,
+        lambda event_id: (
+            page.dashboard_url.split("?")[0]
+            + to_query(replace(page.request.state, event=event_id, range="all"))
+        ),
+    )
+    if section is None:
+        return None
+    return html.Details(
+        [html.Summary(t("events_heading", lang)), section], className="embed-events"
+    )
 
 
 def cite_details(page: EmbedPage) -> html.Details:

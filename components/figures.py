@@ -271,7 +271,7 @@ def add_breaks(
 
 # Event numbers closer than this share of the x-axis to the one before are stacked.
 EVENT_CROWDING = 0.04
-EVENT_LANES = 3
+EVENT_LANES = 4
 
 
 def axis_refs(panels, city_id: str) -> tuple[str, str] | None:
@@ -880,7 +880,27 @@ def stage_lines(shown, lang: str) -> go.Figure:
     figure.update_xaxes(range=[x.isoformat() for x in (x0, x1)])
     figure.update_yaxes(range=y_range, rangemode="normal")
     figure.update_annotations(font_size=STAGE_FONT * 0.8)
+    on_dark(figure, shown.city_ids)
     return figure
+
+
+def on_dark(figure: go.Figure, city_ids) -> None:
+    """Events and targets in the cities' colours for a black stage (the city traces
+    are recoloured by name above)."""
+    lighter = {CITY_COLOURS[c]: CITIES_BY_ID[c].colour_on_dark for c in city_ids}
+    for shape in figure.layout.shapes:
+        if shape.line.color in lighter:
+            shape.line.color = lighter[shape.line.color]
+    for note in figure.layout.annotations:
+        if note.bordercolor in lighter:
+            note.update(
+                bordercolor=lighter[note.bordercolor],
+                font_color=lighter[note.bordercolor],
+            )
+    for trace in figure.data:
+        if trace.line.color in lighter:
+            colour = lighter[trace.line.color]
+            trace.update(line_color=colour, marker_color=colour, textfont_color=colour)
 
 
 def stage_figure(shown, lang: str) -> go.Figure:
