@@ -21,9 +21,11 @@ control_socket_disable = True
 
 
 def when_ready(server):
-    """With preload_app, build the default page once here, in the master, before the
-    workers fork: each worker then starts with Dash's first-request setup done and the
-    default view cached, instead of its first visitor waiting for them (~1 s)."""
+    """With preload_app, build the default pages once here, in the master, before the
+    workers fork: each worker then starts with Dash's first-request setup done, the
+    default view and the overview cached, instead of its first visitor waiting."""
     import app
 
-    app.server.test_client().get("/_dash-layout")
+    client = app.server.test_client()
+    client.get("/_dash-layout")
+    client.get("/")  # the overview: twelve indicators read once, not by a visitor

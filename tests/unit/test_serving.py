@@ -168,7 +168,7 @@ def test_gunicorn_serves_the_app_with_the_documented_config(tmp_path):
         response = wait_for_http(f"http://127.0.0.1:{port}/health", process)
         assert response.json() == {"status": "ok"}
         page = requests.get(
-            f"http://127.0.0.1:{port}/",
+            f"http://127.0.0.1:{port}/?indicator=pm25",
             headers={"Accept-Encoding": "gzip"},
             timeout=READY_DEADLINE_SECONDS,
         )
