@@ -192,6 +192,13 @@ def test_unit_conversion_back_to_ppb(client):
         ("/api/series/no2.csv?norm=index&base=20x7", 400, "base must be a year"),
         ("/api/series/no2.csv?colour=red", 400, "unknown parameter 'colour'"),
         ("/api/nothing/here", 404, "no such endpoint"),
+        ("/api/targets?city=lyon", 400, "unknown city 'lyon'"),
+        ("/api/targets?status=late", 400, "unknown status 'late'"),
+        ("/api/targets?indicator=nope", 400, "unknown indicator 'nope'"),
+        ("/api/targets?colour=red", 400, "unknown parameter 'colour'"),
+        ("/api/events?domain=sport", 400, "unknown domain 'sport'"),
+        ("/api/events?start=2020", 400, "start must be an ISO date"),
+        ("/api/events.xml", 404, "unknown format 'xml'"),
     ],
 )
 def test_bad_requests_get_a_clear_json_error(client, url, status, message):

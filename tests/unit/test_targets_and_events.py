@@ -192,24 +192,6 @@ def test_api_events_by_theme_include_the_ones_drawn_on_every_theme(client):
     }
 
 
-@pytest.mark.parametrize(
-    ("path", "status", "message"),
-    [
-        ("/api/targets?city=lyon", 400, "unknown city 'lyon'"),
-        ("/api/targets?status=late", 400, "unknown status 'late'"),
-        ("/api/targets?indicator=nope", 400, "unknown indicator 'nope'"),
-        ("/api/targets?colour=red", 400, "unknown parameter 'colour'"),
-        ("/api/events?domain=sport", 400, "unknown domain 'sport'"),
-        ("/api/events?start=2020", 400, "start must be an ISO date"),
-        ("/api/events.xml", 404, "unknown format 'xml'"),
-    ],
-)
-def test_bad_target_and_event_queries_get_a_clear_error(client, path, status, message):
-    response = client.get(path)
-    assert response.status_code == status
-    assert message in response.get_json()["error"]
-
-
 # ------------------------------------------------------------------ on the charts
 
 
