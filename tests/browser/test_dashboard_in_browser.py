@@ -547,6 +547,9 @@ def test_the_overview_reads_in_both_languages_and_opens_a_view_by_keyboard(
         assert dashboard.find_element(".ov-title").text == heading
         assert len(dashboard.find_elements(".ov-table tbody tr")) >= 10
         assert len(dashboard.find_elements(".ov-section")) == 6
+        if width == 1440:  # one page for a briefing, A4 and Letter
+            for paper in ((21.0, 29.7), (21.59, 27.94)):
+                assert printed_pages(dashboard, paper) == 1, (lang, paper)
         dashboard.find_element(".status-rule summary").click()
         found.update(
             {
