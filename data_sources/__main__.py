@@ -78,6 +78,38 @@ def run_refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_import(args: argparse.Namespace) -> int:
+    """2: the file cannot be read or a row is bad (each named by its line; nothing
+    written); 3: the store cannot be written; 0: imported (or nothing new)."""
+    from . import get_store
+    from .history import HistoryError, import_frame, parse_history
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"import-history: cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    try:
+        frame = parse_history(text, args.source)
+    except HistoryError as error:
+        print(
+            f"import-history: {args.file}: nothing imported\n{error}", file=sys.stderr
+        )
+        return 2
+    try:
+        done = import_frame(get_store(Settings.from_env()), frame, args.file.name)
+    except (OSError, StoreUnavailable) as error:
+        fault = error if isinstance(error, StoreUnavailable) else cannot_write(error)
+        print(f"import-history: {fault}", file=sys.stderr)
+        return 3
+    for item in done:
+        print(
+            f"{item.series}: {item.added} new rows ({item.before} → {item.after})",
+            flush=True,
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m data_sources")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -102,6 +134,22 @@ def main(argv: list[str] | None = None) -> int:
         help="keep refreshing at this interval, e.g. 10m (a refresher process)",
     )
     refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
+    backfill = commands.add_parser(
+        "import-history",
+        help="import a tidy CSV (city,indicator,time,value[,source]) into the store",
+    )
+    backfill.add_argument("file", type=Path, help="the CSV file")
+    backfill.add_argument(
+        "--source", help="the source id of rows without a source column value"
+    )
+    histories = commands.add_parser(
+        "gbfs-history",
+        help="write the real GBFS histories of ../shared/data as an import-history file",
+    )
+    histories.add_argument("data_dir", type=Path, help="folder of ../shared/data")
+    histories.add_argument(
+        "-o", "--out", type=Path, default=None, help="file to write (default: stdout)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
@@ -114,8 +162,21 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             return 130
 
+    if args.command == "import-history":
+        return run_import(args)
+
     if not (args.data_dir / "SOURCES.md").is_file():
         parser.error(f"{args.data_dir} does not look like the shared data folder")
+    if args.command == "gbfs-history":
+        from .history import gbfs_history
+
+        text = gbfs_history(args.data_dir)
+        if args.out is None:
+            sys.stdout.write(text)
+        else:
+            args.out.write_text(text, encoding="utf-8")
+            print(f"wrote {text.count(chr(10)) - 1} rows to {args.out}")
+        return 0
     written = write_snapshot(args.data_dir, args.out)
     print(f"wrote {len(written)} series to {args.out}")
     return 0

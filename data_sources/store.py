@@ -520,8 +520,11 @@ class SeriesStore:
     def live_dir(self) -> Path | None:
         return getattr(self.live, "folder", None)
 
-    def write_live(self, frame: pd.DataFrame, provenance: dict) -> Path:
-        return self.live.write(frame, {**provenance, "origin": "live"})
+    def write_live(
+        self, frame: pd.DataFrame, provenance: dict, origin: str = "live"
+    ) -> Path:
+        """A live-side series: refreshed (`live`) or backfilled (`imported`)."""
+        return self.live.write(frame, {**provenance, "origin": origin})
 
     def series(self, indicator_id: str | None = None) -> list[StoredSeries]:
         """Every stored series (snapshot first, then live), with its provenance."""
