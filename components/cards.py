@@ -181,7 +181,9 @@ def retrieved_text(provenance: list[dict], city_id: str, lang: str) -> str | Non
         return None
     newest = max(mine, key=lambda p: p["fetched_at"])
     day = fmt_date(dt.date.fromisoformat(newest["fetched_at"][:10]), lang)
-    key = "fetched" if newest.get("origin") == "live" else "collected"
+    key = {"live": "fetched", "imported": "imported"}.get(
+        newest.get("origin"), "collected"
+    )
     return t(key, lang, date=day)
 
 

@@ -29,6 +29,8 @@ MAX_STEP = {
     "monthly": pd.Timedelta(days=31),
     "daily": pd.Timedelta(days=1),
     "hourly": pd.Timedelta(hours=1),
+    # Snapshots of a history (an import): a line breaks where none came for 3 hours.
+    "instant": pd.Timedelta(hours=3),
 }
 DENSE = 60  # more points than this: lines without markers
 AXIS_VIEWS = ("side",)  # the views drawn differently with a shared or a free y-axis
@@ -141,11 +143,11 @@ def city_trace(
     xs, ys = with_gaps(
         x_values(rows, clock), rows["value"], indicator.freq, rows.get("segment")
     )
-    sparse = indicator.freq == "instant" or len(rows) <= DENSE
+    # Instant readings are points, unless a history of them (an import) makes a line.
+    readings = indicator.freq == "instant" and len(rows) <= DENSE
+    sparse = readings or len(rows) <= DENSE
     # Survey figures compare within one edition only: no line joins two editions.
-    points_only = indicator.freq == "instant" or (
-        indicator.comparability.level == "within_edition"
-    )
+    points_only = readings or indicator.comparability.level == "within_edition"
     if sparse:
         # Few points: a fully localised label per point ('nov. 2016 : 1 234,5 GWh').
         hover = {

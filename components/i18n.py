@@ -112,6 +112,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "instantané constitué le {date}",
     },
     "fetched": {"en": "fetched {date}", "fr": "récupérée le {date}"},
+    "imported": {"en": "imported {date}", "fr": "importée le {date}"},
     "no_data_period": {
         "en": "no data in this period",
         "fr": "pas de données sur cette période",
