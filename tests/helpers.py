@@ -190,3 +190,4 @@ def start_dash(duo, app) -> None:
     duo.start_server(app, navigate=False)
     duo._url = duo.server.url  # the base every test's paths are joined to
     duo.wait_for_page(duo.server.url + "/?indicator=pm25", timeout=WAIT_SECONDS)
+    duo.driver.get("about:blank")  # that page's own requests end before the test's
