@@ -1,5 +1,7 @@
 """Sister Cities: Paris and San Francisco side by side. `python app.py` serves it on :8050."""
 
+import threading
+
 from dash import Dash
 
 from components import api, dashboard, embed, oembed, overview, serving, stage
@@ -40,4 +42,7 @@ serving.install(app.server, app.csp_hashes(), lambda: app.callback_map)
 server = app.server
 
 if __name__ == "__main__":
+    # The overview at / reads twelve indicators: built now, beside the server's start,
+    # not on the first visitor's clock (gunicorn does the same in when_ready).
+    threading.Thread(target=overview.warm, daemon=True).start()
     app.run()

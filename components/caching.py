@@ -10,9 +10,12 @@ of distinct requests, not by how often data change.
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+
+log = logging.getLogger(__name__)
 
 
 class CacheInfo(tuple):
@@ -54,3 +57,45 @@ def latest_version_cache(maxsize: int) -> Callable:
         return cached
 
     return decorate
+
+
+def stale_while_rebuilding(function: Callable) -> Callable:
+    """Decorate f(*key, version) for a page many read and any may wait for: when the
+    version moves on, the value built for the previous one is served while the new one
+    is built in the background (one build per key at a time); only a key's first build
+    is awaited. Memory: one entry per key."""
+    entries: dict = {}
+    building: set = set()
+    lock = threading.Lock()
+
+    def rebuild(key: tuple, args: tuple) -> None:
+        try:
+            value = function(*args)
+        except Exception:  # the previous value keeps serving; said in the log
+            log.exception("rebuilding %s%s failed", function.__name__, key)
+        else:
+            with lock:
+                entries[key] = (args[-1], value)
+        finally:
+            with lock:
+                building.discard(key)
+
+    @functools.wraps(function)
+    def cached(*args):
+        *key, version = args
+        key = tuple(key)
+        with lock:
+            hit = entries.get(key)
+            if hit is not None:
+                if hit[0] != version and key not in building:
+                    building.add(key)
+                    threading.Thread(
+                        target=rebuild, args=(key, args), daemon=True
+                    ).start()
+                return hit[1]
+        value = function(*args)
+        with lock:
+            entries[key] = (version, value)
+        return value
+
+    return cached

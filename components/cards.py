@@ -12,7 +12,7 @@ import pandas as pd
 from dash import html
 
 from data_sources.comparability import Change, Ratio, Refusal, Span, explain, pairs
-from data_sources.periods import SUB_DAILY, label_start
+from data_sources.periods import SUB_DAILY, label_moment
 from data_sources.registries import CITIES_BY_ID, Indicator
 
 from .i18n import fmt_date, fmt_number, fmt_period, mid_sentence, t
@@ -21,7 +21,7 @@ TABLE_ROWS = 400
 
 
 def period_text(period: str, indicator: Indicator, lang: str) -> str:
-    return fmt_period(label_start(pd.Series([period])).iloc[0], indicator.freq, lang)
+    return fmt_period(label_moment(period), indicator.freq, lang)
 
 
 def span_text(span: Span, indicator: Indicator, lang: str) -> str:

@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from data_sources.comparability import explain, pairs
 from data_sources.periods import DENSE as DENSE_FREQUENCIES
-from data_sources.periods import SUB_DAILY, label_start
+from data_sources.periods import SUB_DAILY, label_moment, label_start
 from data_sources.registries import CITIES_BY_ID, Indicator
 
 from .i18n import fmt_number, fmt_period, t
@@ -234,7 +234,7 @@ def add_breaks(
             if shown_break.city not in panels:
                 continue
             where = dict(zip(("row", "col"), panels[shown_break.city], strict=True))
-        x = label_start(pd.Series([shown_break.period])).iloc[0]
+        x = label_moment(shown_break.period)
         colour = CITY_COLOURS[shown_break.city]
         kind = t(f"break.{shown_break.rule.kind}", lang)
         label = (
@@ -353,7 +353,7 @@ def event_date_text(event, lang: str) -> str:
 
 
 def target_x(year: int) -> pd.Timestamp:
-    return period_x(pd.Series([str(year)])).iloc[0]
+    return label_moment(str(year))
 
 
 def add_targets(figure: go.Figure, shown, lang: str, theme: str, panels=None) -> list:

@@ -14,7 +14,7 @@ import pandas as pd
 
 import data_sources
 from data_sources import comparability, context
-from data_sources.periods import label_start, period_end
+from data_sources.periods import label_moment, period_end
 from data_sources.registries import INDICATORS_BY_ID, PAIR, Indicator
 
 from .caching import latest_version_cache
@@ -107,8 +107,8 @@ def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
     frame = result.frame
     events, targets = (), ()
     if state.events and not frame.empty:
-        first = label_start(pd.Series([frame["period"].min()])).iloc[0]
-        last = label_start(pd.Series([frame["period"].max()])).iloc[0]
+        first = label_moment(frame["period"].min())
+        last = label_moment(frame["period"].max())
         end = period_end(last, indicator.freq)
         shown_cities = tuple(c for c in PAIR if (frame["city"] == c).any())
         events = context.events_between(indicator.domain, first, end, shown_cities)

@@ -589,12 +589,18 @@ def context_records(name: str, settings: Settings | None = None) -> list[dict]:
     return [context.event_record(event) for event in context.events()]
 
 
+def rows_version(*indicator_ids: str, settings: Settings | None = None) -> str:
+    """A key that changes when these indicators' stored rows (or refresh statuses) do;
+    unlike data_version, not with the clock (for pages that show no staleness)."""
+    return get_store(settings).version((*indicator_ids, "population"))
+
+
 def data_version(*indicator_ids: str, settings: Settings | None = None) -> str:
     """A key that changes when these indicators' data (or their staleness) may have.
 
     Staleness also moves with the clock, so the key changes every 5 minutes as well.
     """
-    stamp = get_store(settings).version((*indicator_ids, "population"))
+    stamp = rows_version(*indicator_ids, settings=settings)
     return f"{stamp}:{int(time.time() // STALENESS_GRAIN_SECONDS)}"
 
 

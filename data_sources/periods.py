@@ -57,6 +57,17 @@ def label_start(labels: pd.Series) -> pd.Series:
     return pd.to_datetime(text, format="ISO8601")
 
 
+def label_moment(label: str) -> pd.Timestamp:
+    """One label's start (label_start for a single label, without a Series: it is
+    called per card, per break and per overview row)."""
+    text = str(label)
+    if len(text) == 4:
+        text += "-01-01"
+    elif len(text) == 7:
+        text += "-01"
+    return pd.Timestamp(text)
+
+
 def label_year(label: str) -> int:
     return int(str(label)[:4])
 

@@ -6,12 +6,14 @@ import csv
 import html
 import io
 import re
+import threading
 from dataclasses import replace
 
 import pytest
 
 import data_sources
 from app import server
+from components.caching import stale_while_rebuilding
 from components.shown import figure_of, shown_data
 from components.state import parse_query
 from data_sources import context
@@ -305,3 +307,24 @@ def test_an_unknown_event_in_a_url_is_ignored():
     state = parse_query("indicator=road_deaths&event=<script>")
     assert state.event == "" and state.range == "all"
     assert shown_data(state).window is None
+
+
+def test_the_overview_keeps_serving_while_new_data_are_read():
+    """A new data version never makes a reader wait: the page built for the previous
+    one is served while the new one is built; the next reader gets the new one."""
+    release = threading.Event()
+    built = []
+
+    @stale_while_rebuilding
+    def page(lang, version):
+        if version == "v2":
+            release.wait(timeout=60)
+        built.append(version)
+        return f"{lang} {version}"
+
+    assert page("en", "v1") == "en v1"
+    assert page("en", "v2") == "en v1"  # served at once, v2 being built
+    assert page("en", "v2") == "en v1"  # still building: no second build
+    release.set()
+    until(lambda: page("en", "v2") == "en v2")
+    assert built == ["v1", "v2"]
