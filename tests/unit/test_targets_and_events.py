@@ -19,6 +19,7 @@ from components.state import parse_query
 from data_sources import context
 from data_sources.comparability import Refusal
 from data_sources.context import target_status
+from tests.helpers import until
 
 TARGETS = {target.id: target for target in context.targets()}
 
