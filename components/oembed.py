@@ -30,6 +30,7 @@ from .embed import (
     snippet,
 )
 from .i18n import pick_lang, t
+from .overview import wants_overview
 from .serving import json_error, public_origin
 from .shown import available_ids
 from .state import parse_query
@@ -43,12 +44,15 @@ oembed = flask.Blueprint("oembed", __name__)
 
 
 def request_for(url: str, accept_language: str | None) -> EmbedRequest | None:
-    """The embed a URL of this site shows: a dashboard view (`/?…`) or an embed
-    (`/embed/<indicator>?…`); None for any other URL."""
+    """The embed a URL of this site shows: a dashboard view (`/?indicator=…` or
+    `/?domain=…`) or an embed (`/embed/<indicator>?…`); None for any other URL (the
+    overview at `/` included)."""
     parts = urlsplit(url)
     if parts.netloc != urlsplit(public_origin()).netloc:
         return None
     args = dict(parse_qsl(parts.query))
+    if parts.path in ("", "/") and wants_overview(args):
+        return None  # the overview is a page of many rows, not one embeddable chart
     if parts.path in ("", "/"):
         lang = pick_lang(args.get("lang"), accept_language)
         return embed_request(parse_query(urlencode({**args, "lang": lang})))

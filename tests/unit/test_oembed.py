@@ -66,6 +66,8 @@ def test_what_is_not_a_view_of_this_site_is_refused_with_the_specs_codes():
     assert oembed(url="https://example.org/?indicator=no2").status_code == 404
     assert oembed(url="http://localhost/api/sources").status_code == 404
     assert oembed(url="http://localhost/embed/unknown_thing").status_code == 404
+    # The overview is many rows, not one chart to embed.
+    assert oembed(url="http://localhost/?lang=fr").status_code == 404
     assert oembed(url="http://localhost/", format="xml").status_code == 501
     missing = oembed()
     assert missing.status_code == 400 and "url is required" in missing.json["error"]
