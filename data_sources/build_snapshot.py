@@ -57,11 +57,7 @@ class Series:
     def provenance(self) -> dict:
         source = SOURCES_BY_ID[self.source]
         return {
-            "publisher": source.publisher,
-            "dataset": source.dataset,
-            "url": source.url,
-            "licence": source.licence,
-            "licence_url": source.licence_url,
+            **source.attribution(),
             "fetched_at": COLLECTED,
             "origin": "snapshot",
             "status": "ok",

@@ -178,11 +178,7 @@ def import_frame(
                 store.write_live(
                     merged,
                     {
-                        "publisher": source.publisher,
-                        "dataset": source.dataset,
-                        "url": source.url,
-                        "licence": source.licence,
-                        "licence_url": source.licence_url,
+                        **source.attribution(),
                         "fetched_at": pd.Timestamp.now(tz="UTC").strftime(
                             "%Y-%m-%dT%H:%M:%SZ"
                         ),

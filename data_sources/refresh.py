@@ -150,11 +150,7 @@ def _merge_and_write(
         store.write_live(
             merged,
             {
-                "publisher": source.publisher,
-                "dataset": source.dataset,
-                "url": source.url,
-                "licence": source.licence,
-                "licence_url": source.licence_url,
+                **source.attribution(),
                 "fetched_at": fetched_at,
                 "status": "ok",
                 "derivation": f"Live refresh from {source.id}; rows accumulate across refreshes.",

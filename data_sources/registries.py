@@ -174,6 +174,17 @@ class Source:
     def live(self) -> bool:
         return self.base_url is not None
 
+    def attribution(self) -> dict[str, str]:
+        """Who published what, under which licence: the part of every stored series'
+        provenance that comes from the registry."""
+        return {
+            "publisher": self.publisher,
+            "dataset": self.dataset,
+            "url": self.url,
+            "licence": self.licence,
+            "licence_url": self.licence_url,
+        }
+
     @property
     def url_env(self) -> str:
         return f"SISTERCITIES_{self.id.upper()}_URL"
