@@ -12,12 +12,7 @@ from data_sources.registries import CITIES_BY_ID
 
 from .cards import span_text
 from .figures import event_date_text
-from .i18n import fmt_number, t
-
-
-def value_text(value: float, unit: str, lang: str) -> str:
-    digits = 0 if abs(value) >= 10 or value == 0 else 1
-    return f"{fmt_number(value, lang, digits)} {unit}".strip()
+from .i18n import fmt_number, t, value_text
 
 
 def status_badge(status: Status, lang: str) -> html.Span:

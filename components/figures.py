@@ -20,7 +20,7 @@ from data_sources.periods import DENSE as DENSE_FREQUENCIES
 from data_sources.periods import SUB_DAILY, label_moment, label_start
 from data_sources.registries import CITIES_BY_ID, Indicator
 
-from .i18n import fmt_number, fmt_period, t
+from .i18n import fmt_number, fmt_period, t, value_text
 from .theme import CITY_COLOURS, palette, template
 
 # Largest step between two consecutive values that still counts as "no gap".
@@ -352,11 +352,7 @@ def event_date_text(event, lang: str) -> str:
     return fmt_period(event.start, freq, lang)
 
 
-def target_x(year: int) -> pd.Timestamp:
-    return label_moment(str(year))
-
-
-def add_targets(figure: go.Figure, shown, lang: str, theme: str, panels=None) -> list:
+def add_targets(figure: go.Figure, shown, lang: str, panels=None) -> list:
     """Each city's targets, marked and labelled "target <year>"; the furthest one
     drawn with the straight path from its baseline (the path its status is read
     against). Returns the x values drawn (for the ticks)."""
@@ -368,12 +364,11 @@ def add_targets(figure: go.Figure, shown, lang: str, theme: str, panels=None) ->
             continue
         x_ref, y_ref = refs
         colour = CITY_COLOURS[target.city]
-        xs, ys = [target_x(target.target_year)], [status.level]
+        xs, ys = [label_moment(str(target.target_year))], [status.level]
         if status.baseline is not None and furthest[target.city] == target.id:
-            xs.insert(0, target_x(int(status.baseline[0])))
+            xs.insert(0, label_moment(status.baseline[0]))
             ys.insert(0, status.baseline[1])
         label = t("target_label", lang, year=target.target_year)
-        digits = 0 if abs(status.level) >= 10 or status.level == 0 else 1
         figure.add_trace(
             go.Scatter(
                 x=iso(xs),
@@ -393,7 +388,7 @@ def add_targets(figure: go.Figure, shown, lang: str, theme: str, panels=None) ->
                 showlegend=False,
                 hovertemplate=(
                     f"{target.label(lang)}<br>"
-                    f"{label}: {fmt_number(status.level, lang, digits)} {shown.unit}"
+                    f"{label}: {value_text(status.level, shown.unit, lang)}"
                     "<extra></extra>"
                 ),
                 xaxis=x_ref,
@@ -427,7 +422,7 @@ def overlay_figure(
     add_reference_lines(figure, indicator, lang, theme)
     add_breaks(figure, shown, lang, theme, labels=break_labels)
     add_events(figure, shown, lang)
-    xs_all += add_targets(figure, shown, lang, theme)
+    xs_all += add_targets(figure, shown, lang)
     figure.update_yaxes(title_text=unit, rangemode="tozero")
     return finish(figure, xs_all, indicator, unit, lang, theme, clock)
 
@@ -499,7 +494,7 @@ def side_by_side_figure(
     panels = {c: (1, i) for i, c in enumerate(city_ids, 1)}
     add_breaks(figure, shown, lang, theme, panels)
     add_events(figure, shown, lang, panels)
-    xs_all += add_targets(figure, shown, lang, theme, panels)
+    xs_all += add_targets(figure, shown, lang, panels)
     figure.update_yaxes(rangemode="tozero")
     figure.update_yaxes(title_text=shown.unit, row=1, col=1)
     figure.update_xaxes(matches="x")  # the same years under both panels

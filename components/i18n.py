@@ -552,6 +552,12 @@ def fmt_number(value: float, lang: str, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
 
 
+def value_text(value: float, unit: str, lang: str) -> str:
+    """A value with its unit, whole from 10 up ('42 deaths', '7.1 µg/m³')."""
+    digits = 0 if abs(value) >= 10 or value == 0 else 1
+    return f"{fmt_number(value, lang, digits)} {unit}".strip()
+
+
 def fmt_period(moment: dt.datetime, freq: str, lang: str) -> str:
     """A period on the city's calendar: '2016', 'Nov 2016' / 'nov. 2016', 'Nov 25, 2016'…"""
     locale = LOCALES[lang]

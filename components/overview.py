@@ -31,12 +31,13 @@ from data_sources.registries import (
 
 from .caching import stale_while_rebuilding
 from .cards import change_text, period_text, ratio_text
-from .context_view import status_badge, status_rule, value_text
+from .context_view import status_badge, status_rule
+from .dashboard import shown_for
 from .html_text import to_html
-from .i18n import pick_lang, t, unit_label
+from .i18n import pick_lang, t, unit_label, value_text
+from .presentation import data_only
 from .serving import asset, html_response, pair_title
-from .shown import shown_data
-from .state import ViewState
+from .state import parse_query
 
 with open(REGISTRY_DIR / "overview.toml", "rb") as _handle:
     ROWS: tuple[str, ...] = tuple(tomllib.load(_handle)["rows"])
@@ -190,12 +191,20 @@ def targets_cell(shown, lang: str) -> str:
 
 
 def row_html(indicator_id: str, lang: str, theme: str) -> str:
-    shown = shown_data(ViewState(lang=lang, indicator=indicator_id))
+    # The rows of the indicator's default view: the dashboard's own cache of them,
+    # shared with that view and built once for both themes.
+    state = data_only(parse_query(urlencode({"lang": lang, "indicator": indicator_id})))
+    shown = shown_for(state, data_sources.data_version(indicator_id))
     indicator = INDICATORS_BY_ID[indicator_id]
     href = view_href(indicator_id, lang, theme)
-    return (
+    head = (
         f'<tr><th scope="row"><a href="{escape(href)}">{escape(indicator.label(lang))}</a>'
         f'<span class="ov-unit">{escape(unit_label(indicator.unit, lang))}</span></th>'
+    )
+    if isinstance(shown, str):  # the rows cannot be read now: say so in the row
+        return f'{head}<td colspan="4" class="hint">{escape(shown)}</td></tr>'
+    return (
+        head
         + "".join(city_cell(shown, c, lang) for c in PAIR)
         + comparison_cell(shown, href, lang)
         + targets_cell(shown, lang)
