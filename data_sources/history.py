@@ -166,9 +166,7 @@ def import_frame(
         for (indicator_id, city_id, source_id), rows in frame.groupby(
             ["indicator", "city", "source"]
         ):
-            previous = store.live_rows(indicator_id, city_id, source_id)
-            merged = pd.concat([previous, rows], ignore_index=True)
-            merged = merged.drop_duplicates(list(KEY), keep="last")
+            previous, merged = store.merged_live(indicator_id, city_id, source_id, rows)
             added = len(merged) - len(previous)
             unchanged = added == 0 and previous.set_index(list(KEY))["value"].equals(
                 merged.set_index(list(KEY))["value"]

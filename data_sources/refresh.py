@@ -36,7 +36,7 @@ from . import (
 )
 from .http import Client, SourceError, SourceUnavailable, make_session
 from .registries import INDICATORS_BY_ID, SOURCES, SOURCES_BY_ID
-from .schema import KEY, SchemaError, validate
+from .schema import SchemaError, validate
 from .settings import Settings
 from .store import SeriesStore, StoreUnavailable, cannot_write
 
@@ -144,9 +144,7 @@ def _merge_and_write(
     source = SOURCES_BY_ID[source_id]
     written = []
     for (indicator_id, city_id), rows in frame.groupby(["indicator", "city"]):
-        previous = store.live_rows(indicator_id, city_id, source_id)
-        merged = pd.concat([previous, rows], ignore_index=True)
-        merged = merged.drop_duplicates(list(KEY), keep="last")
+        _, merged = store.merged_live(indicator_id, city_id, source_id, rows)
         store.write_live(
             merged,
             {

@@ -565,6 +565,16 @@ class SeriesStore:
         merged = merged.sort_values("fetched_at", kind="stable")
         return validate(merged.drop_duplicates(list(KEY), keep="last"))
 
+    def merged_live(
+        self, indicator_id: str, city_id: str, source_id: str, rows: pd.DataFrame
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """A live series' rows now, and with `rows` merged in (history accumulates; at
+        the same city, indicator and time the new value wins): a refresh and an import
+        merge alike. Call it holding `locked()`."""
+        previous = self.live_rows(indicator_id, city_id, source_id)
+        merged = pd.concat([previous, rows], ignore_index=True)
+        return previous, merged.drop_duplicates(list(KEY), keep="last")
+
     def live_rows(
         self, indicator_id: str, city_id: str, source_id: str
     ) -> pd.DataFrame:
