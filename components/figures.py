@@ -33,6 +33,14 @@ MAX_STEP = {
     "instant": pd.Timedelta(hours=3),
 }
 DENSE = 60  # more points than this: lines without markers
+# A chart is about this many pixels wide: a city with more values than this in the
+# shown years is drawn as one mean per bucket, with the bucket's min–max range as a
+# whisker (the CSV and the API keep every value). The first bucket length, longer
+# than the data's own step, that brings a city under it is used.
+SCREEN_POINTS = 1000
+BUCKETS = tuple(
+    pd.Timedelta(step) for step in ("1h", "3h", "6h", "12h", "1D", "2D", "7D", "14D")
+) + (pd.Timedelta(days=30),)
 AXIS_VIEWS = ("side",)  # the views drawn differently with a shared or a free y-axis
 
 
@@ -47,11 +55,16 @@ def x_values(rows: pd.DataFrame, clock: str) -> pd.Series:
 
 
 def with_gaps(
-    x: pd.Series, y: pd.Series, freq: str, segments: pd.Series | None = None
+    x: pd.Series,
+    y: pd.Series,
+    freq: str,
+    segments: pd.Series | None = None,
+    step: pd.Timedelta | None = None,
 ) -> tuple[list, list]:
     """Insert a break wherever a period is missing, so no line crosses missing years,
-    and where a series breaks (`segments` changes): no line joins two definitions."""
-    step = MAX_STEP.get(freq)
+    and where a series breaks (`segments` changes): no line joins two definitions.
+    `step`: the largest step that is no gap (default: the frequency's)."""
+    step = step or MAX_STEP.get(freq)
     parts = segments if segments is not None else pd.Series(0, index=range(len(x)))
     xs, ys = [], []
     previous, previous_part = None, None
@@ -129,8 +142,72 @@ def dense_hover(freq: str, unit: str, digits: int, extra: str) -> str:
     return f"{date}: %{{y:,.{digits}f}} {unit}<extra>{extra}</extra>"
 
 
-def city_trace(
+def screen_bucket(
+    frame: pd.DataFrame, indicator: Indicator, clock: str
+) -> pd.Timedelta | None:
+    """The bucket length every city of a chart is drawn in (the same for all, so their
+    lines read alike), or None: each value drawn."""
+    if indicator.comparability.level == "within_edition":
+        return None  # survey figures: a few points, each its own edition
+    counts = frame.groupby("city").size()
+    if counts.empty or counts.max() <= SCREEN_POINTS:
+        return None
+    own_step = MAX_STEP.get(indicator.freq) if indicator.freq != "instant" else None
+    chosen = None
+    for city_id in counts[counts > SCREEN_POINTS].index:
+        x = x_values(frame[frame["city"] == city_id], clock)
+        span = x.max() - x.min()
+        fits = [
+            b
+            for b in BUCKETS
+            if (own_step is None or b > own_step) and span / b <= SCREEN_POINTS
+        ]
+        bucket = fits[0] if fits else BUCKETS[-1]
+        chosen = bucket if chosen is None else max(chosen, bucket)
+    return chosen
+
+
+def bucketed(rows: pd.DataFrame, bucket: pd.Timedelta, clock: str) -> pd.DataFrame:
+    """One row per bucket (and series segment: a bucket never spans a break): x at
+    the bucket's start, its mean, min, max and count."""
+    x = x_values(rows, clock).reset_index(drop=True)
+    frame = pd.DataFrame(
+        {
+            "x": x.dt.floor(bucket)
+            if bucket <= pd.Timedelta(days=1)
+            else _floor(x, bucket),
+            "value": rows["value"].to_numpy(),
+            "segment": rows["segment"].to_numpy() if "segment" in rows else 0,
+        }
+    )
+    out = (
+        frame.groupby(["segment", "x"], sort=False)["value"]
+        .agg(["mean", "min", "max", "count"])
+        .reset_index()
+        .sort_values(["x", "segment"], kind="stable", ignore_index=True)
+    )
+    return out
+
+
+def _floor(x: pd.Series, bucket: pd.Timedelta) -> pd.Series:
+    # Buckets of several days counted from each city's first day shown, so a week of
+    # data is a week whatever day it starts on.
+    first = x.min().normalize()
+    return first + ((x - first) // bucket) * bucket
+
+
+def bucket_words(bucket: pd.Timedelta, lang: str) -> str:
+    """'12-hour' / '12 h', '7-day' / '7 jours'."""
+    hours = int(bucket / pd.Timedelta(hours=1))
+    if hours < 24:
+        return t("bucket.hours", lang, n=hours)
+    days = hours // 24
+    return t("bucket.day" if days == 1 else "bucket.days", lang, n=days)
+
+
+def bucket_trace(
     rows: pd.DataFrame,
+    bucket: pd.Timedelta,
     city_id: str,
     indicator: Indicator,
     unit: str,
@@ -138,7 +215,73 @@ def city_trace(
     clock: str,
     **extra,
 ) -> go.Scatter:
-    """One city's line, in its colour, dash and marker, with a localised tooltip."""
+    """A dense city's line at screen resolution: each bucket's mean, its min–max range
+    as a faint whisker, and a tooltip with the range and how many values it holds."""
+    city = CITIES_BY_ID[city_id]
+    buckets = bucketed(rows, bucket, clock)
+    xs, ys = with_gaps(
+        buckets["x"], buckets["mean"], indicator.freq, buckets["segment"], bucket
+    )
+    # with_gaps adds a None between two runs; every other point is a bucket, in order.
+    spans = iter(buckets[["min", "max", "count"]].itertuples(index=False))
+    extent = [None if y is None else next(spans) for y in ys]
+    colour = CITY_COLOURS[city_id]
+    date = "%{x|%Y-%m-%d}" if bucket >= pd.Timedelta(days=1) else "%{x|%Y-%m-%d %H:%M}"
+    hover = t(
+        "bucket.hover",
+        lang,
+        span=bucket_words(bucket, lang),
+        date=date,
+        mean="%{y:,.1f}",
+        low="%{customdata[0]:,.1f}",
+        high="%{customdata[1]:,.1f}",
+        count="%{customdata[2]}",
+        unit=unit,
+    )
+    return go.Scatter(
+        x=iso(xs),
+        y=ys,
+        name=city.name(lang),
+        mode="lines",
+        line={"color": colour, "width": 2, "dash": city.line_dash},
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": [
+                None if e is None else e[1] - y for e, y in zip(extent, ys, strict=True)
+            ],
+            "arrayminus": [
+                None if e is None else y - e[0] for e, y in zip(extent, ys, strict=True)
+            ],
+            "color": colour,
+            "thickness": 1,
+            "width": 0,
+        },
+        customdata=[None if e is None else [e[0], e[1], e[2]] for e in extent],
+        hovertemplate=f"{hover}<extra>%{{fullData.name}}</extra>",
+        connectgaps=False,
+        opacity=1,
+        meta={"bucket": bucket_words(bucket, lang)},
+        **extra,
+    )
+
+
+def city_trace(
+    rows: pd.DataFrame,
+    city_id: str,
+    indicator: Indicator,
+    unit: str,
+    lang: str,
+    clock: str,
+    bucket: pd.Timedelta | None = None,
+    **extra,
+) -> go.Scatter:
+    """One city's line, in its colour, dash and marker, with a localised tooltip; in
+    `bucket`s (screen_bucket) when dense."""
+    if bucket is not None:
+        return bucket_trace(
+            rows, bucket, city_id, indicator, unit, lang, clock, **extra
+        )
     city = CITIES_BY_ID[city_id]
     xs, ys = with_gaps(
         x_values(rows, clock), rows["value"], indicator.freq, rows.get("segment")
@@ -211,6 +354,15 @@ def finish(
 ) -> go.Figure:
     ticks, labels = date_ticks(xs, indicator.freq, lang)
     figure.update_xaxes(tickvals=ticks, ticktext=labels)
+    spans = {
+        trace.meta["bucket"]
+        for trace in figure.data
+        if isinstance(trace.meta, dict) and "bucket" in trace.meta
+    }
+    if spans:  # drawn at screen resolution: said where the unit is
+        note = t("bucket.note", lang, span=" / ".join(sorted(spans)))
+        title = figure.layout.yaxis.title.text or ""
+        figure.update_layout(yaxis_title_text=f"{title}<br><sup>{note}</sup>")
     if indicator.freq in SUB_DAILY:
         figure.update_xaxes(title_text=t(f"clock.{clock}", lang))
     figure.update_layout(
@@ -412,11 +564,12 @@ def overlay_figure(
         return empty_figure(t("no_data_chart", lang), theme)
     figure = go.Figure()
     xs_all: list = []
+    bucket = screen_bucket(frame, indicator, clock)
     for city_id in shown.city_ids:
         rows = frame[frame["city"] == city_id]
         if rows.empty:
             continue
-        trace = city_trace(rows, city_id, indicator, unit, lang, clock)
+        trace = city_trace(rows, city_id, indicator, unit, lang, clock, bucket)
         xs_all += list(trace.x)
         figure.add_trace(trace)
     add_reference_lines(figure, indicator, lang, theme)
@@ -443,8 +596,16 @@ def add_panel(figure: go.Figure, shown, city_id: str, column: int, lang, theme, 
             y=0.5,
         )
         return []
+    bucket = screen_bucket(shown.frame, shown.indicator, clock)
     trace = city_trace(
-        rows, city_id, shown.indicator, shown.unit, lang, clock, showlegend=False
+        rows,
+        city_id,
+        shown.indicator,
+        shown.unit,
+        lang,
+        clock,
+        bucket,
+        showlegend=False,
     )
     figure.add_trace(trace, row=1, col=column)
     add_reference_lines(figure, shown.indicator, lang, theme, row=1, col=column)

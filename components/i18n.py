@@ -451,6 +451,19 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "break_label": {"en": "{city}: {kind}", "fr": "{city} : {kind}"},
     "target_label": {"en": "target {year}", "fr": "objectif {year}"},
+    "bucket.hours": {"en": "{n}-hour", "fr": "{n} h"},
+    "bucket.day": {"en": "daily", "fr": "1 jour"},
+    "bucket.days": {"en": "{n}-day", "fr": "{n} jours"},
+    "bucket.hover": {
+        "en": "{span} mean from {date}: {mean} {unit}"
+        "<br>range {low}–{high} ({count} values)",
+        "fr": "moyenne sur {span} à partir du {date} : {mean} {unit}"
+        "<br>étendue {low}–{high} ({count} valeurs)",
+    },
+    "bucket.note": {
+        "en": "{span} means, with their range; the CSV has every value",
+        "fr": "moyennes sur {span}, avec leur étendue ; le CSV a chaque valeur",
+    },
     "aggregated.monthly": {
         "en": "monthly means of the days both cities measured",
         "fr": "moyennes mensuelles des jours mesurés par les deux villes",

@@ -166,11 +166,12 @@ def import_frame(
         for (indicator_id, city_id, source_id), rows in frame.groupby(
             ["indicator", "city", "source"]
         ):
+            before = store.live_count(indicator_id, city_id, source_id)
             previous, merged = store.merged_live(indicator_id, city_id, source_id, rows)
             added = len(merged) - len(previous)
-            unchanged = added == 0 and previous.set_index(list(KEY))["value"].equals(
-                merged.set_index(list(KEY))["value"]
-            )
+            unchanged = added == 0 and previous.set_index(list(KEY))[
+                "value"
+            ].sort_index().equals(merged.set_index(list(KEY))["value"].sort_index())
             if not unchanged:
                 source = SOURCES_BY_ID[source_id]
                 store.write_live(
@@ -190,9 +191,9 @@ def import_frame(
             done.append(
                 Imported(
                     f"{indicator_id}/{city_id}/{source_id}",
-                    len(previous),
+                    before,
                     added,
-                    len(merged),
+                    before + added,
                 )
             )
     return done

@@ -149,11 +149,32 @@ class LiveRedis:
             self._parsed.popitem(last=False)
         return rows
 
-    def write(self, frame: pd.DataFrame, provenance: dict) -> Path:
-        return self._write(lambda: self._write_series(frame, provenance))
+    def write(
+        self, frame: pd.DataFrame, provenance: dict, part: str | None = None
+    ) -> Path:
+        return self._write(lambda: self._write_series(frame, provenance, part))
 
-    def _write_series(self, frame: pd.DataFrame, provenance: dict) -> Path:
-        indicator_id, stem, payload, sidecar = prepare_series(frame, provenance)
+    def drop(self, indicator_id: str, stem: str) -> None:
+        """Remove one stored series (its rows live on elsewhere: a series split into
+        parts); its rows linger like any replaced version."""
+
+        def drop():
+            series_key = self.key("series", indicator_id)
+            previous = self.redis.hget(series_key, stem)
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.hdel(series_key, stem)
+            pipe.incr(self.key("version", indicator_id))
+            if previous and json.loads(previous).get("sha256"):
+                sha = json.loads(previous)["sha256"]
+                pipe.expire(self.key("data", sha), OLD_VERSION_TTL)
+            pipe.execute()
+
+        self._write(drop)
+
+    def _write_series(
+        self, frame: pd.DataFrame, provenance: dict, part: str | None
+    ) -> Path:
+        indicator_id, stem, payload, sidecar = prepare_series(frame, provenance, part)
         series_key = self.key("series", indicator_id)
         previous = self.redis.hget(series_key, stem)
         self.redis.set(self.key("data", sidecar["sha256"]), payload)

@@ -5,6 +5,11 @@ Layout of a store folder (the shipped snapshot and the live store share it):
     <root>/<indicator>/<city>__<source>.json             the sidecar, and the pointer
     <root>/<indicator>/<city>__<source>.<sha12>.csv      the rows it points to
 
+A dense live series is kept in parts by period, each one such pair with the period in
+its stem (`<city>__<source>@2026-11`: a month of hourly or 10-minute rows, a year of
+daily ones): a refresh rewrites only the parts its new rows fall in, so its cost follows
+what is new, not the history. `SeriesStore.series()` shows the parts as one series.
+
 A write puts the rows in a new content-addressed file first, reads it back against its
 checksum, then replaces the sidecar with one atomic rename. A crash at any moment
 therefore leaves the sidecar pointing at either the previous complete file or the new
@@ -27,7 +32,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from io import BytesIO
 from pathlib import Path
 
@@ -92,9 +97,25 @@ def cannot_write(error: OSError, where: Path | str | None = None) -> StoreUnavai
     return StoreUnavailable(f"cannot write {path}: {error.strerror or error}")
 
 
+# Parts of a dense live series, by frequency: the period each part holds. Series of
+# other frequencies (a row a month or a year) stay whole: they never grow large.
+PART_FORMATS = {"instant": "%Y-%m", "hourly": "%Y-%m", "daily": "%Y"}
+PART_MARK = "@"
+
+
+def part_labels(frame: pd.DataFrame) -> pd.Series | None:
+    """Each row's part ('2026-11'), or None when the series is kept whole."""
+    if frame.empty:
+        return None
+    part_format = PART_FORMATS.get(frame["freq"].iloc[0])
+    if part_format is None:
+        return None
+    return pd.to_datetime(frame["time"], utc=True).dt.strftime(part_format)
+
+
 def source_of(path: Path) -> str:
-    """'<city>__<source>.json' or '<city>__<source>.<sha12>.csv' → the source id."""
-    return path.name.split("__", 1)[-1].split(".", 1)[0]
+    """'<city>__<source>[@<part>].json' or '….<sha12>.csv' → the source id."""
+    return path.name.split("__", 1)[-1].split(".", 1)[0].split(PART_MARK, 1)[0]
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -176,14 +197,15 @@ class StoredSeries:
         return self.sidecar_path.parent / self.provenance["file"]
 
 
-def series_stem(city_id: str, source_id: str) -> str:
-    return f"{city_id}__{source_id}"
+def series_stem(city_id: str, source_id: str, part: str | None = None) -> str:
+    return f"{city_id}__{source_id}" + (f"{PART_MARK}{part}" if part else "")
 
 
 def prepare_series(
-    frame: pd.DataFrame, provenance: dict
+    frame: pd.DataFrame, provenance: dict, part: str | None = None
 ) -> tuple[str, str, bytes, dict]:
-    """Validated CSV bytes and the completed sidecar of one (indicator, city, source).
+    """Validated CSV bytes and the completed sidecar of one (indicator, city, source),
+    or of one `part` of it.
 
     Returns (indicator id, stem, payload, sidecar); the sidecar gains row count, span,
     checksum and the content-addressed data name.
@@ -193,7 +215,7 @@ def prepare_series(
     if len(keys) != 1:
         raise ValueError("a stored series holds exactly one indicator, city and source")
     indicator_id, city_id, source_id = keys.iloc[0]
-    stem = series_stem(city_id, source_id)
+    stem = series_stem(city_id, source_id, part)
     payload = frame_to_csv_bytes(frame)
     digest = hashlib.sha256(payload).hexdigest()
     sidecar = {
@@ -207,16 +229,21 @@ def prepare_series(
         "file": f"{stem}.{digest[:12]}.csv",
         "sha256": digest,
     }
+    if part:
+        sidecar["part"] = part
     return indicator_id, stem, payload, sidecar
 
 
-def write_series(root: Path, frame: pd.DataFrame, provenance: dict) -> Path:
-    """Store one (indicator, city, source) series atomically; return the sidecar path.
+def write_series(
+    root: Path, frame: pd.DataFrame, provenance: dict, part: str | None = None
+) -> Path:
+    """Store one (indicator, city, source) series, or one `part` of it, atomically;
+    return the sidecar path.
 
     The new rows are read back against their checksum before the sidecar points at
     them; the version it pointed at before stays as `previous` (for recovery) and
     older ones go."""
-    indicator_id, stem, payload, sidecar = prepare_series(frame, provenance)
+    indicator_id, stem, payload, sidecar = prepare_series(frame, provenance, part)
     folder = Path(root) / indicator_id
     data_path = folder / sidecar["file"]
     created = not data_path.exists()
@@ -301,6 +328,7 @@ def recover_sidecar(root: Path, path: Path) -> StoredSeries | None:
     still matches the checksum in its name."""
     stem = path.stem
     city_id, _, source_id = stem.partition("__")
+    source_id, _, part = source_id.partition(PART_MARK)
     candidates = sorted(
         path.parent.glob(f"{stem}.*.csv"), key=lambda f: f.stat().st_mtime, reverse=True
     )
@@ -314,6 +342,7 @@ def recover_sidecar(root: Path, path: Path) -> StoredSeries | None:
                 "file": candidate.name,
                 "sha256": digest,
                 "recovered": True,
+                **({"part": part} if part else {}),
             }
             return StoredSeries(root, path, provenance)
     return None
@@ -438,18 +467,32 @@ class LiveFiles:
             stored.provenance.setdefault("origin", "live")
         return found
 
-    def write(self, frame: pd.DataFrame, provenance: dict) -> Path:
+    def write(
+        self, frame: pd.DataFrame, provenance: dict, part: str | None = None
+    ) -> Path:
         try:
             try:
-                return write_series(self.folder, frame, provenance)
+                return write_series(self.folder, frame, provenance, part)
             except OSError as error:
                 if error.errno != errno.ENOSPC or not (
                     self.make_room and self.make_room()
                 ):
                     raise
-            return write_series(self.folder, frame, provenance)  # once more, with room
+            # once more, with room
+            return write_series(self.folder, frame, provenance, part)
         except OSError as error:
             raise cannot_write(error, self.folder) from None
+
+    def drop(self, indicator_id: str, stem: str) -> None:
+        """Remove one stored series (its rows live on elsewhere: a series split into
+        parts). The sidecar goes first, so nothing ever points at a missing file."""
+        folder = self.folder / indicator_id
+        try:
+            (folder / f"{stem}.json").unlink(missing_ok=True)
+            for old in folder.glob(f"{stem}.*.csv"):
+                old.unlink(missing_ok=True)
+        except OSError as error:
+            raise cannot_write(error, folder) from None
 
     def stamps(self, indicator_ids: Iterable[str]) -> list:
         """Every sidecar's and data file's identity: a file damaged in place changes
@@ -501,6 +544,63 @@ class LiveFiles:
         return found
 
 
+# What a part's sidecar says of that part only (not of the series its parts make).
+PART_ONLY = frozenset({"file", "sha256", "part", "previous"})
+
+
+def joined_parts(found: list[StoredSeries]) -> list[StoredSeries]:
+    """Each live series kept in parts as one: the rows of its readable parts (a damaged
+    part is skipped, and said, while the others serve), each with the time its part
+    was fetched; the provenance of its newest write, with the whole span and count."""
+    whole: list[StoredSeries] = []
+    parted: dict[tuple, list[StoredSeries]] = {}
+    for stored in found:
+        meta = stored.provenance
+        if meta.get("part"):
+            key = (meta["indicator"], meta["city"], meta["source"])
+            parted.setdefault(key, []).append(stored)
+        else:
+            whole.append(stored)
+    for (_, city_id, source_id), members in parted.items():
+        members.sort(key=lambda stored: stored.provenance["part"])
+        metas = [stored.provenance for stored in members]
+        newest = max(metas, key=lambda meta: meta.get("fetched_at", ""))
+        provenance = {
+            **{k: v for k, v in newest.items() if k not in PART_ONLY},
+            "rows": sum(int(meta.get("rows", 0)) for meta in metas),
+            "first": min((m["first"] for m in metas if m.get("first")), default=None),
+            "last": max((m["last"] for m in metas if m.get("last")), default=None),
+            "parts": [meta["part"] for meta in metas],
+        }
+        stem = series_stem(city_id, source_id)
+        whole.append(
+            StoredSeries(
+                members[0].root,
+                members[0].sidecar_path.with_name(f"{stem}.json"),
+                provenance,
+                reader=partial(_read_parts, members),
+            )
+        )
+    return whole
+
+
+def _read_parts(members: list[StoredSeries]) -> pd.DataFrame:
+    frames, errors = [], []
+    for stored in members:
+        try:
+            rows = read_rows(stored)
+        except StoreError as error:
+            errors.append(error)
+            continue
+        rows["fetched_at"] = stored.provenance.get("fetched_at", "")
+        frames.append(rows)
+    if errors:
+        log.warning("skipping unreadable parts: %s", "; ".join(map(str, errors)))
+        if not frames:
+            raise errors[0]
+    return pd.concat(frames, ignore_index=True)
+
+
 class SeriesStore:
     """Reads the shipped snapshot and the live side as one table.
 
@@ -522,16 +622,25 @@ class SeriesStore:
 
     def write_live(
         self, frame: pd.DataFrame, provenance: dict, origin: str = "live"
-    ) -> Path:
-        """A live-side series: refreshed (`live`) or backfilled (`imported`)."""
-        return self.live.write(frame, {**provenance, "origin": origin})
+    ) -> list[Path]:
+        """A live-side series, refreshed (`live`) or backfilled (`imported`): only the
+        parts `frame` has rows in are written (a dense series is kept in parts)."""
+        provenance = {**provenance, "origin": origin}
+        labels = part_labels(frame)
+        if labels is None:
+            return [self.live.write(frame, provenance)]
+        return [
+            self.live.write(rows, provenance, part=label)
+            for label, rows in frame.groupby(labels.to_numpy())
+        ]
 
     def series(self, indicator_id: str | None = None) -> list[StoredSeries]:
-        """Every stored series (snapshot first, then live), with its provenance."""
+        """Every stored series (snapshot first, then live), with its provenance; a
+        series kept in parts is one."""
         found = read_sidecars(self.snapshot_dir, indicator_id)
         for stored in found:
             stored.provenance.setdefault("origin", "snapshot")
-        return found + self.live.series(indicator_id)
+        return found + joined_parts(self.live.series(indicator_id))
 
     def read(
         self, indicator_id: str, city_ids: Iterable[str] | None = None
@@ -554,7 +663,8 @@ class SeriesStore:
                 log.warning("skipping unreadable series: %s", error)
                 continue
             rows["origin"] = meta["origin"]
-            rows["fetched_at"] = meta.get("fetched_at", "")
+            if "fetched_at" not in rows:  # (a series in parts says it per part)
+                rows["fetched_at"] = meta.get("fetched_at", "")
             frames.append(rows)
         if not frames:
             out = empty_frame()
@@ -568,25 +678,78 @@ class SeriesStore:
     def merged_live(
         self, indicator_id: str, city_id: str, source_id: str, rows: pd.DataFrame
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """A live series' rows now, and with `rows` merged in (history accumulates; at
-        the same city, indicator and time the new value wins): a refresh and an import
-        merge alike. Call it holding `locked()`."""
-        previous = self.live_rows(indicator_id, city_id, source_id)
+        """The rows of the live series' parts that `rows` fall in, now and with `rows`
+        merged in (history accumulates; at the same city, indicator and time the new
+        value wins): a refresh and an import merge alike, and write back only those
+        parts. A dense series stored whole (before parts) is split into parts first.
+        Call it holding `locked()`."""
+        labels = part_labels(rows)
+        if labels is not None:
+            self._split_whole(indicator_id, city_id, source_id)
+        parts = None if labels is None else set(labels)
+        previous = self.live_rows(indicator_id, city_id, source_id, parts)
         merged = pd.concat([previous, rows], ignore_index=True)
         return previous, merged.drop_duplicates(list(KEY), keep="last")
 
-    def live_rows(
+    def _live_parts(
         self, indicator_id: str, city_id: str, source_id: str
-    ) -> pd.DataFrame:
-        """The rows one live series holds now (empty if none or unreadable)."""
-        for stored in self.live.series(indicator_id):
+    ) -> list[StoredSeries]:
+        return [
+            stored
+            for stored in self.live.series(indicator_id)
+            if (stored.provenance["city"], stored.provenance["source"])
+            == (city_id, source_id)
+        ]
+
+    def _split_whole(self, indicator_id: str, city_id: str, source_id: str) -> None:
+        for stored in self._live_parts(indicator_id, city_id, source_id):
+            if stored.provenance.get("part"):
+                continue
+            try:
+                rows = read_rows(stored)
+            except StoreError as error:
+                log.warning("replacing unreadable live series: %s", error)
+                rows = empty_frame()
             meta = stored.provenance
-            if meta["city"] == city_id and meta["source"] == source_id:
-                try:
-                    return read_rows(stored)
-                except StoreError as error:
-                    log.warning("replacing unreadable live series: %s", error)
-        return empty_frame()
+            if not rows.empty:
+                parts = self.live_rows(indicator_id, city_id, source_id, set())
+                whole = pd.concat([rows, parts], ignore_index=True)
+                self.write_live(
+                    whole.drop_duplicates(list(KEY), keep="last"),
+                    {k: v for k, v in meta.items() if k not in SIDECAR_KEYS},
+                    origin=meta.get("origin", "live"),
+                )
+            self.live.drop(indicator_id, stored.sidecar_path.stem)
+            log.info("kept %s in parts", stored.sidecar_path.stem)
+
+    def live_rows(
+        self,
+        indicator_id: str,
+        city_id: str,
+        source_id: str,
+        parts: set[str] | None = None,
+    ) -> pd.DataFrame:
+        """The rows one live series holds now (empty if none or unreadable); of a
+        series in parts, those of `parts` only (every part: None)."""
+        frames = []
+        for stored in self._live_parts(indicator_id, city_id, source_id):
+            part = stored.provenance.get("part")
+            if parts is not None and part not in parts:
+                continue
+            try:
+                frames.append(read_rows(stored))
+            except StoreError as error:
+                log.warning("replacing unreadable live series: %s", error)
+        if not frames:
+            return empty_frame()
+        return pd.concat(frames, ignore_index=True)
+
+    def live_count(self, indicator_id: str, city_id: str, source_id: str) -> int:
+        """How many rows one live series holds (from its sidecars: nothing read)."""
+        return sum(
+            int(stored.provenance.get("rows", 0))
+            for stored in self._live_parts(indicator_id, city_id, source_id)
+        )
 
     def version(self, indicator_ids: Iterable[str]) -> str:
         """Changes whenever a series of these indicators or a refresh status changes."""

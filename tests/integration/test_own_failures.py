@@ -323,8 +323,10 @@ def one_line(result: subprocess.CompletedProcess) -> str:
 
 def refresh_cell(result: subprocess.CompletedProcess, data_dir: Path) -> str:
     """'exit 3: cannot write <data dir>/…: No space left on device'."""
-    line = one_line(result).split(" — ", 1)[-1]
-    return f"exit {result.returncode}: {line.replace(str(data_dir), '<data dir>')}"
+    line = one_line(result).split(" — ", 1)[-1].replace(str(data_dir), "<data dir>")
+    # a dense series is written in monthly parts: the month is the day's, not the fault's
+    line = re.sub(r"@\d{4}-\d{2}\.", "@<month>.", line)
+    return f"exit {result.returncode}: {line}"
 
 
 def source_cell(d: Deployment) -> str:
@@ -503,8 +505,9 @@ def test_a_read_only_data_dir_is_said_in_one_line(files_deployment):
 
 
 def live_files(d: Deployment) -> tuple[Path, Path]:
-    """The San Francisco bikes series: its sidecar and the data file it points at."""
-    sidecar = d.data_dir / "bikes_available" / "sf__gbfs_sf.json"
+    """The San Francisco bikes series' newest part: its sidecar and the data file it
+    points at."""
+    *_, sidecar = sorted((d.data_dir / "bikes_available").glob("sf__gbfs_sf@*.json"))
     meta = json.loads(sidecar.read_text(encoding="utf-8"))
     return sidecar, sidecar.parent / meta["file"]
 

@@ -89,6 +89,31 @@ def test_a_rewrite_swaps_the_pointer_and_old_rows_expire(redis_url):
     ]  # the old version expires, the new stays
 
 
+def test_a_refresh_rewrites_only_the_part_its_new_reading_falls_in(redis_url):
+    store = RedisSeriesStore(redis_url)
+    with store.locked():  # two months of hourly readings, then one more, as refreshes
+        store.write_live(tidy([float(n) for n in range(1440)], "2026-09-01"), {})
+    client = redis.Redis.from_url(redis_url)
+    before = client.hgetall("sistercities:series:bikes_available")
+    assert sorted(before) == [
+        b"paris__gbfs_paris@2026-09",
+        b"paris__gbfs_paris@2026-10",
+    ]
+    with store.locked():
+        _, merged = store.merged_live(
+            "bikes_available", "paris", "gbfs_paris", tidy([5.0], "2026-10-30T00:00")
+        )
+        store.write_live(merged, {})
+    after = client.hgetall("sistercities:series:bikes_available")
+    assert after[b"paris__gbfs_paris@2026-09"] == before[b"paris__gbfs_paris@2026-09"]
+    assert after[b"paris__gbfs_paris@2026-10"] != before[b"paris__gbfs_paris@2026-10"]
+    [live] = [
+        s for s in store.series("bikes_available") if s.provenance["origin"] == "live"
+    ]
+    assert live.provenance["rows"] == 1440
+    assert read_rows(live)["value"].tolist()[-24] == 5.0
+
+
 def run(args, env, timeout=120):
     return subprocess.run(
         [sys.executable, *args],

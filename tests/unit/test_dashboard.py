@@ -7,7 +7,14 @@ from components import ids
 from components.callbacks import next_state, refresh_tiles, render_view
 from components.cards import data_table, kpi_card, summary_sentence
 from components.dashboard import layout as dashboard
-from components.figures import crossovers, figure_for, period_x, with_gaps
+from components.figures import (
+    SCREEN_POINTS,
+    crossovers,
+    figure_for,
+    period_x,
+    with_gaps,
+    x_values,
+)
 from components.shown import shown_data, shown_frame
 from components.state import ViewState, as_dict, parse_query, to_query
 from data_sources.registries import INDICATORS_BY_ID, PAIR
@@ -386,3 +393,35 @@ def test_why_the_cities_are_not_compared_is_said_once_above_the_chart():
         "index), not their levels."
     )
     assert texts(head).count(reason) == 1
+
+
+def test_a_long_daily_series_is_drawn_as_weekly_means_with_their_range():
+    data = shown("?indicator=pm25&lang=fr")
+    figure = figure_for("overlay", data, "fr", "light", "local")
+    paris_rows = data.frame[data.frame["city"] == "paris"]
+    assert len(paris_rows) > SCREEN_POINTS  # thousands of days: more than pixels
+    paris = figure.data[0]
+    assert paris.name == "Paris"
+    assert len([y for y in paris.y if y is not None]) <= SCREEN_POINTS
+    # the first bucket: the mean of its seven days, and their min and max
+    x = x_values(paris_rows, "local").reset_index(drop=True)
+    start = pd.Timestamp(paris.x[0])
+    week = paris_rows["value"].reset_index(drop=True)[
+        (x >= start) & (x < start + pd.Timedelta(days=7))
+    ]
+    assert paris.y[0] == pytest.approx(week.mean())
+    low, high, count = paris.customdata[0]
+    assert (low, high, count) == (week.min(), week.max(), len(week))
+    assert paris.error_y.array[0] == pytest.approx(week.max() - week.mean())
+    assert "moyennes sur 7 jours" in figure.layout.yaxis.title.text
+    assert "étendue" in paris.hovertemplate
+    # both cities in the same buckets
+    assert figure.data[1].meta == paris.meta
+
+
+def test_a_shorter_range_draws_every_value():
+    figure = figure_for(
+        "side", shown("?indicator=pm25&range=1y"), "en", "light", "local"
+    )
+    assert all(trace.error_y.array is None for trace in figure.data)
+    assert "means" not in (figure.layout.yaxis.title.text or "")

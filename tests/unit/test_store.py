@@ -190,3 +190,100 @@ def test_a_damaged_file_whose_content_comes_again_is_written_again(tmp_path):
     assert write_series(tmp_path, series([1.0, 2.0]), {}) == sidecar
     [stored] = read_sidecars(tmp_path, "pm25")
     assert read_rows(stored)["value"].tolist() == [1.0, 2.0]
+
+
+# ------------------------------------------------------------------ dense series in parts
+
+
+def readings(start, periods, values=None, step="10min"):
+    """Ten-minute readings of one live series (hand-made: tests only)."""
+    times = pd.date_range(start, periods=periods, freq=step, tz="UTC")
+    return pd.DataFrame(
+        {
+            "city": "sf",
+            "indicator": "bikes_available",
+            "time": times,
+            "freq": "instant",
+            "value": values
+            if values is not None
+            else [float(i % 500) for i in range(periods)],
+            "source": "gbfs_sf",
+        }
+    )
+
+
+def refresh_with(store, rows, fetched_at="2026-12-02T00:00:00Z"):
+    """What a refresh does with its new rows: merge, then write back."""
+    with store.locked():
+        _, merged = store.merged_live("bikes_available", "sf", "gbfs_sf", rows)
+        return store.write_live(merged, {"fetched_at": fetched_at})
+
+
+def part_files(folder):
+    return {p.name: p.stat().st_mtime_ns for p in folder.glob("sf__gbfs_sf@*")}
+
+
+def test_a_refresh_rewrites_only_the_month_its_new_reading_falls_in(tmp_path):
+    store = SeriesStore(tmp_path / "live", tmp_path / "no-snapshot")
+    year = readings("2025-01-01", 52_560)  # a year of 10-minute readings
+    refresh_with(store, year, "2025-12-31T23:50:00Z")
+    folder = tmp_path / "live" / "bikes_available"
+    before = part_files(folder)
+    assert len([n for n in before if n.endswith(".json")]) == 12  # one part a month
+
+    written = refresh_with(store, readings("2026-01-01", 1, [42.0]))
+    assert [p.name for p in written] == ["sf__gbfs_sf@2026-01.json"]
+    after = part_files(folder)
+    # every month of the year is the same file, untouched
+    assert {n: after[n] for n in before} == before
+    [series] = store.series("bikes_available")
+    assert series.provenance["rows"] == 52_561
+    assert series.provenance["parts"][0] == "2025-01"
+    assert series.provenance["parts"][-1] == "2026-01"
+    assert series.provenance["last"] == "2026-01-01T00:00:00Z"
+    rows = store.read("bikes_available")
+    assert len(rows) == 52_561
+    # each row says when its own part was fetched
+    assert rows["fetched_at"].iloc[0] == "2025-12-31T23:50:00Z"
+    assert rows["fetched_at"].iloc[-1] == "2026-12-02T00:00:00Z"
+
+    # a corrected reading in December rewrites December only
+    refresh_with(store, readings("2025-12-31T23:50", 1, [7.0]))
+    changed = {n for n, t in part_files(folder).items() if after.get(n) != t}
+    assert {n.split(".")[0] for n in changed} == {"sf__gbfs_sf@2025-12"}
+    assert store.read("bikes_available")["value"].iloc[-2] == 7.0
+
+
+def test_a_dense_series_stored_whole_is_split_into_parts_by_the_next_write(tmp_path):
+    store = SeriesStore(tmp_path / "live", tmp_path / "no-snapshot")
+    old = readings("2025-01-31T12:00", 288)  # two days, across a month's end
+    write_series(tmp_path / "live", old, {"fetched_at": "2025-02-01T12:00:00Z"})
+    refresh_with(store, readings("2025-03-01", 1, [5.0]))
+    names = sorted(
+        p.name for p in (tmp_path / "live" / "bikes_available").glob("*.json")
+    )
+    assert names == [
+        "sf__gbfs_sf@2025-01.json",
+        "sf__gbfs_sf@2025-02.json",
+        "sf__gbfs_sf@2025-03.json",
+    ]
+    rows = store.read("bikes_available")
+    assert len(rows) == 289
+    assert rows["value"].tolist()[:288] == old["value"].tolist()
+
+
+def test_a_damaged_part_is_said_and_the_other_months_still_serve(tmp_path):
+    store = SeriesStore(tmp_path / "live", tmp_path / "no-snapshot")
+    refresh_with(store, readings("2025-01-31T12:00", 288))
+    [january] = (tmp_path / "live" / "bikes_available").glob(
+        "sf__gbfs_sf@2025-01.*.csv"
+    )
+    january.write_bytes(january.read_bytes()[:50])  # a disk fault, no previous version
+    rows = store.read("bikes_available")
+    assert (
+        len(rows) == 216
+    )  # February's readings (12:00 on the 31st to the end of 1 Feb)
+    assert rows["time"].min() == pd.Timestamp("2025-02-01", tz="UTC")
+    [message] = problems()["gbfs_sf"]
+    assert str(january) in message and "checksum mismatch" in message
+    clear_problems(str(tmp_path))
