@@ -545,7 +545,7 @@ class LiveFiles:
 
 
 # What a part's sidecar says of that part only (not of the series its parts make).
-PART_ONLY = frozenset({"file", "sha256", "part", "previous"})
+PART_ONLY = frozenset({"file", "sha256", "part", "previous", "rows", "first", "last"})
 
 
 def joined_parts(found: list[StoredSeries]) -> list[StoredSeries]:
@@ -567,11 +567,16 @@ def joined_parts(found: list[StoredSeries]) -> list[StoredSeries]:
         newest = max(metas, key=lambda meta: meta.get("fetched_at", ""))
         provenance = {
             **{k: v for k, v in newest.items() if k not in PART_ONLY},
-            "rows": sum(int(meta.get("rows", 0)) for meta in metas),
-            "first": min((m["first"] for m in metas if m.get("first")), default=None),
-            "last": max((m["last"] for m in metas if m.get("last")), default=None),
             "parts": [meta["part"] for meta in metas],
         }
+        # the whole span and count, where every part says them (a part recovered
+        # from a damaged sidecar does not)
+        for key, pick in (("first", min), ("last", max)):
+            values = [meta[key] for meta in metas if meta.get(key)]
+            if values:
+                provenance[key] = pick(values)
+        if all("rows" in meta for meta in metas):
+            provenance["rows"] = sum(int(meta["rows"]) for meta in metas)
         stem = series_stem(city_id, source_id)
         whole.append(
             StoredSeries(

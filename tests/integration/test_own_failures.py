@@ -323,10 +323,15 @@ def one_line(result: subprocess.CompletedProcess) -> str:
 
 def refresh_cell(result: subprocess.CompletedProcess, data_dir: Path) -> str:
     """'exit 3: cannot write <data dir>/…: No space left on device'."""
-    line = one_line(result).split(" — ", 1)[-1].replace(str(data_dir), "<data dir>")
-    # a dense series is written in monthly parts: the month is the day's, not the fault's
-    line = re.sub(r"@\d{4}-\d{2}\.", "@<month>.", line)
-    return f"exit {result.returncode}: {line}"
+    line = one_line(result).split(" — ", 1)[-1]
+    return f"exit {result.returncode}: {placeholders(line, data_dir)}"
+
+
+def placeholders(text: str, data_dir: Path) -> str:
+    """The matrix's words for what changes from run to run: the data dir, and the
+    month of a dense series' part (the day's, not the fault's)."""
+    text = text.replace(str(data_dir), "<data dir>")
+    return re.sub(r"@\d{4}-\d{2}\.", "@<month>.", text)
 
 
 def source_cell(d: Deployment) -> str:
@@ -334,8 +339,7 @@ def source_cell(d: Deployment) -> str:
     status = d.gbfs_sf()
     if status["status"] == "ok":
         return "ok"
-    message = status["message"].replace(str(d.data_dir), "<data dir>")
-    return f"{status['status']}: {message}"
+    return f"{status['status']}: {placeholders(status['message'], d.data_dir)}"
 
 
 def record(fault, store, refresh, found, sources, after):
