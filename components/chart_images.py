@@ -13,6 +13,7 @@ import hashlib
 import html
 import json
 import logging
+import queue
 import re
 import shutil
 import subprocess
@@ -46,6 +47,7 @@ HEADLESS_CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--no-first-run",
 )
+PANELS_JS = Path(__file__).resolve().parents[1] / "assets" / "panels.js"
 OUTPUT = re.compile(r'<pre id="out">(.*?)</pre>', re.S)
 
 
@@ -53,26 +55,91 @@ class ImageUnavailable(RuntimeError):
     """No image can be drawn now (no browser, busy, or it failed); the message says why."""
 
 
-def cache_key(figure: dict, fmt: str) -> str:
+def cache_key(figure: dict, fmt: str, stacked: bool = False) -> str:
     text = json.dumps(figure, cls=PlotlyJSONEncoder, sort_keys=True)
-    return hashlib.sha256(f"{fmt}:{text}".encode()).hexdigest()[:32]
+    kind = f"{fmt}-stacked" if stacked else fmt
+    return hashlib.sha256(f"{kind}:{text}".encode()).hexdigest()[:32]
 
 
-def image_for(figure: dict, fmt: str, settings: Settings | None = None) -> bytes:
-    """The figure as PNG or SVG bytes, from the cache or drawn now."""
+def image_for(
+    figure: dict, fmt: str, settings: Settings | None = None, stacked: bool = False
+) -> bytes:
+    """The figure as PNG or SVG bytes, from the cache or drawn now. `stacked`: side by
+    side drawn one panel above the other, as on a phone (panels.js)."""
     settings = settings or Settings.from_env()
-    key = cache_key(figure, fmt)
+    key = cache_key(figure, fmt, stacked)
     cached = _cache_get(key, fmt, settings)
     if cached is not None:
         return cached
     if not RENDER_SLOTS.acquire(timeout=SLOT_WAIT_SECONDS):
         raise ImageUnavailable("the image renderer is busy; try again in a moment")
     try:
-        image = render(figure, fmt, settings.chromium or find_chromium())
+        image = render(figure, fmt, settings.chromium or find_chromium(), stacked)
     finally:
         RENDER_SLOTS.release()
     _cache_put(key, fmt, image, settings)
     return image
+
+
+def cached_image(
+    figure: dict, fmt: str, settings: Settings | None = None, stacked: bool = False
+) -> bytes | None:
+    """The figure's image if it was drawn already (never draws)."""
+    settings = settings or Settings.from_env()
+    return _cache_get(cache_key(figure, fmt, stacked), fmt, settings)
+
+
+# Images asked for ahead of need (a page's first paint): drawn one at a time by one
+# background thread, so pages never wait on a browser and a burst of new pages never
+# starts more than one; asked again while queued or drawing, an image is not queued
+# twice. Newest first: the page asked for last is the one a reader is looking at.
+LATER_QUEUE = 16
+_later: queue.LifoQueue = queue.LifoQueue(LATER_QUEUE)
+_later_keys: set[str] = set()
+_later_lock = threading.Lock()
+_later_thread: threading.Thread | None = None
+
+
+def render_later(
+    figure: dict, fmt: str, stacked: bool = False, settings: Settings | None = None
+) -> None:
+    """Draw the figure's image in the background, into the cache of the settings of
+    the moment it is asked for (if not queued already; dropped when the queue is full:
+    the next page asking for it queues it again)."""
+    global _later_thread
+    settings = settings or Settings.from_env()
+    key = cache_key(figure, fmt, stacked)
+    with _later_lock:
+        if key in _later_keys:
+            return
+        try:
+            _later.put_nowait((key, figure, fmt, stacked, settings))
+        except queue.Full:
+            return
+        _later_keys.add(key)
+        if _later_thread is None or not _later_thread.is_alive():
+            _later_thread = threading.Thread(
+                target=_draw_later, name="first-paint images", daemon=True
+            )
+            _later_thread.start()
+
+
+def _draw_later() -> None:
+    try:
+        while True:
+            try:
+                key, figure, fmt, stacked, settings = _later.get(timeout=5)
+            except queue.Empty:
+                return
+            try:
+                image_for(figure, fmt, settings, stacked)
+            except Exception as error:  # noqa: BLE001 (the worker outlives a bad image)
+                log.warning("first-paint image not drawn: %s", error)
+            finally:
+                with _later_lock:
+                    _later_keys.discard(key)
+    except SystemExit:  # stopped from outside (a server shutting down): quietly
+        return
 
 
 def find_chromium() -> str | None:
@@ -83,30 +150,41 @@ def find_chromium() -> str | None:
     return None
 
 
-def render(figure: dict, fmt: str, chromium: str | None) -> bytes:
+def render(
+    figure: dict, fmt: str, chromium: str | None, stacked: bool = False
+) -> bytes:
     if not chromium:
         raise ImageUnavailable(
             "no browser to draw images (install chromium or set SISTERCITIES_CHROMIUM)"
         )
     bundle = standalone_plotly()
-    layout = figure.get("layout", {})
-    options = {
-        "format": fmt,
-        "width": layout.get("width", 1200),
-        "height": layout.get("height", 630),
-        "imageDataOnly": True,
-    }
     data = json.dumps(figure, cls=PlotlyJSONEncoder).replace("<", "\\u003c")
+    # Stacked as an embed stacks a side-by-side figure on a phone (panels.js, two
+    # panels of the figure's height); the size is the figure's own after that.
+    stack = (
+        "figure = sisterCitiesPanels.stacked(figure, 2 * figure.layout.height);"
+        if stacked
+        else ""
+    )
     page = (
         '<!doctype html><html><head><meta charset="utf-8">'
-        f'<script src="{bundle.as_uri()}"></script></head><body>'
+        f'<script src="{bundle.as_uri()}"></script>'
+        f'<script src="{PANELS_JS.as_uri()}"></script></head><body>'
         '<pre id="out"></pre><script>'
-        f"Plotly.toImage({data}, {json.dumps(options)}).then("
+        f"var figure = {data}; {stack}"
+        f"var options = {json.dumps({'format': fmt, 'imageDataOnly': True})};"
+        "options.width = figure.layout.width || 1200;"
+        "options.height = figure.layout.height || 630;"
+        "Plotly.toImage(figure, options).then("
         "function (image) { document.getElementById('out').textContent = 'ok:' + image; },"
         "function (error) { document.getElementById('out').textContent = 'error:' + error; });"
         "</script></body></html>"
     )
-    with tempfile.TemporaryDirectory(prefix="sistercities-image-") as folder:
+    # (Chromium's helpers may still be writing its profile as it exits: what they
+    # leave is not worth failing an image over.)
+    with tempfile.TemporaryDirectory(
+        prefix="sistercities-image-", ignore_cleanup_errors=True
+    ) as folder:
         path = Path(folder) / "chart.html"
         path.write_text(page, encoding="utf-8")
         command = [

@@ -188,6 +188,8 @@ class EmbedPage:
     plotly_src: str  # the plotly.js bundle's URL
     accessed: dt.date  # the day the page was built (its citation's)
     pin_missing: str | None = None  # a pin that was asked for but is not stored
+    # The chart drawn already as static SVG (first_paint); "": plotly.js draws it.
+    first_paint: str = ""
 
 
 def embed_body(page: EmbedPage) -> list:
@@ -378,8 +380,20 @@ def embed_html(page: EmbedPage) -> str:
         f'<noscript><img src="{escape(page.image_url)}" alt="{escape(description)}" '
         'class="embed-fallback"></noscript>'
     )
-    body = to_html(embed_body(page)).replace(
-        '<div id="chart"', noscript + '<div id="chart"', 1
+    chart = '<div id="chart"'
+    if page.first_paint:
+        # plotly.js comes when the reader reaches for the chart (embed.js); the drawn
+        # chart needs no script, so no other picture for readers without one
+        chart += f' data-plotly="{escape(page.plotly_src)}"'
+        noscript = ""
+    body = to_html(embed_body(page)).replace('<div id="chart"', noscript + chart, 1)
+    if page.first_paint:  # inside the chart's element, which plotly.js later fills
+        inside = body.index(">", body.index(chart)) + 1
+        body = body[:inside] + page.first_paint + body[inside:]
+    plotly = (
+        ""
+        if page.first_paint
+        else f'<script src="{escape(page.plotly_src)}" defer></script>'
     )
     og = meta_tags(
         f"{title} — {pair_title(lang)}", description, page.page_url, page.image_url
@@ -396,7 +410,7 @@ def embed_html(page: EmbedPage) -> str:
         f'<link rel="stylesheet" href="{escape(page.asset("standalone/embed.css"))}">'
         # Synchronous and tiny: theme=auto resolves before the first paint.
         f'<script src="{escape(page.asset("standalone/theme.js"))}"></script>'
-        f'<script src="{escape(page.plotly_src)}" defer></script>'
+        f"{plotly}"
         f'<script src="{escape(page.asset("panels.js"))}" defer></script>'
         f'<script src="{escape(page.asset("standalone/embed.js"))}" defer></script>'
         "</head>"
@@ -501,7 +515,8 @@ def embed(name: str) -> flask.Response:
         # The day is part of the key: the page's citation says when it was read.
         today = dt.datetime.now(dt.UTC).date().isoformat()
         key = f"{data_key(request)}@{today}"
-        return html_response(embed_page(request, public_origin(), key))
+        painted = bool(drawn_first_paint(request, key))
+        return html_response(embed_page(request, public_origin(), painted, key))
     except data_sources.BadRequest as error:
         return message_page(400, "bad_request", str(error), lang)
 
@@ -529,7 +544,8 @@ def image_theme(theme: str) -> str:
 
 
 @latest_version_cache(maxsize=PAGE_CACHE_SIZE)
-def embed_page(request: EmbedRequest, base: str, _data_key: str) -> str:
+def embed_figures(request: EmbedRequest, _data_key: str) -> tuple:
+    """(request, shown data, the pin that is gone, theme → figure) of an embed."""
     shown, pin_missing = shown_or_current(request)
     if pin_missing:
         request = replace(request, pin=None)
@@ -538,6 +554,65 @@ def embed_page(request: EmbedRequest, base: str, _data_key: str) -> str:
         theme: figure_of(shown, request.state, theme).to_plotly_json()
         for theme in themes
     }
+    return request, shown, pin_missing, figures
+
+
+# The chart's first paint: the figure drawn on the server by plotly itself
+# (chart_images) as static SVG, at a desktop and a phone size — the phone one stacked
+# as embed.js stacks side by side — and shown at once; plotly.js loads only when the
+# reader reaches for the chart (pointer, touch or keyboard focus), so a phone does not
+# run a megabyte of script to show a picture. The images are drawn in the background,
+# once per figure; until they are, the page loads plotly.js at once, as before.
+# (name, width, height, stacked); the phone size below panels.js's NARROW (embed.css).
+FIRST_PAINT_SIZES = (("wide", 800, 420, False), ("narrow", 360, 260, True))
+
+
+class NotDrawnYet(Exception):
+    """Some first-paint image is still being drawn."""
+
+
+def first_paint_figures(figures: dict) -> list[tuple[str, str, dict, bool]]:
+    """(theme, size, figure at that size, stacked) of every first-paint image."""
+    found = []
+    for theme, figure in figures.items():
+        for size, width, height, stacked in FIRST_PAINT_SIZES:
+            layout = {**figure["layout"], "width": width, "height": height}
+            found.append((theme, size, {**figure, "layout": layout}, stacked))
+    return found
+
+
+@latest_version_cache(maxsize=PAGE_CACHE_SIZE)
+def first_paint(request: EmbedRequest, data_key: str) -> str:
+    """The static SVGs of an embed's chart; NotDrawnYet (and drawn in the background)
+    until every one is drawn."""
+    *_, figures = embed_figures(request, data_key)
+    images, missing = [], False
+    for theme, size, figure, stacked in first_paint_figures(figures):
+        svg = chart_images.cached_image(figure, "svg", stacked=stacked)
+        if svg is None:
+            chart_images.render_later(figure, "svg", stacked)
+            missing = True
+        else:
+            images.append(
+                f'<div class="first-paint" data-theme="{theme}" data-size="{size}" '
+                f'aria-hidden="true">{svg.decode("utf-8")}</div>'
+            )
+    if missing:
+        raise NotDrawnYet
+    return "".join(images)
+
+
+def drawn_first_paint(request: EmbedRequest, data_key: str) -> str:
+    try:
+        return first_paint(request, data_key)
+    except NotDrawnYet:
+        return ""
+
+
+@latest_version_cache(maxsize=PAGE_CACHE_SIZE)
+def embed_page(request: EmbedRequest, base: str, painted: bool, data_key: str) -> str:
+    asked = request
+    request, shown, pin_missing, figures = embed_figures(asked, data_key)
     path = f"/embed/{request.state.indicator}"
     return embed_html(
         EmbedPage(
@@ -551,6 +626,7 @@ def embed_page(request: EmbedRequest, base: str, _data_key: str) -> str:
             plotly_src=standalone_plotly_src(),
             pin_missing=pin_missing,
             accessed=dt.datetime.now(dt.UTC).date(),
+            first_paint=drawn_first_paint(asked, data_key) if painted else "",
         )
     )
 

@@ -35,7 +35,7 @@ MAX_STEP = {
 DENSE = 60  # more points than this: lines without markers
 # A chart is about this many pixels wide: a city with more values than this in the
 # shown years is drawn as one mean per bucket, with the bucket's min–max range as a
-# whisker (the CSV and the API keep every value). The first bucket length, longer
+# whisker, said under the time axis (the CSV and the API keep every value). The first bucket length, longer
 # than the data's own step, that brings a city under it is used.
 SCREEN_POINTS = 1000
 BUCKETS = tuple(
@@ -359,12 +359,11 @@ def finish(
         for trace in figure.data
         if isinstance(trace.meta, dict) and "bucket" in trace.meta
     }
-    if spans:  # drawn at screen resolution: said where the unit is
-        note = t("bucket.note", lang, span=" / ".join(sorted(spans)))
-        title = figure.layout.yaxis.title.text or ""
-        figure.update_layout(yaxis_title_text=f"{title}<br><sup>{note}</sup>")
-    if indicator.freq in SUB_DAILY:
-        figure.update_xaxes(title_text=t(f"clock.{clock}", lang))
+    x_title = [t(f"clock.{clock}", lang)] if indicator.freq in SUB_DAILY else []
+    if spans:  # drawn at screen resolution: said under each time axis
+        x_title.append(t("bucket.note", lang, span=" / ".join(sorted(spans))))
+    if x_title:
+        figure.update_xaxes(title_text=" · ".join(x_title))
     figure.update_layout(
         template=template(theme),
         separators=", " if lang == "fr" else ".,",

@@ -461,8 +461,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "<br>étendue {low}–{high} ({count} valeurs)",
     },
     "bucket.note": {
-        "en": "{span} means, with their range; the CSV has every value",
-        "fr": "moyennes sur {span}, avec leur étendue ; le CSV a chaque valeur",
+        "en": "{span} means and their min–max range",
+        "fr": "moyennes sur {span} et leur étendue min–max",
     },
     "aggregated.monthly": {
         "en": "monthly means of the days both cities measured",

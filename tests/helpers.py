@@ -39,6 +39,34 @@ def until(predicate, timeout: float = WAIT_SECONDS):
     raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
 
 
+def embed_first_paint_drawn(driver, url: str) -> None:
+    """Open an embed until the server has drawn its first paint (drawn in the
+    background after the first visit: what every later reader sees)."""
+
+    # the page is cacheable for a minute: a new reader, not this browser's copy
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+
+    def drawn():
+        driver.get(url)
+        return driver.find_elements("css selector", "#chart .first-paint")
+
+    try:  # drawn by one background renderer, maybe behind other pages' images
+        until(drawn, timeout=3 * WAIT_SECONDS)
+    finally:
+        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
+
+
+def reach_for_the_chart(driver) -> None:
+    """Point at an embed's chart, as a reader does, and wait until plotly.js has drawn
+    it (at once when the page came without a first paint)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    chart = until(lambda: driver.find_element("id", "chart"))
+    ActionChains(driver).move_to_element(chart).perform()
+    until(lambda: chart.get_attribute("data-drawn"))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -12,6 +12,8 @@
 
   function draw() {
     if (!window.Plotly) { return; }
+    // The first paint (static SVG) gives way to the interactive chart.
+    holder.querySelectorAll(".first-paint").forEach(function (paint) { paint.remove(); });
     var figure = figures[root.dataset.theme] || figures.light || figures.dark;
     var narrow = holder.clientWidth < window.sisterCitiesPanels.NARROW;
     // Side by side on a phone: one panel above the other, each the full width.
@@ -47,6 +49,22 @@
   });
   if (window.ResizeObserver) { new ResizeObserver(tellHost).observe(document.body); }
   window.addEventListener("load", tellHost);
-  draw();
+
+  // With a first paint, plotly.js loads when the reader reaches for the chart.
+  var reach = ["pointerover", "touchstart", "focusin", "click"];
+  function loadPlotly() {
+    reach.forEach(function (name) { holder.removeEventListener(name, loadPlotly); });
+    var script = document.createElement("script");
+    script.src = holder.dataset.plotly;
+    script.addEventListener("load", draw);
+    document.head.appendChild(script);
+  }
+  if (holder.dataset.plotly && !window.Plotly) {
+    reach.forEach(function (name) {
+      holder.addEventListener(name, loadPlotly, {passive: true});
+    });
+  } else {
+    draw();
+  }
   tellHost();
 })();

@@ -13,7 +13,13 @@ import zxingcpp
 from PIL import Image
 from selenium.webdriver.common.keys import Keys
 
-from tests.helpers import WAIT_SECONDS, start_dash, until
+from tests.helpers import (
+    WAIT_SECONDS,
+    embed_first_paint_drawn,
+    reach_for_the_chart,
+    start_dash,
+    until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -95,6 +101,7 @@ def test_the_chart_reflows_to_the_iframe_width(app_server, host_page, width):
     driver.set_window_size(1400, 1200)
     driver.get(host_page(app_server.server_url, "/embed/pm25", str(width)))
     driver.switch_to.frame(driver.find_element("id", "embed"))
+    reach_for_the_chart(driver)
     svg = until(lambda: driver.find_element("css selector", "#chart .main-svg"))
     chart_width = float(svg.get_attribute("width"))
     assert width * 0.85 <= chart_width <= width
@@ -111,7 +118,7 @@ def test_theme_auto_follows_the_readers_dark_preference(app_server):
         {"features": [{"name": "prefers-color-scheme", "value": "dark"}]},
     )
     driver.get(app_server.server_url + "/embed/no2?theme=auto")
-    until(lambda: driver.find_element("css selector", "#chart .main-svg"))
+    reach_for_the_chart(driver)
     assert (
         driver.execute_script("return document.documentElement.dataset.theme") == "dark"
     )
@@ -120,6 +127,49 @@ def test_theme_auto_follows_the_readers_dark_preference(app_server):
     )
     assert background == "rgb(31, 41, 51)"
     assert driver.find_element("id", "chart").get_attribute("data-drawn") == "dark"
+
+
+VISIBLE_FIRST_PAINT = """return [...document.querySelectorAll('#chart .first-paint')]
+  .filter(e => e.getBoundingClientRect().width > 0)
+  .map(e => [e.dataset.theme, e.dataset.size, Math.round(e.getBoundingClientRect().width)])"""
+
+
+@pytest.mark.parametrize(
+    ("width", "theme", "size"), [(1000, "light", "wide"), (390, "dark", "narrow")]
+)
+def test_an_embed_shows_its_chart_before_any_script_and_plotly_when_reached_for(
+    app_server, width, theme, size
+):
+    """The server's drawing of the chart shows at once (the phone one stacked, in the
+    reader's theme); plotly.js loads only when the reader points at the chart, then
+    takes its place."""
+    driver = app_server.driver
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+    driver.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"features": [{"name": "prefers-color-scheme", "value": theme}]},
+    )
+    embed_first_paint_drawn(driver, app_server.server_url + "/embed/no2?theme=auto")
+    [(shown_theme, shown_size, shown_width)] = driver.execute_script(
+        VISIBLE_FIRST_PAINT
+    )
+    assert (shown_theme, shown_size) == (theme, size)
+    assert shown_width >= width * 0.85  # the drawing fills the width
+    plotly = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/vendor/plotly')).length"
+    assert driver.execute_script(plotly) == 0
+    assert not driver.execute_script("return !!window.Plotly")
+    reach_for_the_chart(driver)
+    assert driver.execute_script(plotly) == 1
+    assert driver.find_element("id", "chart").get_attribute("data-drawn") == theme
+    assert not driver.find_elements("css selector", "#chart .first-paint")
+    # the interactive chart is as wide as the drawing was (within a scroll bar)
+    svg = driver.find_element("css selector", "#chart .main-svg")
+    assert abs(float(svg.get_attribute("width")) - shown_width) <= 0.03 * width
+    assert not severe_logs(app_server)
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_pages_run_under_their_content_security_policy(app_server):
@@ -336,6 +386,7 @@ def test_an_embed_on_a_phone_stacks_its_panels(app_server, width):
         {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": False},
     )
     driver.get(app_server.server_url + "/embed/pm25?view=side")
+    reach_for_the_chart(driver)  # plotly.js's own chart, however the page came
     until(lambda: len(driver.find_elements("css selector", "#chart .nsewdrag")) == 2)
     boxes = [e.rect for e in driver.find_elements("css selector", "#chart .nsewdrag")]
     first, second = sorted(boxes, key=lambda b: b["y"])
@@ -367,6 +418,12 @@ def test_axe_finds_nothing_on_embeds_and_the_stage(app_server):
         "/present?interval=0",
         "/present?interval=0&lang=en&slides=pm25,bikes_available",
     ):
-        driver.get(app_server.server_url + path)
+        if path.startswith("/embed/"):
+            # the server's drawing first, then the interactive chart
+            embed_first_paint_drawn(driver, app_server.server_url + path)
+            assert axe_findings(driver) == [], path
+            reach_for_the_chart(driver)
+        else:
+            driver.get(app_server.server_url + path)
         until(lambda: driver.find_elements("css selector", ".main-svg"))
         assert axe_findings(driver) == [], path

@@ -413,7 +413,9 @@ def test_a_long_daily_series_is_drawn_as_weekly_means_with_their_range():
     low, high, count = paris.customdata[0]
     assert (low, high, count) == (week.min(), week.max(), len(week))
     assert paris.error_y.array[0] == pytest.approx(week.max() - week.mean())
-    assert "moyennes sur 7 jours" in figure.layout.yaxis.title.text
+    assert (
+        figure.layout.xaxis.title.text == "moyennes sur 7 jours et leur étendue min–max"
+    )
     assert "étendue" in paris.hovertemplate
     # both cities in the same buckets
     assert figure.data[1].meta == paris.meta
@@ -424,4 +426,4 @@ def test_a_shorter_range_draws_every_value():
         "side", shown("?indicator=pm25&range=1y"), "en", "light", "local"
     )
     assert all(trace.error_y.array is None for trace in figure.data)
-    assert "means" not in (figure.layout.yaxis.title.text or "")
+    assert figure.layout.xaxis.title.text is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,6 +16,9 @@ from app import server
 from components.embed import parse_embed_query
 from components.stage import parse_present_query
 from data_sources.registries import DECKS, INDICATORS_BY_ID
+from tests.helpers import WAIT_SECONDS, until
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -318,3 +322,50 @@ def test_without_npm_embeds_and_stage_use_the_plotly_python_package_bundle(
         assert script.status_code == 200 and b"plotly" in script.data[:2000]
     embed.embed_page.cache_clear()
     stage.present_page.cache_clear()
+
+
+# ------------------------------------------------------------------ the first paint
+
+
+def test_an_embed_comes_drawn_by_the_server_once_its_images_exist(client):
+    """The first visit loads plotly.js at once (the images are being drawn in the
+    background); after that the page carries the chart as SVG, at a desktop and a phone
+    size in each theme it may show, and plotly.js only as an address to load later."""
+    first = client.get("/embed/no2?theme=auto").get_data(as_text=True)
+    assert re.search(r'<script src="/vendor/plotly[^"]*" defer>', first)
+    assert "first-paint" not in first and "<noscript>" in first
+
+    def drawn():
+        page = client.get("/embed/no2?theme=auto").get_data(as_text=True)
+        return page if "first-paint" in page else None
+
+    page = until(drawn, timeout=3 * WAIT_SECONDS)
+    paints = re.findall(
+        r'<div class="first-paint" data-theme="(\w+)" data-size="(\w+)" '
+        r'aria-hidden="true"><svg',
+        page,
+    )
+    assert sorted(paints) == [
+        ("dark", "narrow"),
+        ("dark", "wide"),
+        ("light", "narrow"),
+        ("light", "wide"),
+    ]
+    assert not re.search(r"<script src=\"/vendor/plotly", page)
+    assert re.search(r'<div id="chart" data-plotly="/vendor/plotly[^"]*\.js"', page)
+    assert "<noscript>" not in page  # the drawing needs no script
+    # the phone drawing is the stacked one: Paris above San Francisco
+    narrow = page.split('data-theme="light" data-size="narrow"')[1].split("</svg>")[0]
+    assert narrow.index(">Paris<") < narrow.index(">San Francisco<")
+
+
+def test_the_phone_drawing_is_made_below_the_width_where_panels_stack():
+    from components.embed import FIRST_PAINT_SIZES
+
+    panels = (REPO / "assets" / "panels.js").read_text()
+    css = (REPO / "assets" / "standalone" / "embed.css").read_text()
+    narrow = int(re.search(r"var NARROW = (\d+);", panels)[1])
+    breakpoint = float(re.search(r"@media \(max-width: ([\d.]+)px\)", css)[1])
+    assert narrow - 1 < breakpoint < narrow
+    sizes = {name: width for name, width, _height, _stacked in FIRST_PAINT_SIZES}
+    assert sizes["narrow"] < narrow <= sizes["wide"]
