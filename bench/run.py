@@ -235,16 +235,7 @@ def refresh_seconds() -> float:
     store = tempfile.mkdtemp(prefix="bench-store-")
     env = refresh_environment(store, server.url)
     try:
-        start = time.monotonic()
-        subprocess.run(
-            [sys.executable, "-m", "data_sources", "refresh", "--no-progress"],
-            cwd=REPO,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        return time.monotonic() - start
+        return timed(["refresh", "--no-progress"], env)
     finally:
         server.stop()
         shutil.rmtree(store, ignore_errors=True)
@@ -343,6 +334,7 @@ def history_fixture(path: Path, readings: int) -> int:
 
 
 def timed(command: list[str], env: dict) -> float:
+    """Seconds one `python -m data_sources …` command takes (it must succeed)."""
     start = time.monotonic()
     subprocess.run(
         [sys.executable, "-m", "data_sources", *command],

@@ -21,7 +21,7 @@ from data_sources.periods import SUB_DAILY, label_moment, label_start
 from data_sources.registries import CITIES_BY_ID, Indicator
 
 from .i18n import fmt_number, fmt_period, t, value_text
-from .theme import CITY_COLOURS, palette, template
+from .theme import CITY_COLOURS, faint, palette, template
 
 # Largest step between two consecutive values that still counts as "no gap".
 MAX_STEP = {
@@ -38,6 +38,7 @@ DENSE = 60  # more points than this: lines without markers
 # whisker, said under the time axis (the CSV and the API keep every value). The first bucket length, longer
 # than the data's own step, that brings a city under it is used.
 SCREEN_POINTS = 1000
+WHISKER_ALPHA = 0.3
 BUCKETS = tuple(
     pd.Timedelta(step) for step in ("1h", "3h", "6h", "12h", "1D", "2D", "7D", "14D")
 ) + (pd.Timedelta(days=30),)
@@ -253,7 +254,8 @@ def bucket_trace(
             "arrayminus": [
                 None if e is None else y - e[0] for e, y in zip(extent, ys, strict=True)
             ],
-            "color": colour,
+            # faint, so the line of means reads over the ranges
+            "color": faint(colour, WHISKER_ALPHA),
             "thickness": 1,
             "width": 0,
         },
@@ -363,7 +365,10 @@ def finish(
     if spans:  # drawn at screen resolution: said under each time axis
         x_title.append(t("bucket.note", lang, span=" / ".join(sorted(spans))))
     if x_title:
-        figure.update_xaxes(title_text=" · ".join(x_title))
+        # small type: the longest note fits under a phone's panel (about 300 px)
+        figure.update_xaxes(
+            title_text=" · ".join(x_title), title_font_size=11 if spans else None
+        )
     figure.update_layout(
         template=template(theme),
         separators=", " if lang == "fr" else ".,",

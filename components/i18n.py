@@ -461,8 +461,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "<br>étendue {low}–{high} ({count} valeurs)",
     },
     "bucket.note": {
-        "en": "{span} means and their min–max range",
-        "fr": "moyennes sur {span} et leur étendue min–max",
+        "en": "{span} means · min–max range",
+        "fr": "moyennes sur {span} · étendue min–max",
     },
     "aggregated.monthly": {
         "en": "monthly means of the days both cities measured",

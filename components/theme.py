@@ -37,6 +37,12 @@ PALETTES = {
 }
 
 
+def faint(colour: str, alpha: float) -> str:
+    """'#0072b2' at an opacity, as 'rgba(0,114,178,0.35)'."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
 def palette(theme: str) -> dict[str, str]:
     return PALETTES.get(theme, PALETTES["light"])
 

@@ -413,9 +413,7 @@ def test_a_long_daily_series_is_drawn_as_weekly_means_with_their_range():
     low, high, count = paris.customdata[0]
     assert (low, high, count) == (week.min(), week.max(), len(week))
     assert paris.error_y.array[0] == pytest.approx(week.max() - week.mean())
-    assert (
-        figure.layout.xaxis.title.text == "moyennes sur 7 jours et leur étendue min–max"
-    )
+    assert figure.layout.xaxis.title.text == "moyennes sur 7 jours · étendue min–max"
     assert "étendue" in paris.hovertemplate
     # both cities in the same buckets
     assert figure.data[1].meta == paris.meta
