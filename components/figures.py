@@ -262,7 +262,6 @@ def bucket_trace(
         customdata=[None if e is None else [e[0], e[1], e[2]] for e in extent],
         hovertemplate=f"{hover}<extra>%{{fullData.name}}</extra>",
         connectgaps=False,
-        opacity=1,
         meta={"bucket": bucket_words(bucket, lang)},
         **extra,
     )
@@ -584,9 +583,11 @@ def overlay_figure(
     return finish(figure, xs_all, indicator, unit, lang, theme, clock)
 
 
-def add_panel(figure: go.Figure, shown, city_id: str, column: int, lang, theme, clock):
-    """One city's panel: its line and reference lines, or "no data" in its middle.
-    Returns the x values drawn."""
+def add_panel(
+    figure: go.Figure, shown, city_id: str, column: int, lang, theme, clock, bucket
+):
+    """One city's panel: its line (in `bucket`s: screen_bucket) and reference lines,
+    or "no data" in its middle. Returns the x values drawn."""
     rows = shown.frame[shown.frame["city"] == city_id]
     if rows.empty:
         # plotly names the first subplot's axes "x"/"y", then "x2"/"y2"…
@@ -600,7 +601,6 @@ def add_panel(figure: go.Figure, shown, city_id: str, column: int, lang, theme, 
             y=0.5,
         )
         return []
-    bucket = screen_bucket(shown.frame, shown.indicator, clock)
     trace = city_trace(
         rows,
         city_id,
@@ -654,8 +654,9 @@ def side_by_side_figure(
         subplot_titles=[CITIES_BY_ID[c].name(lang) for c in city_ids],
     )
     xs_all: list = []
+    bucket = screen_bucket(frame, shown.indicator, clock)  # one for both panels
     for column, city_id in enumerate(city_ids, start=1):
-        xs_all += add_panel(figure, shown, city_id, column, lang, theme, clock)
+        xs_all += add_panel(figure, shown, city_id, column, lang, theme, clock, bucket)
     panels = {c: (1, i) for i, c in enumerate(city_ids, 1)}
     add_breaks(figure, shown, lang, theme, panels)
     add_events(figure, shown, lang, panels)

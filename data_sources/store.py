@@ -717,7 +717,10 @@ class SeriesStore:
                 rows = empty_frame()
             meta = stored.provenance
             if not rows.empty:
-                parts = self.live_rows(indicator_id, city_id, source_id, set())
+                # into the parts its rows fall in; a row a part holds already wins
+                parts = self.live_rows(
+                    indicator_id, city_id, source_id, set(part_labels(rows))
+                )
                 whole = pd.concat([rows, parts], ignore_index=True)
                 self.write_live(
                     whole.drop_duplicates(list(KEY), keep="last"),

@@ -287,3 +287,15 @@ def test_a_damaged_part_is_said_and_the_other_months_still_serve(tmp_path):
     [message] = problems()["gbfs_sf"]
     assert str(january) in message and "checksum mismatch" in message
     clear_problems(str(tmp_path))
+
+
+def test_splitting_a_whole_series_keeps_what_its_parts_already_hold(tmp_path):
+    store = SeriesStore(tmp_path / "live", tmp_path / "no-snapshot")
+    write_series(tmp_path / "live", readings("2025-01-31T12:00", 288, [1.0] * 288), {})
+    # a newer reading of the same instant, already in a part
+    store.write_live(readings("2025-02-01", 1, [9.0]), {"fetched_at": "2025-02-02"})
+    refresh_with(store, readings("2025-03-01", 1, [5.0]))
+    rows = store.read("bikes_available").set_index("time")["value"]
+    assert len(rows) == 289
+    assert rows[pd.Timestamp("2025-02-01", tz="UTC")] == 9.0
+    assert rows[pd.Timestamp("2025-01-31T12:00", tz="UTC")] == 1.0
