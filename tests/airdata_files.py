@@ -110,3 +110,90 @@ def daily_zip(days: pd.DataFrame, year: int, shared_data: Path) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"daily_88101_{year}.csv", text.getvalue())
     return buffer.getvalue()
+
+
+ANNUAL_HEADER = "annual_all_2014_old_layout_header_and_row.csv"
+# San Francisco County's statistics for 2021 in EPA's county report (../shared/data):
+# NO2 Mean 1-hr 8 ppb, PM10 Mean 24-hr 15 µg/m³.
+COUNTY_2021 = {"42602": 8.0, "81102": 15.0}
+
+
+def annual_row(header, year, parameter, mean, **changes) -> list[str]:
+    row = dict.fromkeys(header, "")
+    row.update(
+        {
+            "State Code": "06",
+            "County Code": "075",
+            "Site Num": "0005",
+            "Parameter Code": parameter,
+            "POC": "1",
+            "Sample Duration": "1 HOUR" if parameter == "42602" else "24-HR BLK AVG",
+            "Pollutant Standard": {
+                "42602": "NO2 Annual 1971",
+                "81102": "PM10 24-hour 2006",
+            }[parameter],
+            "Year": str(year),
+            "Units of Measure": {
+                "42602": "Parts per billion",
+                "81102": "Micrograms/cubic meter (25 C)",
+            }[parameter],
+            "Event Type": "No Events",
+            "Valid Day Count": "350",
+            "Required Day Count": "365",
+            "Arithmetic Mean": f"{mean:.6f}",
+            "Local Site Name": "San Francisco - Arkansas Street",
+            "County Name": "San Francisco",
+        }
+    )
+    row.update(changes)
+    return [row[name] for name in header]
+
+
+def annual_zip(year: int, shared_data: Path, units: str | None = None) -> bytes:
+    """annual_conc_by_monitor_<year>.zip, hand-made in the documented 54-column layout
+    (the real 2014 header and its real Alabama row): the county's monitors carry the
+    real 2021 county statistics (COUNTY_2021) and, around them, rows the adapter must
+    leave out — the NO2 1-hour standard's mean of daily maxima, a higher monitor short
+    of days, a lower one, PM10 with events excluded, a monitor in Alameda County.
+    The other monitors' site numbers are made up for the test."""
+    path = shared_data.parent / "api" / "epa_airdata_files" / ANNUAL_HEADER
+    with open(path, encoding="utf-8") as handle:
+        header, alabama = list(csv.reader(handle))
+    no2, pm10 = COUNTY_2021["42602"], COUNTY_2021["81102"]
+    rows = [
+        alabama,
+        annual_row(header, year, "42602", no2),
+        annual_row(
+            header, year, "42602", 30.0, **{"Pollutant Standard": "NO2 1-hour 2010"}
+        ),
+        annual_row(
+            header,
+            year,
+            "42602",
+            12.0,
+            **{"Site Num": "9001", "Valid Day Count": "200"},
+        ),
+        annual_row(header, year, "42602", no2 - 1.5, **{"Site Num": "9002"}),
+        annual_row(header, year, "42602", 20.0, **{"County Code": "001"}),
+        annual_row(header, year, "81102", pm10, **{"Event Type": "Events Included"}),
+        annual_row(
+            header, year, "81102", pm10 + 5, **{"Event Type": "Events Excluded"}
+        ),
+        annual_row(
+            header,
+            year,
+            "81102",
+            pm10 + 5,
+            **{"Event Type": "Concurred Events Excluded"},
+        ),
+    ]
+    if units is not None:
+        rows = [annual_row(header, year, "42602", no2, **{"Units of Measure": units})]
+    text = io.StringIO()
+    writer = csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"annual_conc_by_monitor_{year}.csv", text.getvalue())
+    return buffer.getvalue()

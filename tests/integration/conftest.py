@@ -13,7 +13,7 @@ import pytest
 
 from data_sources.registries import SOURCES
 from data_sources.settings import Settings
-from tests.airdata_files import daily_zip, real_days
+from tests.airdata_files import annual_zip, daily_zip, real_days
 from tests.baac_files import DATASET_ID, FILE_NAMES, dataset_object, files_for
 from tests.conftest import fault_matrix_path
 from tests.eea_parquet_files import station_file
@@ -156,14 +156,18 @@ def handmade_ntd_months() -> list[dict]:
 
 def airdata_routes(shared_data: Path) -> dict:
     """Last year's daily_88101 file (hand-made in the documented layout, with the
-    monitor's real 2024 daily means on that year's dates: tests/airdata_files.py);
-    the other years answer 404, as files not published yet do."""
+    monitor's real 2024 daily means on that year's dates) and annual file by monitor
+    (with the county's real 2021 statistics): tests/airdata_files.py; the other years
+    answer 404, as files not published yet do."""
     year = pd.Timestamp.now(tz="Etc/GMT+8").year - 1
-    payload = daily_zip(real_days(shared_data, 2024), year, shared_data)
+    zipped = {"Content-Type": "application/zip"}
     return {
         f"/airdata/daily_88101_{year}.zip": Reply(
-            200, payload, {"Content-Type": "application/zip"}
-        )
+            200, daily_zip(real_days(shared_data, 2024), year, shared_data), zipped
+        ),
+        f"/airdata/annual_conc_by_monitor_{year}.zip": Reply(
+            200, annual_zip(year, shared_data), zipped
+        ),
     }
 
 

@@ -19,7 +19,7 @@ import pytest
 
 import data_sources
 from app import server as web
-from data_sources import socrata
+from data_sources import comparability, socrata
 from data_sources.http import Client, make_session
 from data_sources.refresh import refresh
 from data_sources.settings import Settings
@@ -269,9 +269,25 @@ def test_epa_airdata_extends_sf_pm25_with_last_years_file(live_settings, live_en
     [annual] = live_frame(live_settings, "pm25_annual", "sf").itertuples()
     assert annual.period == str(year) and abs(annual.value - 6.737) < 0.02
     asked = [r.path for r in live_env.requests if r.path.startswith("/airdata/")]
-    assert asked == [f"/airdata/daily_88101_{y}.zip" for y in range(year - 1, year + 2)]
+    assert asked == [
+        *(f"/airdata/daily_88101_{y}.zip" for y in range(year - 1, year + 2)),
+        *(f"/airdata/annual_conc_by_monitor_{y}.zip" for y in (year - 1, year)),
+    ]
+    # The county's NO2 and PM10 of last year (the 2021 statistics in the fixture),
+    # after the snapshot's years, and each chart marks where the live years begin.
+    for indicator, value in (("no2", 15.04), ("pm10", 15.0)):
+        [row] = live_frame(live_settings, indicator, "sf").itertuples()
+        assert row.period == str(year) and round(row.value, 2) == value
+        shown = data_sources.load_series(indicator, "sf", settings=live_settings)
+        kinds = {
+            b.rule.kind
+            for b in comparability.shown_breaks(shown.frame, shown.indicator)
+        }
+        assert ("coverage" if indicator == "no2" else "definition") in kinds
     sources = {s["id"]: s for s in web.test_client().get("/api/sources").get_json()}
-    assert {"indicator": "pm25_annual", "city": "sf"} in sources["epa_airdata"]["feeds"]
+    feeds = sources["epa_airdata"]["feeds"]
+    assert {"indicator": "pm25_annual", "city": "sf"} in feeds
+    assert {"indicator": "no2", "city": "sf"} in feeds
 
 
 def test_eea_download_service_gives_paris_no2_years_at_each_station(

@@ -1,4 +1,5 @@
-"""EPA AirData daily files → San Francisco's PM2.5, checked against EPA's own values."""
+"""EPA AirData files → San Francisco's PM2.5 (checked against EPA's own daily values)
+and the county's NO2 and PM10 annual means (against EPA's county statistics)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 import data_sources
 from data_sources import epa_airdata
 from data_sources.http import SourceError
-from tests.airdata_files import daily_zip, real_days
+from tests.airdata_files import annual_zip, daily_zip, real_days
 
 
 def test_the_monitor_days_are_epas_own_daily_means_and_the_rest_is_left_out(
@@ -67,3 +68,40 @@ def test_a_file_without_the_monitor_says_which_files_were_read(shared_data):
     empty = real_days(shared_data, 2024).iloc[:0]
     with pytest.raises(SourceError, match="no day of monitor 06-075-0005"):
         epa_airdata.parse({2025: daily_zip(empty, 2025, shared_data)})
+
+
+def test_the_county_means_are_the_highest_complete_monitor_as_epas_report_gives_them(
+    shared_data,
+):
+    frame = epa_airdata.parse(
+        {2021: daily_zip(real_days(shared_data, 2024), 2021, shared_data)},
+        {2021: annual_zip(2021, shared_data)},
+    )
+    county = frame[frame["indicator"].isin(["no2", "pm10"])]
+    # Left out: the 1-hour standard's mean of daily maxima (30 ppb), a monitor short
+    # of days (12), Alameda County (20), PM10 with events excluded (20).
+    values = dict(zip(county["indicator"], county["value"].round(2), strict=True))
+    assert values == {"no2": 15.04, "pm10": 15.0}  # 8 ppb × 1.88; 15 µg/m³
+    # ... which is what the shipped snapshot holds for 2021 from EPA's county report.
+    store = data_sources.get_store()
+    for indicator, value in values.items():
+        shipped = store.read(indicator, ["sf"])
+        [row] = shipped[
+            shipped["time"] == pd.Timestamp("2021-01-01T08:00Z")
+        ].itertuples()
+        assert round(row.value, 2) == value
+    assert set(county["time"]) == {pd.Timestamp("2021-01-01T08:00Z")}
+    assert set(county["source"]) == {"epa_airdata"}
+
+
+def test_a_county_without_a_monitor_gives_no_row_and_a_changed_unit_is_refused(
+    shared_data,
+):
+    daily = {2024: daily_zip(real_days(shared_data, 2024), 2024, shared_data)}
+    # The file of 2025 read as 2024's: no row of that year, so no county mean.
+    frame = epa_airdata.parse(daily, {2024: annual_zip(2025, shared_data)})
+    assert not frame["indicator"].isin(["no2", "pm10"]).any()
+    with pytest.raises(SourceError, match="42602 in Parts per million, expected Parts"):
+        epa_airdata.parse(
+            daily, {2024: annual_zip(2024, shared_data, "Parts per million")}
+        )
