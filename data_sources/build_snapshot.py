@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import cdp_opendata
 from .context import check_context, copy_context
 from .gbfs import capacities, parse_station_status
 from .periods import label_start
@@ -838,6 +839,7 @@ C40_COLUMNS = {
     "ghg_waste": "basic_waste_tco2e",
 }
 SF_GHG = "ghg/sf_datasf_communitywide_ghg_by_sector_1990_2019.csv"
+CDP = "ghg/paris_sf_cdp_citywide_ghg_emissions_reported_2012_2020.csv"
 
 
 def build_climate(data_dir: Path) -> Iterator[Series]:
@@ -866,6 +868,7 @@ def build_climate(data_dir: Path) -> Iterator[Series]:
                 f"({levels}); the BASIC figure exists for every year.",
                 [C40_INPUT.format(C40_SUMMARY)],
             )
+    yield from build_cdp(data_dir)
     sf = _read(data_dir, SF_GHG)
     total = sf[sf["sector_general"] == "Total (sum of all sectors)"]
     yield Series(
@@ -885,6 +888,53 @@ def build_climate(data_dir: Path) -> Iterator[Series]:
             "@ b9a7473f3c87098aeaa3a8c78ccd77fa9f266e5b"
         ],
     )
+
+
+def build_cdp(data_dir: Path) -> Iterator[Series]:
+    """What each city reported to CDP: scope 1 + scope 2 per inventory year, the
+    newest reporting cycle's figure (the live `cdp_opendata` adapter applies the same
+    rule, `cdp_opendata.scope_1_2`, to CDP's own files)."""
+    cdp = _read(data_dir, CDP, dtype=str)
+    for city_id, name, tz in (
+        ("paris", "Paris", PARIS_TZ),
+        ("sf", "San Francisco", SF_TZ),
+    ):
+        found = {}  # inventory year → (reporting cycle, value)
+        for row in cdp[cdp["city"] == name].itertuples():
+            value = cdp_opendata.scope_1_2(
+                row.scope1_tco2e,
+                row.scope2_tco2e,
+                row.direct_excl_grid_generation_tco2e,
+                row.indirect_grid_energy_tco2e,
+            )
+            year = cdp_opendata.inventory_year(row.accounting_or_measurement_year)
+            cycle = int(row.cdp_reporting_year)
+            newest = year not in found or cycle >= found[year][0]
+            if value is not None and year is not None and newest:
+                found[year] = (cycle, value)
+        years = sorted(found)
+        cycles = ", ".join(f"{y} (reported {found[y][0]})" for y in years)
+        yield Series(
+            "ghg_cdp",
+            city_id,
+            "cdp_opendata",
+            "annual",
+            frame_of(
+                local_start(pd.Series([str(y) for y in years]), tz),
+                pd.Series([found[y][1] for y in years]),
+            ),
+            "CDP Open Data Portal, city-wide emissions as each city reported them: "
+            "scope 1 + scope 2 (from the 2020 questionnaire: direct emissions "
+            "excluding the generation of grid-supplied energy + indirect emissions "
+            "from grid-supplied energy) per inventory year, the newest reporting "
+            f"cycle's figure: {cycles}. Cycles without both figures are left out.",
+            [
+                f"../shared/data/{CDP} ← OpenGeoScales/ogs-data-exploration "
+                "data/ghg-emissions/cdp/*.csv @ a5bbc598c9d24471024de15721d14cb121cbb690, "
+                "961bf93708b7768ba16f6eb8f935bd00836f65fe, "
+                "a206e9dffab64061e941216389de0b8ebfae0389"
+            ],
+        )
 
 
 # ------------------------------------------------------------------ transit
@@ -1292,9 +1342,16 @@ def write_snapshot(data_dir: Path, out_dir: Path = SNAPSHOT_DIR) -> list[Path]:
     empty = [f"{s.indicator}/{s.city}/{s.source}" for s in all_series if s.frame.empty]
     if empty:
         raise ValueError(f"no rows for {', '.join(empty)}: the inputs changed shape?")
+    # Every row and sidecar made before the folder is touched, and written to a
+    # sibling folder that replaces it at the end: a failure leaves the old snapshot.
+    prepared = [(s.tidy(), s.provenance()) for s in all_series]
     out_dir = Path(out_dir)
+    fresh = out_dir.with_name(out_dir.name + ".new")
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    written = [write_series(fresh, rows, meta) for rows, meta in prepared]
+    copy_context(data_dir, fresh)  # targets and events, with their checksums
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    written = [write_series(out_dir, s.tidy(), s.provenance()) for s in all_series]
-    copy_context(data_dir, out_dir)  # targets and events, with their checksums
-    return written
+    fresh.rename(out_dir)
+    return [out_dir / path.relative_to(fresh) for path in written]

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from . import (
     baac,
+    cdp_opendata,
     dot_ntd,
     eea_aqd,
     eia,
@@ -58,6 +59,7 @@ ADAPTERS: dict[str, Fetch] = {
     "eea_aqd": eea_aqd.fetch,
     "baac": baac.fetch,
     "ratp_opendata": ratp.fetch,
+    "cdp_opendata": cdp_opendata.fetch,
 }
 MAX_WORKERS = 4
 

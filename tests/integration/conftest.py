@@ -15,6 +15,7 @@ from data_sources.registries import SOURCES
 from data_sources.settings import Settings
 from tests.airdata_files import annual_zip, daily_zip, real_days
 from tests.baac_files import DATASET_ID, FILE_NAMES, dataset_object, files_for
+from tests.cdp_files import real_exports
 from tests.conftest import fault_matrix_path
 from tests.eea_parquet_files import station_file
 from tests.helpers import WAIT_SECONDS, free_port, start_gunicorn
@@ -38,6 +39,7 @@ BASE_PATHS = {
     "eea_aqd": "/eea",
     "baac": "/datagouv",
     "ratp_opendata": "/ratp",
+    "cdp_opendata": "/cdp",
 }
 
 
@@ -169,6 +171,19 @@ def airdata_routes(shared_data: Path) -> dict:
             200, annual_zip(year, shared_data), zipped
         ),
     }
+
+
+def cdp_routes(shared_data: Path) -> dict:
+    """The CDP portal: its catalog (hand-made in Socrata's documented shape, listing the
+    known cycles and two datasets not read) and the real CSV exports of 2016-2021."""
+    routes = {
+        "/cdp/api/catalog/v1": Reply(200, load(FIXTURES / "cdp/catalog_handmade.json"))
+    }
+    for dataset, text in real_exports(shared_data).items():
+        routes[f"/cdp/api/views/{dataset}/rows.csv"] = Reply(
+            200, text.encode("utf-8"), {"Content-Type": "text/csv; charset=utf-8"}
+        )
+    return routes
 
 
 def eea_routes(shared_data: Path) -> dict:
@@ -313,6 +328,7 @@ def install_routes(server: ReplayServer, shared_data: Path) -> None:
             **airdata_routes(shared_data),
             **eea_routes(shared_data),
             **baac_routes(server.url),
+            **cdp_routes(shared_data),
         }
     )
     year, edition = ratp_edition(shared_data)

@@ -44,6 +44,7 @@ LIVE = [
     "eea_aqd",
     "baac",
     "ratp_opendata",
+    "cdp_opendata",
 ]
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -290,6 +291,34 @@ def test_epa_airdata_extends_sf_pm25_with_last_years_file(live_settings, live_en
     assert {"indicator": "no2", "city": "sf"} in feeds
 
 
+def test_cdp_portal_adds_the_newest_reported_inventory_year_for_both_cities(
+    live_settings, live_env
+):
+    [outcome] = refresh(["cdp_opendata"], settings=live_settings, progress=False)
+    assert outcome.status == "ok", outcome.message
+    for city, value in (("paris", 4_840_809), ("sf", 3_969_295)):
+        rows = live_frame(live_settings, "ghg_cdp", city)
+        assert rows["period"].max() == "2019"  # the 2021 cycle's inventory year
+        assert rows.set_index("period").loc["2019", "value"] == value
+    asked = [r.path for r in live_env.requests if r.path.startswith("/cdp/")]
+    assert asked[0] == "/cdp/api/catalog/v1"
+    assert sorted(asked[1:]) == sorted(
+        f"/cdp/api/views/{d}/rows.csv"
+        for d in (
+            "dfed-thx7",
+            "kyi6-dk5h",
+            "wii4-buw5",
+            "542d-zyj8",
+            "p43t-fbkj",
+            "tmta-7i7p",
+        )
+    )
+    # Side by side, never compared: the pair's level is none.
+    body = web.test_client().get("/api/indicators").get_json()
+    [cdp] = [i for i in body if i["id"] == "ghg_cdp"]
+    assert cdp["comparability"]["level"] == "none" and cdp["latest_common"] is None
+
+
 def test_eea_download_service_gives_paris_no2_years_at_each_station(
     live_settings, live_env, shared_data
 ):
@@ -495,6 +524,7 @@ MESSAGES = {
         "eea_aqd",
         "baac",
         "ratp_opendata",
+        "cdp_opendata",
     ],
 )
 def test_a_failing_upstream_keeps_the_last_good_data_marked_stale(
