@@ -207,6 +207,8 @@ def source_schema() -> dict:
             "status": {"type": "string", "enum": statuses},
             "live": {"type": "boolean"},
             "feeds": array_of({"type": "object"}),
+            "feeds_without_live_source": array_of({"type": "object"}),
+            "no_live_source": {"type": ["string", "null"]},
             "newest_observation": {"type": ["string", "null"]},
         },
         ["id", "publisher", "dataset", "licence", "status", "feeds"],

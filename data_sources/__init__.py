@@ -419,8 +419,10 @@ def source_status(settings: Settings | None = None) -> list[dict]:
     is damaged, or the live store cannot be reached: `message` says which and what is
     served instead), `unavailable` (no data at all), `stale` (its last refresh failed,
     or its data are older than its update interval), `ok`. `feeds`: the (indicator,
-    city) series it gives, stored or that a refresh writes; `newest_observation`: the
-    UTC start of the newest period it has delivered; `storage`: the live store's state.
+    city) series it gives, stored or that a refresh writes, and for a snapshot-only
+    source `feeds_without_live_source` (those no live source refreshes) with
+    `no_live_source` (why); `newest_observation`: the UTC start of the newest period
+    it has delivered; `storage`: the live store's state.
     Keys themselves are never reported.
     """
     settings = settings or Settings.from_env()
@@ -460,6 +462,8 @@ def source_status(settings: Settings | None = None) -> list[dict]:
                 "series": len(mine),
                 "update_every_seconds": source.update_every,
                 "feeds": feeds_of(source, mine),
+                "feeds_without_live_source": without_live_source(source, mine),
+                "no_live_source": None if source.live else source.no_live_source,
                 "newest_observation": max(
                     (p.get("last", "") for p in mine), default=None
                 )
@@ -533,6 +537,20 @@ def refresher_state(store: SeriesStore, settings: Settings) -> dict:
             "last_success": last,
         }
     return {"ok": True, "message": "", "last_success": last}
+
+
+def without_live_source(source, stored: list[dict]) -> list[dict]:
+    """The (indicator, city) pairs a snapshot-only source gives that no live source
+    refreshes: the shipped data are all there is (the source's `no_live_source` says
+    why, where known). Empty for a live source."""
+    if source.live:
+        return []
+    refreshed = {tuple(f.split(":")) for s in SOURCES if s.live for f in s.feeds}
+    return [
+        feed
+        for feed in feeds_of(source, stored)
+        if (feed["city"], feed["indicator"]) not in refreshed
+    ]
 
 
 def feeds_of(source, stored: list[dict]) -> list[dict]:

@@ -169,6 +169,8 @@ class Source:
     system_names: tuple[str, ...] = ()
     system_ids: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()  # "city:indicator" a live refresh writes
+    # A snapshot-only publisher: why no live source stands behind what it gives.
+    no_live_source: str | None = None
 
     @property
     def live(self) -> bool:

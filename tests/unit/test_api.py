@@ -226,6 +226,32 @@ def test_sources_report_status_licence_and_fetch_date(client):
     }
 
 
+def test_sources_say_what_no_live_source_refreshes_and_why(client):
+    by_id = {entry["id"]: entry for entry in client.get("/api/sources").get_json()}
+
+    def pairs(source_id):
+        return {
+            (f["indicator"], f["city"])
+            for f in by_id[source_id]["feeds_without_live_source"]
+        }
+
+    # Paris's measured PM10 and annual PM2.5: snapshot only, and why.
+    assert pairs("airparif_stations") == {("pm10", "paris"), ("pm25_annual", "paris")}
+    assert "Paris 18e" in by_id["airparif_stations"]["no_live_source"]
+    # C40's GPC lines have none; CDP's figures, beside them, are live.
+    assert ("ghg_basic", "sf") in pairs("c40_gpc")
+    assert by_id["cdp_opendata"]["live"] and by_id["cdp_opendata"]["feeds"] == [
+        {"indicator": "ghg_cdp", "city": "paris"},
+        {"indicator": "ghg_cdp", "city": "sf"},
+    ]
+    # A pair some live source refreshes is never listed (SF County NO2: EPA AirData).
+    assert ("no2", "sf") not in pairs("epa_county_report")
+    assert ("pm10", "sf") not in pairs("epa_county_report")
+    # A live source has nothing to say here.
+    assert by_id["epa_airdata"]["feeds_without_live_source"] == []
+    assert by_id["epa_airdata"]["no_live_source"] is None
+
+
 def test_health(client):
     assert client.get("/health").get_json() == {"status": "ok"}
 
