@@ -907,7 +907,7 @@ def build_cdp(data_dir: Path) -> Iterator[Series]:
                 row.direct_excl_grid_generation_tco2e,
                 row.indirect_grid_energy_tco2e,
             )
-            year = cdp_opendata.inventory_year(row.accounting_or_measurement_year)
+            year = cdp_opendata.year_in(row.accounting_or_measurement_year)
             cycle = int(row.cdp_reporting_year)
             newest = year not in found or cycle >= found[year][0]
             if value is not None and year is not None and newest:

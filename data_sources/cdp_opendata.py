@@ -86,9 +86,10 @@ def scope_1_2(scope1, scope2, direct, indirect) -> float | None:
     return None
 
 
-def inventory_year(text) -> int | None:
-    """The inventory year of '2014-01-01 - 2014-12-31', '12/31/2014 12:00:00 AM',
-    '2016-01-01 - 2017-01-01' (the year it starts) or '2009'."""
+def year_in(text) -> int | None:
+    """The first year a cell names: an inventory year ('2014-01-01 - 2014-12-31',
+    '12/31/2014 12:00:00 AM', '2016-01-01 - 2017-01-01': the year it starts, '2009')
+    or a reporting cycle ('2021')."""
     found = re.search(r"(19|20)\d\d", str(text or ""))
     return int(found.group()) if found else None
 
@@ -136,8 +137,8 @@ def read_export(text: str, name: str) -> pd.DataFrame:
             cell(row, "direct"),
             cell(row, "indirect"),
         )
-        year = inventory_year(row[columns["inventory_year"]])
-        cycle = inventory_year(row[columns["cycle"]])
+        year = year_in(row[columns["inventory_year"]])
+        cycle = year_in(row[columns["cycle"]])
         if value is not None and year is not None and cycle is not None:
             out.append({"city": city, "cycle": cycle, "year": year, "value": value})
     return pd.DataFrame(out, columns=["city", "cycle", "year", "value"])
