@@ -539,17 +539,20 @@ def refresher_state(store: SeriesStore, settings: Settings) -> dict:
     return {"ok": True, "message": "", "last_success": last}
 
 
+# (city, indicator) pairs some live source's refresh writes.
+REFRESHED = {tuple(f.split(":")) for s in SOURCES if s.live for f in s.feeds}
+
+
 def without_live_source(source, stored: list[dict]) -> list[dict]:
     """The (indicator, city) pairs a snapshot-only source gives that no live source
     refreshes: the shipped data are all there is (the source's `no_live_source` says
     why, where known). Empty for a live source."""
     if source.live:
         return []
-    refreshed = {tuple(f.split(":")) for s in SOURCES if s.live for f in s.feeds}
     return [
         feed
         for feed in feeds_of(source, stored)
-        if (feed["city"], feed["indicator"]) not in refreshed
+        if (feed["city"], feed["indicator"]) not in REFRESHED
     ]
 
 

@@ -892,37 +892,40 @@ def build_climate(data_dir: Path) -> Iterator[Series]:
 
 def build_cdp(data_dir: Path) -> Iterator[Series]:
     """What each city reported to CDP: scope 1 + scope 2 per inventory year, the
-    newest reporting cycle's figure (the live `cdp_opendata` adapter applies the same
-    rule, `cdp_opendata.scope_1_2`, to CDP's own files)."""
+    newest reporting cycle's figure — the live `cdp_opendata` adapter's rule
+    (`scope_1_2`, `newest_figures`), applied to the harmonised file."""
     cdp = _read(data_dir, CDP, dtype=str)
-    for city_id, name, tz in (
-        ("paris", "Paris", PARIS_TZ),
-        ("sf", "San Francisco", SF_TZ),
-    ):
-        found = {}  # inventory year → (reporting cycle, value)
-        for row in cdp[cdp["city"] == name].itertuples():
-            value = cdp_opendata.scope_1_2(
-                row.scope1_tco2e,
-                row.scope2_tco2e,
-                row.direct_excl_grid_generation_tco2e,
-                row.indirect_grid_energy_tco2e,
-            )
-            year = cdp_opendata.year_in(row.accounting_or_measurement_year)
-            cycle = int(row.cdp_reporting_year)
-            newest = year not in found or cycle >= found[year][0]
-            if value is not None and year is not None and newest:
-                found[year] = (cycle, value)
-        years = sorted(found)
-        cycles = ", ".join(f"{y} (reported {found[y][0]})" for y in years)
+    names = {"Paris": "paris", "San Francisco": "sf"}
+    reported = pd.DataFrame(
+        {
+            "city": cdp["city"].map(names),
+            "cycle": cdp["cdp_reporting_year"].astype(int),
+            "year": [
+                cdp_opendata.year_in(y) for y in cdp["accounting_or_measurement_year"]
+            ],
+            "value": [
+                cdp_opendata.scope_1_2(*parts)
+                for parts in cdp[
+                    [
+                        "scope1_tco2e",
+                        "scope2_tco2e",
+                        "direct_excl_grid_generation_tco2e",
+                        "indirect_grid_energy_tco2e",
+                    ]
+                ].itertuples(index=False)
+            ],
+        }
+    ).dropna()  # (rows without both figures or a year)
+    figures = cdp_opendata.newest_figures(reported.astype({"year": int}))
+    for city_id, tz in (("paris", PARIS_TZ), ("sf", SF_TZ)):
+        rows = figures[figures["city"] == city_id]
+        cycles = ", ".join(f"{r.year} (reported {r.cycle})" for r in rows.itertuples())
         yield Series(
             "ghg_cdp",
             city_id,
             "cdp_opendata",
             "annual",
-            frame_of(
-                local_start(pd.Series([str(y) for y in years]), tz),
-                pd.Series([found[y][1] for y in years]),
-            ),
+            frame_of(local_start(rows["year"].astype(str), tz), rows["value"]),
             "CDP Open Data Portal, city-wide emissions as each city reported them: "
             "scope 1 + scope 2 (from the 2020 questionnaire: direct emissions "
             "excluding the generation of grid-supplied energy + indirect emissions "

@@ -157,9 +157,6 @@ def parse(exports: dict[str, str]) -> pd.DataFrame:
             f"no scope 1 + 2 figure of {', '.join(lacking)} in "
             f"{', '.join(sorted(exports))} (accounts {', '.join(ACCOUNTS)})"
         )
-    newest = found.sort_values(["cycle"], kind="stable").drop_duplicates(
-        ["city", "year"], keep="last"
-    )
     return pd.concat(
         [
             annual_rows(
@@ -168,10 +165,20 @@ def parse(exports: dict[str, str]) -> pd.DataFrame:
                 indicator="ghg_cdp",
                 source=SOURCE_ID,
             )
-            for city, rows in newest.groupby("city")
+            for city, rows in newest_figures(found).groupby("city")
         ],
         ignore_index=True,
     )
+
+
+def newest_figures(found: pd.DataFrame) -> pd.DataFrame:
+    """Reported figures (city, cycle, year, value) → one per city and inventory year,
+    the newest cycle's (a year reported twice in one cycle: the last row), in year
+    order. The shipped snapshot is built by the same rule."""
+    newest = found.sort_values("cycle", kind="stable").drop_duplicates(
+        ["city", "year"], keep="last"
+    )
+    return newest.sort_values(["city", "year"], ignore_index=True)
 
 
 def newer_datasets(catalog) -> dict[int, str]:

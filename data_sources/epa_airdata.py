@@ -41,7 +41,8 @@ from .units import UGM3_PER_PPB
 
 SOURCE_ID = "epa_airdata"
 PARAMETER = "88101"  # PM2.5 FRM/FEM mass, local conditions
-MONITOR = {"State Code": "06", "County Code": "075", "Site Num": "0005", "POC": "3"}
+COUNTY = {"State Code": "06", "County Code": "075"}  # San Francisco County
+MONITOR = {**COUNTY, "Site Num": "0005", "POC": "3"}
 SAMPLE_DURATION = "1 HOUR"
 EXCLUDED_EVENTS = ("Excluded", "Concurred Events Excluded")
 # The annual file spells them out (and says "No Events", "Events Included").
@@ -61,8 +62,6 @@ COLUMNS = (
     "Arithmetic Mean",
 )
 
-
-COUNTY = {"State Code": "06", "County Code": "075"}
 ANNUAL_COLUMNS = (
     "State Code",
     "County Code",
@@ -124,6 +123,13 @@ def read_zipped_csv(
     return frame
 
 
+def with_codes(rows: pd.DataFrame, codes: dict[str, str]) -> pd.DataFrame:
+    """The rows whose code columns (text, blanks around them ignored) are `codes`."""
+    for column, value in codes.items():
+        rows = rows[rows[column].str.strip() == value]
+    return rows
+
+
 def monitor_days(frame: pd.DataFrame, name: str) -> pd.Series:
     """Date Local → the monitor's daily mean (µg/m³), by the selection above."""
     rows = frame[
@@ -131,8 +137,7 @@ def monitor_days(frame: pd.DataFrame, name: str) -> pd.Series:
         & (frame["Sample Duration"] == SAMPLE_DURATION)
         & ~frame["Event Type"].isin(EXCLUDED_EVENTS)
     ]
-    for column, value in MONITOR.items():
-        rows = rows[rows[column].str.strip() == value]
+    rows = with_codes(rows, MONITOR)
     try:
         hours = pd.to_numeric(rows["Observation Count"])
         means = pd.to_numeric(rows["Arithmetic Mean"])
@@ -207,8 +212,7 @@ def county_mean(
         & (frame["Year"].str.strip() == str(year))
         & ~frame["Event Type"].isin(EXCLUDED_ANNUAL_EVENTS)
     ]
-    for column, value in COUNTY.items():
-        rows = rows[rows[column].str.strip() == value]
+    rows = with_codes(rows, COUNTY)
     if rows.empty:
         return None
     units = set(rows["Units of Measure"])
@@ -227,28 +231,34 @@ def county_mean(
     return None if complete.empty else float(complete.max()) * measure.factor
 
 
-def fetch(client: Client, source_id: str = SOURCE_ID) -> pd.DataFrame:
-    base = client.settings.base_urls[source_id].rstrip("/")
-    this_year = pd.Timestamp.now(tz=PST).year
-    files, urls = {}, []
-    for year in range(this_year - YEARS_BACK, this_year + 1):
-        url = f"{base}/daily_{PARAMETER}_{year}.zip"
+def published(client: Client, urls: list[str], names: dict[int, str]) -> dict:
+    """{year: file name} → {year: bytes} of the files published (a year not published
+    yet answers 404 and is left out); each URL read is added to `urls`."""
+    files = {}
+    for year, url in names.items():
         payload = client.get_bytes(url, missing_ok=True)
         if payload is not None:
             files[year] = payload
             urls.append(url)
+    return files
+
+
+def fetch(client: Client, source_id: str = SOURCE_ID) -> pd.DataFrame:
+    base = client.settings.base_urls[source_id].rstrip("/")
+    this_year = pd.Timestamp.now(tz=PST).year
+    years = range(this_year - YEARS_BACK, this_year + 1)
+    urls: list[str] = []
+    files = published(
+        client, urls, {y: f"{base}/daily_{PARAMETER}_{y}.zip" for y in years}
+    )
     if not files:
         raise SourceError(
             f"no daily_{PARAMETER} file for {this_year - YEARS_BACK}-{this_year} "
             f"under {base} (404)"
         )
-    annual_files = {}
-    for year in range(this_year - YEARS_BACK, this_year):  # past years only
-        url = f"{base}/annual_conc_by_monitor_{year}.zip"
-        payload = client.get_bytes(url, missing_ok=True)
-        if payload is not None:
-            annual_files[year] = payload
-            urls.append(url)
+    annual_files = published(  # past years only
+        client, urls, {y: f"{base}/annual_conc_by_monitor_{y}.zip" for y in years[:-1]}
+    )
     frame = parse(files, annual_files)
     frame.attrs["urls"] = urls
     return frame
