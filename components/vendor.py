@@ -23,6 +23,8 @@ from pathlib import Path
 import platformdirs
 import requests
 
+from data_sources.settings import Settings
+
 log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -105,10 +107,6 @@ def fetch(pinned: Pinned, registry: str, target: Path, timeout: float) -> None:
     os.replace(partial, target)
 
 
-def offline() -> bool:
-    return os.environ.get("SISTERCITIES_OFFLINE", "").lower() in ("1", "true", "yes")
-
-
 def obtain(
     pinned: dict[str, Pinned] = PINNED,
     cache_dir: Path | None = None,
@@ -117,15 +115,14 @@ def obtain(
     timeout: float = TIMEOUT_SECONDS,
 ) -> dict[str, Path | None]:
     """name → the file to serve (None: not available; the caller falls back).
-    Configuration: argument > environment > default."""
-    cache_dir = cache_dir or Path(
-        os.environ.get("SISTERCITIES_VENDOR_DIR")
+    Configuration: argument > environment (the settings) > default."""
+    settings = Settings.current()
+    cache_dir = cache_dir or (
+        settings.vendor_dir
         or Path(platformdirs.user_cache_dir("sistercities")) / "vendor"
     )
-    registry = (
-        registry or os.environ.get("SISTERCITIES_NPM_REGISTRY") or REGISTRY
-    ).rstrip("/")
-    allow_fetch = (not offline()) if allow_fetch is None else allow_fetch
+    registry = (registry or settings.npm_registry or REGISTRY).rstrip("/")
+    allow_fetch = (not settings.offline) if allow_fetch is None else allow_fetch
     found: dict[str, Path | None] = {}
     missing: list[str] = []
     for name, each in pinned.items():

@@ -46,6 +46,9 @@ class Settings:
     embed_origins: tuple[str, ...] = ("*",)
     public_url: str | None = None
     chromium: str | None = None
+    # The lighter browser files (components/vendor.py): where they are kept, and whence.
+    vendor_dir: Path | None = None
+    npm_registry: str | None = None
     # Secrets: never printed (repr=False) and never written to the store or the cache key.
     api_keys: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -88,6 +91,10 @@ class Settings:
             "public_url": (env.get(f"{ENV_PREFIX}PUBLIC_URL") or "").rstrip("/")
             or None,
             "chromium": env.get(f"{ENV_PREFIX}CHROMIUM") or None,
+            "vendor_dir": Path(env[f"{ENV_PREFIX}VENDOR_DIR"])
+            if env.get(f"{ENV_PREFIX}VENDOR_DIR")
+            else None,
+            "npm_registry": env.get(f"{ENV_PREFIX}NPM_REGISTRY") or None,
             "base_urls": {
                 s.id: env.get(s.url_env) or s.base_url for s in SOURCES if s.live
             },
