@@ -182,7 +182,9 @@ def descriptor(
         "indicators for Paris and San Francisco, each series with its publisher, "
         "licence and comparability note, with each city's own targets (and their "
         "status) and dated policy events. Compare the cities only as each resource's "
-        "comparability note allows.",
+        "comparability note allows. A text cell that a spreadsheet would run as a "
+        "formula (one starting with =, +, -, @, a tab or a carriage return) is written "
+        "behind a leading apostrophe; numbers are written as numbers.",
         "homepage": homepage,
         "version": data_sources.data_version(*(i.id for i in indicators)),
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),

@@ -26,6 +26,7 @@ from .registries import (
     SOURCES_BY_ID,
     Indicator,
 )
+from .schema import spreadsheet_safe_frame
 from .settings import Settings
 from .store import (
     LiveFiles,
@@ -60,8 +61,10 @@ def api_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def api_csv(frame: pd.DataFrame) -> str:
-    """Rows as the data API's CSV serves them (/api/series, the data package)."""
-    return api_rows(frame).to_csv(index=False, lineterminator="\n")
+    """Rows as the data API's CSV serves them (/api/series, the data package), every
+    text cell safe to open in a spreadsheet (schema.spreadsheet_safe)."""
+    rows = spreadsheet_safe_frame(api_rows(frame))
+    return rows.to_csv(index=False, lineterminator="\n")
 
 
 # Kept beside the API columns for the comparability rules (not published row by row).

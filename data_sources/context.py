@@ -42,6 +42,7 @@ from .registries import (
     _by_lang,
     _load,
 )
+from .schema import spreadsheet_safe
 from .store import SNAPSHOT_DIR
 
 CONTEXT_DIR = SNAPSHOT_DIR / "_context"
@@ -528,8 +529,12 @@ def flat(record: dict) -> dict:
 
 
 def records_csv(records: list[dict]) -> str:
-    """Records as CSV, nested fields as columns (the API's and the data package's)."""
-    rows = [flat(record) for record in records]
+    """Records as CSV, nested fields as columns (the API's and the data package's),
+    every text cell safe to open in a spreadsheet."""
+    rows = [
+        {key: spreadsheet_safe(value) for key, value in flat(record).items()}
+        for record in records
+    ]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else [])
     writer.writeheader()

@@ -80,3 +80,44 @@ def annual_rows(
 
 def empty_frame() -> pd.DataFrame:
     return validate(pd.DataFrame({c: [] for c in COLUMNS}))
+
+
+# ------------------------------------------------------------------ CSV for spreadsheets
+
+# A text cell starting with one of these is run as a formula by Excel, LibreOffice and
+# Google Sheets (CSV injection); OWASP's rule is to write it behind a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell a spreadsheet opens as data: text that would run gets a leading `'`;
+    numbers (negative ones, and text that is a plain number) are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return value if _is_number(value) else "'" + value
+    return value
+
+
+def spreadsheet_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`spreadsheet_safe` on every text column (a copy; numeric columns untouched)."""
+    text = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or frame[c].dtype == "string"
+    ]
+    if not text:
+        return frame
+    out = frame.copy()
+    for column in text:
+        values = out[column]
+        risky = values.astype("string").str.startswith(FORMULA_STARTS).fillna(False)
+        if risky.any():
+            out.loc[risky, column] = values[risky].map(spreadsheet_safe)
+    return out
