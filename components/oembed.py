@@ -62,12 +62,17 @@ def request_for(url: str, accept_language: str | None) -> EmbedRequest | None:
     return None
 
 
+SIZE_TEXT = re.compile(r"[0-9]{1,5}")
+
+
 def size_limit(name: str) -> int | None:
     """`maxwidth` / `maxheight` as a positive number of pixels, None when absent."""
     value = flask.request.args.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit() or int(value) == 0:
+    # ASCII digits only, as for a year (data_sources.periods.YEAR_TEXT): '²' is a digit
+    # to str.isdigit() and not to int().
+    if not SIZE_TEXT.fullmatch(value) or int(value) == 0:
         raise ValueError(f"{name} must be a positive number of pixels, not {value!r}")
     return int(value)
 

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import parse_qs, urlencode
 
 from data_sources.context import events_by_id
+from data_sources.periods import year_of
 from data_sources.registries import (
     DOMAINS,
     INDICATORS_BY_ID,
@@ -53,9 +54,7 @@ def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
 
 
 def _year(value: str | None) -> int | None:
-    if value and value.isdigit() and YEAR_BOUNDS[0] <= int(value) <= YEAR_BOUNDS[1]:
-        return int(value)
-    return None
+    return year_of(value, *YEAR_BOUNDS)
 
 
 def consistent(state: ViewState) -> ViewState:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import comparability, context
 from .cache import give_way
-from .periods import local_times, period_end, period_labels
+from .periods import local_times, period_end, period_labels, year_of
 from .registries import (
     CITIES_BY_ID,
     INDICATORS_BY_ID,
@@ -147,9 +147,10 @@ def parse_date(text: str | None, name: str) -> dt.date | None:
 def parse_base_year(text: str | None) -> int | None:
     if text is None:
         return None
-    if not text.isdigit() or not 1900 <= int(text) <= 2100:
+    year = year_of(text, 1900, 2100)
+    if year is None:
         raise BadRequest(f"base must be a year like 2017, not '{text}'")
-    return int(text)
+    return year
 
 
 def _parse_fetched(text: str) -> pd.Timestamp | None:

@@ -8,11 +8,16 @@ taken from the UTC time would be wrong.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .registries import CITIES_BY_ID
 
 FREQUENCIES = ("instant", "hourly", "daily", "monthly", "annual")
+# A year as a URL or a request may give it: four ASCII digits. Not `str.isdigit()`, which
+# takes '²', fullwidth and Arabic-Indic digits (int() refuses the first, reads the others).
+YEAR_TEXT = re.compile(r"[0-9]{4}")
 # Frequencies whose periods are shorter than a day: a clock matters.
 SUB_DAILY = ("hourly", "instant")
 # Frequencies too dense to compare one period against another (noisy single values):
@@ -75,3 +80,12 @@ def label_year(label: str) -> int:
 def period_end(start: pd.Timestamp, freq: str) -> pd.Timestamp:
     """When a period that starts at `start` is over."""
     return start + PERIOD_LENGTH[freq]
+
+
+def year_of(value: object, low: int = 1000, high: int = 9999) -> int | None:
+    """'2017' → 2017; anything else — another type, signs, spaces, underscores,
+    exponents, digits other than ASCII, a year outside [low, high] — is None."""
+    if not isinstance(value, str) or not YEAR_TEXT.fullmatch(value):
+        return None
+    year = int(value)
+    return year if low <= year <= high else None
