@@ -62,7 +62,7 @@ def request_for(url: str, accept_language: str | None) -> EmbedRequest | None:
     return None
 
 
-SIZE_TEXT = re.compile(r"[0-9]{1,5}")
+SIZE_TEXT = re.compile(r"[0-9]+")
 
 
 def size_limit(name: str) -> int | None:

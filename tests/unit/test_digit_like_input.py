@@ -2,7 +2,7 @@
 
 `str.isdigit()` accepts `²` and `³`, which `int()` refuses: such a `from=`, `to=`, `base=`
 or `maxwidth=` answered 500 with a traceback in the log. A year is four ASCII digits and a
-size up to five; anything else (superscripts, fullwidth or Arabic-Indic digits, signs,
+size any run of ASCII digits; anything else (superscripts, fullwidth or Arabic-Indic digits, signs,
 spaces, underscores, exponents) is refused with a clear 400 where the API asks for it,
 and falls back to the default where a page's URL carries it.
 """
