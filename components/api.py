@@ -11,23 +11,22 @@ import logging
 import flask
 
 import data_sources
-from data_sources import context
-from data_sources.comparability import norm_refusal
-from data_sources.context import STATUSES
-from data_sources.registries import (
+from components import datapackage, openapi
+from components.caching import latest_version_cache
+from components.i18n import pick_lang
+from components.serving import json_error, public_origin
+from components.shown import latest_values
+from data_sources.model import context
+from data_sources.model.comparability import norm_refusal
+from data_sources.model.context import STATUSES
+from data_sources.model.registries import (
     DOMAINS,
     INDICATORS,
     INDICATORS_BY_ID,
     LANGUAGES,
     PAIR,
 )
-from data_sources.units import NORMALISATIONS
-
-from . import datapackage, openapi
-from .caching import latest_version_cache
-from .i18n import pick_lang
-from .serving import json_error, public_origin
-from .shown import latest_values
+from data_sources.model.units import NORMALISATIONS
 
 log = logging.getLogger(__name__)
 api = flask.Blueprint("api", __name__)

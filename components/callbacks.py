@@ -29,12 +29,9 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 import data_sources
-from data_sources.periods import SUB_DAILY
-from data_sources.registries import DOMAINS, INDICATORS_BY_ID, headline_indicator
-
-from . import citation, ids
-from .dashboard import panel_update, rendered, share_codes, tiles_now
-from .layout import (
+from components import citation, ids
+from components.dashboard import panel_update, rendered, share_codes, tiles_now
+from components.layout import (
     domain_class,
     indicator_options,
     norm_options,
@@ -42,10 +39,10 @@ from .layout import (
     view_options,
     year_options,
 )
-from .presentation import CONTROLS as CONTROL_IDS
-from .presentation import PRESENTATION
-from .shown import data_years
-from .state import (
+from components.presentation import CONTROLS as CONTROL_IDS
+from components.presentation import PRESENTATION
+from components.shown import data_years
+from components.state import (
     ViewState,
     as_dict,
     consistent,
@@ -54,6 +51,8 @@ from .state import (
     to_query,
     year_window,
 )
+from data_sources.model.periods import SUB_DAILY
+from data_sources.model.registries import DOMAINS, INDICATORS_BY_ID, headline_indicator
 
 log = logging.getLogger(__name__)
 

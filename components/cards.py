@@ -1,6 +1,6 @@
 """Builders of the per-city pieces (KPI card, freshness) and of the facts about a chart
 (the summary sentence, the data table). Pure: they take the shown data — its rows and
-the comparisons the model allows (data_sources.comparability) — and return text or
+the comparisons the model allows (data_sources.model.comparability) — and return text or
 components. They word those comparisons; they never compute one themselves.
 """
 
@@ -11,11 +11,17 @@ import datetime as dt
 import pandas as pd
 from dash import html
 
-from data_sources.comparability import Change, Ratio, Refusal, Span, explain, pairs
-from data_sources.periods import SUB_DAILY, label_moment
-from data_sources.registries import CITIES_BY_ID, Indicator
-
-from .i18n import fmt_date, fmt_number, fmt_period, mid_sentence, t
+from components.i18n import fmt_date, fmt_number, fmt_period, mid_sentence, t
+from data_sources.model.comparability import (
+    Change,
+    Ratio,
+    Refusal,
+    Span,
+    explain,
+    pairs,
+)
+from data_sources.model.periods import SUB_DAILY, label_moment
+from data_sources.model.registries import CITIES_BY_ID, Indicator
 
 TABLE_ROWS = 400
 

@@ -23,10 +23,9 @@ from pathlib import Path
 
 from plotly.utils import PlotlyJSONEncoder
 
-from data_sources.cache import shared_cache
+from components.serving import standalone_plotly
 from data_sources.settings import Settings
-
-from .serving import standalone_plotly
+from data_sources.store.cache import shared_cache
 
 log = logging.getLogger(__name__)
 

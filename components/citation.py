@@ -12,9 +12,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from data_sources.registries import SOURCES_BY_ID, Indicator
-
-from .i18n import fmt_date, t
+from components.i18n import fmt_date, t
+from data_sources.model.registries import SOURCES_BY_ID, Indicator
 
 FORMATS = ("text", "bibtex", "csl")
 # BibTeX's special characters, each escaped as LaTeX reads it.

@@ -1,18 +1,23 @@
 """Targets and policy events in words: the lists under a chart, a target's status
 badge and the status rule's disclosure (the overview uses the same builders). Pure:
-they take records from data_sources.context and return components."""
+they take records from data_sources.model.context and return components."""
 
 from __future__ import annotations
 
 from dash import html
 
-from data_sources.comparability import Refusal, explain
-from data_sources.context import STATUS_REASONS, STATUS_WORDS, Event, Status, Target
-from data_sources.registries import CITIES_BY_ID
-
-from .cards import span_text
-from .figures import event_date_text
-from .i18n import fmt_number, t, value_text
+from components.cards import span_text
+from components.figures import event_date_text
+from components.i18n import fmt_number, t, value_text
+from data_sources.model.comparability import Refusal, explain
+from data_sources.model.context import (
+    STATUS_REASONS,
+    STATUS_WORDS,
+    Event,
+    Status,
+    Target,
+)
+from data_sources.model.registries import CITIES_BY_ID
 
 
 def status_badge(status: Status, lang: str) -> html.Span:

@@ -17,24 +17,21 @@ from dash import Patch, html
 from plotly.utils import PlotlyJSONEncoder
 
 import data_sources
-from data_sources.cache import cache_key, shared_cache
-from data_sources.registries import INDICATORS_BY_ID, PAIR
-
-from . import citation
-from .caching import latest_version_cache
-from .embed import dashboard_meta, embed_path, snippet
-from .figures import empty_figure
-from .i18n import pick_lang, t
-from .layout import chart, chart_figure, page, panel_body, panel_head
-from .presentation import (
+from components import citation
+from components.caching import latest_version_cache
+from components.embed import dashboard_meta, embed_path, snippet
+from components.figures import empty_figure
+from components.i18n import pick_lang, t
+from components.layout import chart, chart_figure, page, panel_body, panel_head
+from components.presentation import (
     data_only,
     figure_bundle,
     figure_from_bundle,
     shown_presentation,
     snippet_key,
 )
-from .serving import public_origin
-from .shown import (
+from components.serving import public_origin
+from components.shown import (
     TILE_INDICATORS,
     ShownData,
     data_years,
@@ -42,7 +39,7 @@ from .shown import (
     shown_data,
     tile_series,
 )
-from .state import (
+from components.state import (
     THEMES,
     VIEWS,
     ViewState,
@@ -51,7 +48,9 @@ from .state import (
     to_query,
     year_window,
 )
-from .tiles import latest_point, tile
+from components.tiles import latest_point, tile
+from data_sources.model.registries import INDICATORS_BY_ID, PAIR
+from data_sources.store.cache import cache_key, shared_cache
 
 log = logging.getLogger(__name__)
 

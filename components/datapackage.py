@@ -18,9 +18,8 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import data_sources
-from data_sources.registries import INDICATORS, PAIR, Indicator
-
-from .citation import sources_of
+from components.citation import sources_of
+from data_sources.model.registries import INDICATORS, PAIR, Indicator
 
 PACKAGE_NAME = "sister-cities"
 # The API's columns (data_sources.API_COLUMNS) as Table Schema fields.
@@ -122,7 +121,9 @@ CONTEXT_DESCRIPTIONS = {
 
 
 def context_resource(name: str, path: str) -> dict:
-    columns = list(data_sources.context.flat(data_sources.context_records(name)[0]))
+    columns = list(
+        data_sources.model.context.flat(data_sources.context_records(name)[0])
+    )
     types = CONTEXT_TYPES[name]
     return {
         "name": name,
@@ -140,13 +141,13 @@ def context_resource(name: str, path: str) -> dict:
         },
         "sources": [{"title": "The page each row names (its source_url column)"}],
         "licenses": [
-            {"name": "other-at", "title": data_sources.context.CONTEXT_LICENCE}
+            {"name": "other-at", "title": data_sources.model.context.CONTEXT_LICENCE}
         ],
     }
 
 
 def context_csv(name: str) -> str:
-    return data_sources.context.records_csv(data_sources.context_records(name))
+    return data_sources.model.context.records_csv(data_sources.context_records(name))
 
 
 def packaged_indicators() -> list[Indicator]:

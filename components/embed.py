@@ -24,31 +24,30 @@ import plotly.graph_objects as go
 from dash import html
 
 import data_sources
-from data_sources import PIN_PATTERN
-from data_sources.comparability import explain
-from data_sources.registries import (
-    CITIES_BY_ID,
-    INDICATORS_BY_ID,
-    PAIR,
-    SOURCES_BY_ID,
-)
-
-from . import chart_images, citation
-from .caching import latest_version_cache
-from .cards import freshness, kpi_cards, summary_sentence
-from .context_view import events_section
-from .html_text import in_languages, parse_langs, script_json, to_html
-from .i18n import pick_lang, t
-from .layout import source_line
-from .serving import (
+from components import chart_images, citation
+from components.caching import latest_version_cache
+from components.cards import freshness, kpi_cards, summary_sentence
+from components.context_view import events_section
+from components.html_text import in_languages, parse_langs, script_json, to_html
+from components.i18n import pick_lang, t
+from components.layout import source_line
+from components.serving import (
     asset,
     html_response,
     pair_title,
     public_origin,
     standalone_plotly_src,
 )
-from .shown import ShownData, available_ids, figure_of, shown_data
-from .state import ViewState, parse_query, to_query
+from components.shown import ShownData, available_ids, figure_of, shown_data
+from components.state import ViewState, parse_query, to_query
+from data_sources import PIN_PATTERN
+from data_sources.model.comparability import explain
+from data_sources.model.registries import (
+    CITIES_BY_ID,
+    INDICATORS_BY_ID,
+    PAIR,
+    SOURCES_BY_ID,
+)
 
 EMBED_VIEWS = ("side", "overlay", "gap")
 EMBED_THEMES = ("light", "dark", "auto")

@@ -15,13 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from data_sources.comparability import explain, pairs
-from data_sources.periods import DENSE as DENSE_FREQUENCIES
-from data_sources.periods import SUB_DAILY, label_moment, label_start
-from data_sources.registries import CITIES_BY_ID, Indicator
-
-from .i18n import fmt_number, fmt_period, t, value_text
-from .theme import CITY_COLOURS, faint, palette, template
+from components.i18n import fmt_number, fmt_period, t, value_text
+from components.theme import CITY_COLOURS, faint, palette, template
+from data_sources.model.comparability import explain, pairs
+from data_sources.model.periods import DENSE as DENSE_FREQUENCIES
+from data_sources.model.periods import SUB_DAILY, label_moment, label_start
+from data_sources.model.registries import CITIES_BY_ID, Indicator
 
 # Largest step between two consecutive values that still counts as "no gap".
 MAX_STEP = {

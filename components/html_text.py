@@ -17,9 +17,8 @@ from dash import html
 from dash.development.base_component import Component
 from plotly.utils import PlotlyJSONEncoder
 
-from data_sources.registries import LANGUAGES
-
-from .i18n import t
+from components.i18n import t
+from data_sources.model.registries import LANGUAGES
 
 VOID_TAGS = frozenset({"area", "br", "col", "hr", "img", "input", "link", "meta"})
 ATTRIBUTE_NAMES = {"className": "class", "htmlFor": "for"}

@@ -16,7 +16,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from data_sources.registries import LANGUAGES
+from data_sources.model.registries import LANGUAGES
 
 DEFAULT_LANG = "en"
 LOCALES = {"en": "en_US", "fr": "fr_FR"}

@@ -8,9 +8,22 @@ from dataclasses import replace
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from data_sources.comparability import explain, norm_refusal, view_refusals
-from data_sources.periods import SUB_DAILY
-from data_sources.registries import (
+from components import citation, ids
+from components.cards import (
+    data_table,
+    freshness,
+    kpi_cards,
+    period_text,
+    summary_sentence,
+)
+from components.context_view import events_section, targets_section, window_section
+from components.i18n import fmt_date, t, unit_label
+from components.presentation import choices, snippet_key
+from components.state import AXES, NORMS, PRESETS, VIEWS, ViewState, to_query
+from components.tiles import tiles_placeholder
+from data_sources.model.comparability import explain, norm_refusal, view_refusals
+from data_sources.model.periods import SUB_DAILY
+from data_sources.model.registries import (
     CITIES_BY_ID,
     DOMAINS,
     INDICATORS,
@@ -18,14 +31,6 @@ from data_sources.registries import (
     SOURCES_BY_ID,
     Indicator,
 )
-
-from . import citation, ids
-from .cards import data_table, freshness, kpi_cards, period_text, summary_sentence
-from .context_view import events_section, targets_section, window_section
-from .i18n import fmt_date, t, unit_label
-from .presentation import choices, snippet_key
-from .state import AXES, NORMS, PRESETS, VIEWS, ViewState, to_query
-from .tiles import tiles_placeholder
 
 
 def options(

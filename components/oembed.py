@@ -18,9 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import flask
 
-from data_sources.registries import INDICATORS_BY_ID
-
-from .embed import (
+from components.embed import (
     OG_SIZE,
     EmbedRequest,
     embed_query,
@@ -29,11 +27,12 @@ from .embed import (
     parse_embed_query,
     snippet,
 )
-from .i18n import pick_lang, t
-from .overview import wants_overview
-from .serving import json_error, public_origin
-from .shown import available_ids
-from .state import parse_query
+from components.i18n import pick_lang, t
+from components.overview import wants_overview
+from components.serving import json_error, public_origin
+from components.shown import available_ids
+from components.state import parse_query
+from data_sources.model.registries import INDICATORS_BY_ID
 
 PROVIDER_NAME = "Sister Cities"
 DEFAULT_SIZE = (720, 560)  # the iframe's width and height when the consumer sets none
@@ -70,7 +69,7 @@ def size_limit(name: str) -> int | None:
     value = flask.request.args.get(name)
     if value is None or value == "":
         return None
-    # ASCII digits only, as for a year (data_sources.periods.YEAR_TEXT): '²' is a digit
+    # ASCII digits only, as for a year (data_sources.model.periods.YEAR_TEXT): '²' is a digit
     # to str.isdigit() and not to int().
     if not SIZE_TEXT.fullmatch(value) or int(value) == 0:
         raise ValueError(f"{name} must be a positive number of pixels, not {value!r}")

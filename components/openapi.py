@@ -9,9 +9,9 @@ holds the running app to it (tests/integration/test_openapi.py).
 from __future__ import annotations
 
 from data_sources import API_COLUMNS, PIN_PATTERN
-from data_sources.context import PRECISIONS, STATUSES
-from data_sources.registries import CITIES, DOMAINS, INDICATORS, LANGUAGES
-from data_sources.units import NORMALISATIONS
+from data_sources.model.context import PRECISIONS, STATUSES
+from data_sources.model.registries import CITIES, DOMAINS, INDICATORS, LANGUAGES
+from data_sources.model.units import NORMALISATIONS
 
 LANGS = tuple(LANGUAGES)
 

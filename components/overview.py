@@ -19,25 +19,24 @@ import flask
 import pandas as pd
 
 import data_sources
-from data_sources.comparability import Change, Ratio, explain
-from data_sources.periods import PERIOD_LENGTH, label_start
-from data_sources.registries import (
+from components.caching import stale_while_rebuilding
+from components.cards import change_text, period_text, ratio_text
+from components.context_view import status_badge, status_rule
+from components.dashboard import shown_for
+from components.html_text import to_html
+from components.i18n import pick_lang, t, unit_label, value_text
+from components.presentation import data_only
+from components.serving import asset, html_response, pair_title
+from components.state import parse_query
+from data_sources.model.comparability import Change, Ratio, explain
+from data_sources.model.periods import PERIOD_LENGTH, label_start
+from data_sources.model.registries import (
     CITIES_BY_ID,
     DOMAINS,
     INDICATORS_BY_ID,
     PAIR,
     REGISTRY_DIR,
 )
-
-from .caching import stale_while_rebuilding
-from .cards import change_text, period_text, ratio_text
-from .context_view import status_badge, status_rule
-from .dashboard import shown_for
-from .html_text import to_html
-from .i18n import pick_lang, t, unit_label, value_text
-from .presentation import data_only
-from .serving import asset, html_response, pair_title
-from .state import parse_query
 
 with open(REGISTRY_DIR / "overview.toml", "rb") as _handle:
     ROWS: tuple[str, ...] = tuple(tomllib.load(_handle)["rows"])

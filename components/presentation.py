@@ -18,9 +18,9 @@ import copy
 from collections.abc import Callable
 from dataclasses import replace
 
-from . import ids
-from .figures import AXIS_VIEWS
-from .state import AXES, THEMES, VIEWS, ViewState
+from components import ids
+from components.figures import AXIS_VIEWS
+from components.state import AXES, THEMES, VIEWS, ViewState
 
 # The ViewState fields the browser switches alone, with the values each may take.
 PRESENTATION = {"view": VIEWS, "theme": THEMES, "axis": AXES}

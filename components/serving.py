@@ -29,12 +29,11 @@ import flask
 import plotly
 from werkzeug.exceptions import HTTPException
 
-from data_sources.registries import CITIES_BY_ID, PAIR
+from components import vendor
+from components.html_text import script_json
+from components.i18n import pick_lang, t
+from data_sources.model.registries import CITIES_BY_ID, PAIR
 from data_sources.settings import Settings
-
-from . import vendor
-from .html_text import script_json
-from .i18n import pick_lang, t
 
 log = logging.getLogger(__name__)
 ASSETS = REPO_ASSETS = Path(__file__).resolve().parents[1] / "assets"

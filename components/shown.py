@@ -13,15 +13,14 @@ from functools import lru_cache
 import pandas as pd
 
 import data_sources
-from data_sources import comparability, context
-from data_sources.periods import label_moment, period_end
-from data_sources.registries import INDICATORS_BY_ID, PAIR, Indicator
-
-from .caching import latest_version_cache
-from .figures import figure_for
-from .i18n import unit_label
-from .state import ViewState, year_window
-from .tiles import TILES, latest_point
+from components.caching import latest_version_cache
+from components.figures import figure_for
+from components.i18n import unit_label
+from components.state import ViewState, year_window
+from components.tiles import TILES, latest_point
+from data_sources.model import comparability, context
+from data_sources.model.periods import label_moment, period_end
+from data_sources.model.registries import INDICATORS_BY_ID, PAIR, Indicator
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from data_sources.registries import CITIES
+from data_sources.model.registries import CITIES
 
 CITY_COLOURS = {city.id: city.colour for city in CITIES}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Liberation Sans', sans-serif"

@@ -6,10 +6,9 @@ import pandas as pd
 from babel.dates import format_datetime, format_timedelta
 from dash import dcc, html
 
-from data_sources.registries import CITIES_BY_ID
-
-from . import ids
-from .i18n import LOCALES, fmt_number, t, unit_label
+from components import ids
+from components.i18n import LOCALES, fmt_number, t, unit_label
+from data_sources.model.registries import CITIES_BY_ID
 
 # What a tile shows, in order of preference: the first indicator with data wins.
 TILES = {

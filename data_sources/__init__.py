@@ -15,10 +15,9 @@ from functools import lru_cache, partial
 
 import pandas as pd
 
-from . import comparability, context
-from .cache import give_way
-from .periods import local_times, period_end, period_labels, year_of
-from .registries import (
+from data_sources.model import comparability, context
+from data_sources.model.periods import local_times, period_end, period_labels, year_of
+from data_sources.model.registries import (
     CITIES_BY_ID,
     INDICATORS_BY_ID,
     PAIR,
@@ -26,20 +25,21 @@ from .registries import (
     SOURCES_BY_ID,
     Indicator,
 )
-from .schema import spreadsheet_safe_frame
-from .settings import Settings
-from .store import (
+from data_sources.model.schema import spreadsheet_safe_frame
+from data_sources.model.units import NORMALISATIONS, UnitError, convert, normalise
+from data_sources.settings import Settings
+from data_sources.store.cache import give_way
+from data_sources.store.files import (
     LiveFiles,
     SeriesStore,
     StoreError,
     pin_frame,
     pin_payload,
 )
-from .store import (
+from data_sources.store.files import (
     StoreUnavailable as StoreUnavailable,  # for the web app
 )
-from .store import problems as store_problems
-from .units import NORMALISATIONS, UnitError, convert, normalise
+from data_sources.store.files import problems as store_problems
 
 STALENESS_GRAIN_SECONDS = 300
 API_COLUMNS = (
@@ -90,7 +90,9 @@ class SeriesResult:
 @lru_cache(maxsize=8)
 def _store_for(live_dir: str, redis_url: str | None) -> SeriesStore:
     if redis_url:
-        from .redis_store import RedisSeriesStore  # only deployments with Redis need it
+        from data_sources.store.redis_live import (
+            RedisSeriesStore,  # only deployments with Redis need it
+        )
 
         return RedisSeriesStore(redis_url)
     # A full disk takes the caches beside the live series first (see cache.give_way).

@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from .build_snapshot import write_snapshot
-from .registries import SOURCES
-from .settings import Settings
-from .store import SNAPSHOT_DIR, StoreUnavailable, cannot_write
+from data_sources.model.registries import SOURCES
+from data_sources.settings import Settings
+from data_sources.snapshot_build.build import write_snapshot
+from data_sources.store.files import SNAPSHOT_DIR, StoreUnavailable, cannot_write
 
 LIVE_SOURCES = [s.id for s in SOURCES if s.live]
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -34,7 +34,7 @@ def duration(text: str) -> float:
 
 def store_is_readable() -> bool:
     """At least one series can be read (snapshot or live)."""
-    from . import get_store
+    from data_sources import get_store
 
     return any(get_store(Settings.from_env()).series())
 
@@ -53,7 +53,10 @@ def stop_on_signals() -> None:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    from .refresh import refresh, summary  # imports the HTTP stack only when needed
+    from data_sources.adapters.refresh import (  # imports the HTTP stack only when needed
+        refresh,
+        summary,
+    )
 
     while True:
         try:
@@ -81,8 +84,8 @@ def run_refresh(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     """2: the file cannot be read or a row is bad (each named by its line; nothing
     written); 3: the store cannot be written; 0: imported (or nothing new)."""
-    from . import get_store
-    from .history import HistoryError, import_frame, parse_history
+    from data_sources import get_store
+    from data_sources.store.history import HistoryError, import_frame, parse_history
 
     try:
         text = args.file.read_text(encoding="utf-8")
@@ -168,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data_dir / "SOURCES.md").is_file():
         parser.error(f"{args.data_dir} does not look like the shared data folder")
     if args.command == "gbfs-history":
-        from .history import gbfs_history
+        from data_sources.store.history import gbfs_history
 
         text = gbfs_history(args.data_dir)
         if args.out is None:

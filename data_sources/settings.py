@@ -13,7 +13,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .registries import SOURCES
+from data_sources.model.registries import SOURCES
 
 ENV_PREFIX = "SISTERCITIES_"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data_sources.cdp_opendata import KNOWN_DATASETS
+from data_sources.adapters.cdp_opendata import KNOWN_DATASETS
 
 FOLDER = "socrata_cdp_ntd_datasf"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from data_sources.registries import CITIES, INDICATORS, SOURCES
+from data_sources.model.registries import CITIES, INDICATORS, SOURCES
 from data_sources.settings import SETTINGS_DOC
 
 REPO = Path(__file__).resolve().parents[1]

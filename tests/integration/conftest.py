@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources.registries import SOURCES
+from data_sources.model.registries import SOURCES
 from data_sources.settings import Settings
 from tests.airdata_files import annual_zip, daily_zip, real_days
 from tests.baac_files import DATASET_ID, FILE_NAMES, dataset_object, files_for

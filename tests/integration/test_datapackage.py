@@ -11,7 +11,7 @@ import zipfile
 import requests
 from frictionless import Package
 
-from data_sources.registries import INDICATORS_BY_ID, SOURCES_BY_ID
+from data_sources.model.registries import INDICATORS_BY_ID, SOURCES_BY_ID
 from tests.helpers import (
     READY_DEADLINE_SECONDS,
 )

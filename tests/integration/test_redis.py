@@ -16,8 +16,8 @@ import pytest
 import redis
 import requests
 
-from data_sources.redis_store import RedisSeriesStore
-from data_sources.store import read_rows
+from data_sources.store.files import read_rows
+from data_sources.store.redis_live import RedisSeriesStore
 from tests.helpers import (
     READY_DEADLINE_SECONDS,
     WAIT_SECONDS,
@@ -195,7 +195,7 @@ def test_views_are_built_once_and_shared_through_redis(redis_url, monkeypatch):
 
 WRITER = """
 import sys, pandas as pd
-from data_sources.redis_store import RedisSeriesStore
+from data_sources.store.redis_live import RedisSeriesStore
 from tests.integration.test_redis import tidy
 store = RedisSeriesStore(sys.argv[1])
 # One whole version before "ready": a kill on a busy machine, before the loop wrote

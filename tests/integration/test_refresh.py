@@ -19,11 +19,12 @@ import pytest
 
 import data_sources
 from app import server as web
-from data_sources import comparability, socrata
-from data_sources.http import Client, make_session
-from data_sources.refresh import refresh
+from data_sources.adapters import socrata
+from data_sources.adapters.http import Client, make_session
+from data_sources.adapters.refresh import refresh
+from data_sources.model import comparability
 from data_sources.settings import Settings
-from data_sources.store import SeriesStore, read_rows, read_sidecars
+from data_sources.store.files import SeriesStore, read_rows, read_sidecars
 from tests.eea_parquet_files import real_annual
 from tests.helpers import WAIT_SECONDS
 from tests.integration.conftest import TEST_KEYS
@@ -198,7 +199,7 @@ def test_gbfs_discovery_v1_and_v2_and_real_feeds(live_settings, live_env):
 
 
 def test_gbfs_v3_discovery_is_understood(shared_data):
-    from data_sources.gbfs import feed_urls
+    from data_sources.adapters.gbfs import feed_urls
 
     v3 = json.loads((shared_data.parent / "api/gbfs/v3.0_gbfs.json").read_text())
     assert (

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from data_sources import baac
-from data_sources.http import SourceError
+from data_sources.adapters import baac
+from data_sources.adapters.http import SourceError
 from tests.baac_files import DEATHS, dataset_object, files_for
 
 

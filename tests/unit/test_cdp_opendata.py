@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import data_sources
-from data_sources import cdp_opendata
-from data_sources.http import SourceError
+from data_sources.adapters import cdp_opendata
+from data_sources.adapters.http import SourceError
 from tests.cdp_files import real_exports
 
 FIXTURES = "tests/fixtures/responses/cdp"

@@ -15,7 +15,7 @@ from app import server
 from components.citation import bibtex_escape, citation
 from components.dashboard import share_codes
 from components.state import parse_query
-from data_sources.registries import INDICATORS_BY_ID
+from data_sources.model.registries import INDICATORS_BY_ID
 
 
 @pytest.fixture

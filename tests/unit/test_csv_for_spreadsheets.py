@@ -17,7 +17,7 @@ import pytest
 
 from app import server
 from data_sources import api_csv
-from data_sources.context import records_csv
+from data_sources.model.context import records_csv
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

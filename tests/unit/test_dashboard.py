@@ -17,7 +17,7 @@ from components.figures import (
 )
 from components.shown import shown_data, shown_frame
 from components.state import ViewState, as_dict, parse_query, to_query
-from data_sources.registries import INDICATORS_BY_ID, PAIR
+from data_sources.model.registries import INDICATORS_BY_ID, PAIR
 from tests.helpers import find, props, texts, walk
 
 # ------------------------------------------------------------------ URL state
@@ -356,7 +356,7 @@ def test_source_line_names_publisher_licence_and_access_date():
 
 def comparability_pairs(data, key):
     """The pairs before the daily means: hour against hour."""
-    from data_sources.comparability import pairs
+    from data_sources.model.comparability import pairs
 
     hourly = data.indicator.__class__(**{**data.indicator.__dict__, "freq": "instant"})
     return pairs(data.frame, hourly, PAIR, key=key)[0]

@@ -14,7 +14,7 @@ from app import server
 from components.dashboard import panel_for, plain_panel, share_codes, shared_panel
 from components.i18n import t
 from components.state import parse_query
-from data_sources.store import clear_problems
+from data_sources.store.files import clear_problems
 from tests.helpers import free_port, texts
 
 NOTICE_EN = t("live_unavailable", "en")

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from data_sources import eea_aqd
-from data_sources.http import SourceError
+from data_sources.adapters import eea_aqd
+from data_sources.adapters.http import SourceError
 from tests.eea_parquet_files import parquet_bytes, real_annual, station_file
 
 REAL_URL_LIST = "eea_aq_download/parquetfile_urls_ES_Madrid_E2a_2025-06.csv"

@@ -15,7 +15,7 @@ import data_sources
 from app import server
 from components.embed import parse_embed_query
 from components.stage import parse_present_query
-from data_sources.registries import DECKS, INDICATORS_BY_ID
+from data_sources.model.registries import DECKS, INDICATORS_BY_ID
 from tests.helpers import WAIT_SECONDS, until
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import data_sources
-from data_sources import epa_airdata
-from data_sources.http import SourceError
+from data_sources.adapters import epa_airdata
+from data_sources.adapters.http import SourceError
 from tests.airdata_files import annual_zip, daily_zip, real_days
 
 

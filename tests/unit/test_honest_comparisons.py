@@ -22,8 +22,9 @@ from components.callbacks import render_view
 from components.cards import summary_sentence
 from components.shown import shown_data
 from components.state import NORMS, VIEWS, as_dict, parse_query
-from data_sources import BadRequest, comparability, load_series
-from data_sources.registries import INDICATORS, INDICATORS_BY_ID, LANGUAGES, PAIR
+from data_sources import BadRequest, load_series
+from data_sources.model import comparability
+from data_sources.model.registries import INDICATORS, INDICATORS_BY_ID, LANGUAGES, PAIR
 from tests.helpers import texts
 
 client = server.test_client()

@@ -16,7 +16,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from components import i18n
-from data_sources.registries import LANGUAGES
+from data_sources.model.registries import LANGUAGES
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != i18n.DEFAULT_LANG]
 TEMPLATE = i18n.CATALOGS / "messages.pot"

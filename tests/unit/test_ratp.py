@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from data_sources import ratp
-from data_sources.http import SourceError
+from data_sources.adapters import ratp
+from data_sources.adapters.http import SourceError
 
 REAL_2021 = [
     {"reseau": "Métro", "entries": 752581446},

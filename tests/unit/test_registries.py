@@ -2,7 +2,7 @@
 
 import pytest
 
-from data_sources.registries import (
+from data_sources.model.registries import (
     CITIES,
     CITIES_BY_ID,
     DOMAINS,
@@ -12,7 +12,7 @@ from data_sources.registries import (
     SOURCES_BY_ID,
     headline_indicator,
 )
-from data_sources.store import SNAPSHOT_DIR, read_sidecars
+from data_sources.store.files import SNAPSHOT_DIR, read_sidecars
 
 REQUIRED = (
     "pm25",

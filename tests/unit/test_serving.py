@@ -26,7 +26,7 @@ from components.serving import (
 )
 from components.shown import shown_data
 from components.state import VIEWS, parse_query
-from data_sources.registries import INDICATORS
+from data_sources.model.registries import INDICATORS
 from tests.helpers import (
     READY_DEADLINE_SECONDS,
     UNDER_CI,

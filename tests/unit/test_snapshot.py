@@ -6,8 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from data_sources.build_snapshot import write_snapshot
-from data_sources.store import SNAPSHOT_DIR, SeriesStore, read_sidecars
+from data_sources.snapshot_build.build import write_snapshot
+from data_sources.store.files import SNAPSHOT_DIR, SeriesStore, read_sidecars
 
 
 def committed_sidecars():

@@ -11,7 +11,7 @@ import time
 import pandas as pd
 import pytest
 
-from data_sources.store import (
+from data_sources.store.files import (
     SeriesStore,
     StoreError,
     clear_problems,
@@ -139,7 +139,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     import pandas as pd
-    from data_sources.store import write_series
+    from data_sources.store.files import write_series
 
     root = sys.argv[1]
     version = 0

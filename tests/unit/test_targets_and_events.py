@@ -16,9 +16,9 @@ from app import server
 from components.caching import stale_while_rebuilding
 from components.shown import figure_of, shown_data
 from components.state import parse_query
-from data_sources import context
-from data_sources.comparability import Refusal
-from data_sources.context import target_status
+from data_sources.model import context
+from data_sources.model.comparability import Refusal
+from data_sources.model.context import target_status
 from tests.helpers import until
 
 TARGETS = {target.id: target for target in context.targets()}

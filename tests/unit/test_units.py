@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from data_sources.registries import INDICATORS_BY_ID
-from data_sources.units import UnitError, conversion_factor, convert, normalise
+from data_sources.model.registries import INDICATORS_BY_ID
+from data_sources.model.units import UnitError, conversion_factor, convert, normalise
 
 
 @pytest.mark.parametrize(

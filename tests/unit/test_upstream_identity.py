@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from data_sources.gbfs import check_system, parse_station_status
-from data_sources.http import SourceError
-from data_sources.open_meteo_air import parse
+from data_sources.adapters.gbfs import check_system, parse_station_status
+from data_sources.adapters.http import SourceError
+from data_sources.adapters.open_meteo_air import parse
 
 FIXTURES = "tests/fixtures/responses"
 NOW = pd.Timestamp("2026-11-21T12:00:00Z")

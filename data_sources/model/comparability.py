@@ -1,0 +1,795 @@
+"""What the pair allows: every number that compares the two cities comes from here.
+
+The rules read the indicator's comparability model (registry/indicators.toml: level,
+breaks, partial periods, coverage) and the shown rows, and answer:
+
+- which views may be drawn (gap and ratio only where levels compare);
+- which normalisations make sense (per inhabitant needs the population the figure covers;
+  an index needs a complete base year; no index across survey editions);
+- the ratio of the two cities ("N× the other city"): same period, same edition, no
+  partial period; a dense series (daily, hourly) as a mean over a stated common window,
+  never one day against another;
+- each city's change over the shown years: never across a series break (it starts
+  after the latest one and says so), never from a partial period, dense series as the
+  latest 12 months against the same months of an earlier year.
+
+Answers are data (dataclasses with local period labels); the components turn them into
+text in either language, and a refusal carries its reason as a key for them to word.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from data_sources.model.periods import DENSE, PERIOD_LENGTH, label_start, label_year
+from data_sources.model.registries import CITIES_BY_ID, Indicator, SeriesBreak
+
+VIEWS = ("side", "overlay", "gap", "ratio")
+# How far back a dense series is averaged, and the share of its periods that must
+# have a value (the EU's 75 % rule for annual means of daily data).
+WINDOW = {"daily": pd.Timedelta(days=365), "hourly": pd.Timedelta(days=7)}
+MIN_COVERAGE = 0.75
+# A dense gap or ratio view pairs means over these periods, each needing enough
+# common values.
+AGGREGATE = {"daily": ("monthly", "%Y-%m", 15), "hourly": ("daily", "%Y-%m-%d", 12)}
+# Two instant readings compare when taken this close together.
+SAME_MOMENT = pd.Timedelta(hours=1)
+# A shared axis where one city's range fills less than this share of it hides it.
+SCALES_DIFFER = 0.25
+PER_CAPITA_COVERAGE = ("city",)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A comparison the model does not allow; `reason` is a key the UI words."""
+
+    reason: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of periods (local labels): one period when first == last."""
+
+    first: str
+    last: str
+    count: int = 1
+
+    @property
+    def single(self) -> bool:
+        return self.first == self.last
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """a ÷ b over the same span (a mean over a common window for dense series)."""
+
+    cities: tuple[str, str]  # (a, b)
+    value: float
+    a: float
+    b: float
+    span: Span
+    window: bool  # True: means over a window of common periods
+    edition: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One city's change between two comparable spans of its own series."""
+
+    percent: float
+    start: Span
+    end: Span
+    start_value: float
+    end_value: float
+    window: bool  # True: 12-month (or 7-day) means, the same months of each year
+    after_break: SeriesBreak | None = None  # the break it starts after, if shown
+
+
+@dataclass(frozen=True)
+class ShownBreak:
+    """A series break inside the shown rows: the first period after it."""
+
+    city: str
+    period: str
+    rule: SeriesBreak
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the model allows for one shown frame, computed once."""
+
+    level: str
+    views: dict[str, Refusal | None]
+    ratio: Ratio | Refusal | None
+    changes: dict[str, Change | Refusal | None]
+    breaks: tuple[ShownBreak, ...]
+    scales_differ: bool
+    latest_common: str | None = None  # the newest period the cities compare in
+
+
+# What each refusal says, in both languages (the API quotes the English one).
+REASONS: dict[str, dict[str, str]] = {
+    "level.none": {
+        "en": "The two cities' figures are not the same measure: they are shown side by side, never computed against each other.",
+        "fr": "Les chiffres des deux villes ne mesurent pas la même chose : ils sont montrés côte à côte, jamais calculés l'un par rapport à l'autre.",
+    },
+    "level.trends": {
+        "en": "The two cities measure this differently: compare their trends (values as an index), not their levels.",
+        "fr": "Les deux villes ne le mesurent pas de la même façon : comparer leurs tendances (valeurs en indice), pas leurs niveaux.",
+    },
+    "level.within_edition": {
+        "en": "Each survey edition changes its method: figures compare within one edition, never as an index across years.",
+        "fr": "Chaque édition de l'enquête change de méthode : les chiffres se comparent au sein d'une édition, jamais en indice d'une année à l'autre.",
+    },
+    "index.editions": {
+        "en": "No index: each survey edition changes its method, so one year cannot be set against another.",
+        "fr": "Pas d'indice : chaque édition de l'enquête change de méthode, une année ne peut donc pas être rapportée à une autre.",
+    },
+    "per_capita.intensive": {
+        "en": "This is not an extensive quantity ({unit}): dividing it by population makes no sense.",
+        "fr": "Ce n'est pas une grandeur extensive ({unit}) : la diviser par la population n'a pas de sens.",
+    },
+    "per_km2.intensive": {
+        "en": "This is not an extensive quantity ({unit}): dividing it by area makes no sense.",
+        "fr": "Ce n'est pas une grandeur extensive ({unit}) : la diviser par la surface n'a pas de sens.",
+    },
+    "per_capita.undefined": {
+        "en": "No per-inhabitant form is defined for this indicator.",
+        "fr": "Aucune forme par habitant n'est définie pour cet indicateur.",
+    },
+    "per_km2.undefined": {
+        "en": "No per-km² form is defined for this indicator: its publishers relate it to people, not to land.",
+        "fr": "Aucune forme par km² n'est définie pour cet indicateur : ses éditeurs le rapportent aux habitants, pas au territoire.",
+    },
+    "per_capita.coverage": {
+        "en": "{city}'s figure covers {kind}, not the city, and the population it serves is not documented: per inhabitant would divide it by the wrong population.",
+        "fr": "Le chiffre de {city} couvre {kind}, pas la ville, et la population desservie n'est pas documentée : par habitant, on le diviserait par la mauvaise population.",
+    },
+    "per_km2.coverage": {
+        "en": "{city}'s figure covers {kind}, not the city, and the area it serves is not documented: per km² would divide it by the wrong area.",
+        "fr": "Le chiffre de {city} couvre {kind}, pas la ville, et la surface desservie n'est pas documentée : par km², on le diviserait par la mauvaise surface.",
+    },
+    "ratio.index": {
+        "en": "No ratio of index values: an index compares each city with itself.",
+        "fr": "Pas de rapport entre indices : un indice compare chaque ville à elle-même.",
+    },
+    "ratio.moment": {
+        "en": "The two latest readings were not taken at the same moment.",
+        "fr": "Les deux dernières mesures n'ont pas été prises au même moment.",
+    },
+    "ratio.zero": {
+        "en": "The other city's value is 0.",
+        "fr": "La valeur de l'autre ville est 0.",
+    },
+    "ratio.editions": {
+        "en": "No figures of the same survey edition for both cities.",
+        "fr": "Aucun chiffre de la même édition de l'enquête pour les deux villes.",
+    },
+    "change.editions": {
+        "en": "Each survey edition changes its method: no change is computed across years.",
+        "fr": "Chaque édition de l'enquête change de méthode : aucune évolution n'est calculée d'une année à l'autre.",
+    },
+    "no_common_period": {
+        "en": "The two cities have no period in common here.",
+        "fr": "Les deux villes n'ont ici aucune période en commun.",
+    },
+    "window_coverage": {
+        "en": "Too few days measured by both cities in the last {days} days to compare their means.",
+        "fr": "Trop peu de jours mesurés par les deux villes sur les {days} derniers jours pour comparer leurs moyennes.",
+    },
+    "index.base_missing": {
+        "en": "No value in base year {year} for {city}.",
+        "fr": "Aucune valeur en {year}, l'année de base, pour {city}.",
+    },
+    "index.base_incomplete": {
+        "en": "{city} has no complete base year {year} ({count} of {needed} {periods}): an index would rest on part of a year.",
+        "fr": "{city} n'a pas d'année de base {year} complète ({count} {periods} sur {needed}) : l'indice reposerait sur une partie d'année.",
+    },
+    "index.no_base": {
+        "en": "{city} has no complete year to serve as the index base.",
+        "fr": "{city} n'a aucune année complète pouvant servir de base à l'indice.",
+    },
+    "index.zero": {
+        "en": "{city}'s value in {year} is 0: no index possible.",
+        "fr": "La valeur de {city} en {year} est 0 : pas d'indice possible.",
+    },
+    "window.too_few": {
+        "en": "Too few values on one side of the event ({count}; at least half of {wanted} periods on each side).",
+        "fr": "Trop peu de valeurs d'un côté de l'événement ({count} ; au moins la moitié de {wanted} périodes de chaque côté).",
+    },
+    "window.break": {
+        "en": "The series breaks inside the window: before and after do not measure the same thing.",
+        "fr": "La série est rompue dans la fenêtre : avant et après ne mesurent pas la même chose.",
+    },
+    "population_missing": {
+        "en": "No population figure for {city}.",
+        "fr": "Aucun chiffre de population pour {city}.",
+    },
+}
+COVERAGE_WORDS = {
+    "station": {"en": "one station", "fr": "une station"},
+    "stations": {"en": "a set of stations", "fr": "un ensemble de stations"},
+    "model_cell": {"en": "one model cell", "fr": "une maille de modèle"},
+    "city": {"en": "the city", "fr": "la ville"},
+    "county": {"en": "a county", "fr": "un comté"},
+    "metro": {"en": "an urban area", "fr": "une aire urbaine"},
+    "region": {"en": "a whole region", "fr": "une région entière"},
+    "network": {"en": "a whole network", "fr": "un réseau entier"},
+    "grid": {"en": "a power grid", "fr": "un réseau électrique"},
+}
+PERIOD_WORDS = {
+    "monthly": {"en": "months", "fr": "mois"},
+    "daily": {"en": "days", "fr": "jours"},
+    "hourly": {"en": "hours", "fr": "heures"},
+}
+
+
+def explain(refusal: Refusal, lang: str) -> str:
+    """A refusal in words ("en" for API errors, either language on pages)."""
+    params = dict(refusal.params)
+    if "city" in params and params["city"] in CITIES_BY_ID:
+        params["city"] = CITIES_BY_ID[params["city"]].name(lang)
+    if "kind" in params:
+        params["kind"] = COVERAGE_WORDS[params["kind"]][lang]
+    if "periods" in params:
+        params["periods"] = PERIOD_WORDS[params["periods"]][lang]
+    return REASONS[refusal.reason][lang].format(**params)
+
+
+# ------------------------------------------------------------------ rows
+
+
+def breaks_of(indicator: Indicator, city_id: str) -> tuple[SeriesBreak, ...]:
+    return tuple(b for b in indicator.comparability.breaks if b.city == city_id)
+
+
+def partial_periods(indicator: Indicator, city_id: str) -> dict[str, object]:
+    return {p.period: p for p in indicator.comparability.partial if p.city == city_id}
+
+
+def segments(rows: pd.DataFrame, indicator: Indicator, city_id: str) -> pd.Series:
+    """Per row of one city (in time order), how many of its breaks lie before it."""
+    starts = label_start(rows["period"])
+    count = pd.Series(0, index=rows.index)
+    for rule in breaks_of(indicator, city_id):
+        if rule.date is not None:
+            after = starts >= pd.Timestamp(rule.date)
+        else:
+            from_source = (rows["source"] == rule.source).to_numpy()
+            if not from_source.any():
+                continue
+            after = pd.Series(np.arange(len(rows)) >= from_source.argmax(), rows.index)
+        count += after.astype(int)
+    return count
+
+
+def shown_breaks(frame: pd.DataFrame, indicator: Indicator) -> tuple[ShownBreak, ...]:
+    """The breaks that fall between two shown rows of a city."""
+    found = []
+    for city_id, rows in frame.groupby("city", sort=False):
+        rows = rows.sort_values("time")
+        starts = label_start(rows["period"])
+        for rule in breaks_of(indicator, city_id):
+            if rule.date is not None:
+                after = (starts >= pd.Timestamp(rule.date)).to_numpy()
+            else:
+                after = (rows["source"] == rule.source).to_numpy()
+            if after.any() and not after[0]:
+                found.append(
+                    ShownBreak(city_id, rows["period"].iloc[after.argmax()], rule)
+                )
+    return tuple(sorted(found, key=lambda b: (b.period, b.city)))
+
+
+def annotate(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    lang: str,
+    facts: dict[tuple[str, str, str], dict] | None = None,
+) -> pd.DataFrame:
+    """The frame with `edition`, `partial`, `segment` and `note` columns.
+
+    `facts`: (city, source, period) → what a row's provenance says of it: the survey
+    `edition` it comes from (else a figure is its period's own edition), and a
+    `partial` period ({"en", "fr"} reason), beside those the registry lists.
+    The note: each city's first row gives its coverage; the first row after a series
+    break gives the break; a partial period says why.
+    """
+    out = frame.copy()
+    facts = facts or {}
+    keys = list(zip(out["city"], out["source"], out["period"], strict=True))
+    out["edition"] = [facts.get(k, {}).get("edition", k[2][:4]) for k in keys]
+    row_partial = {
+        k: facts[k]["partial"][lang] for k in keys if "partial" in facts.get(k, {})
+    }
+    out["partial"] = False
+    out["segment"] = 0
+    notes = pd.Series("", index=out.index, dtype=object)
+    comparability = indicator.comparability
+    for city_id, rows in out.groupby("city", sort=False):
+        listed = {
+            p: r.reasons[lang] for p, r in partial_periods(indicator, city_id).items()
+        }
+        reasons = [
+            listed.get(period) or row_partial.get((city_id, source, period))
+            for source, period in zip(rows["source"], rows["period"], strict=True)
+        ]
+        out.loc[rows.index, "partial"] = [r is not None for r in reasons]
+        out.loc[rows.index, "segment"] = segments(rows, indicator, city_id)
+        parts: dict = {index: [] for index in rows.index}
+        coverage = comparability.coverage.get(city_id)
+        if coverage is not None:
+            parts[rows.index[0]].append(coverage.labels[lang])
+        for shown in shown_breaks(rows, indicator):
+            first = rows.index[(rows["period"] == shown.period).to_numpy().argmax()]
+            parts[first].append(shown.rule.reasons[lang])
+        for index, reason in zip(rows.index, reasons, strict=True):
+            if reason is not None:
+                parts[index].append(reason)
+        for index, texts in parts.items():
+            notes[index] = " | ".join(texts)
+    out["note"] = notes
+    return out
+
+
+def latest_segment(rows: pd.DataFrame) -> pd.DataFrame:
+    """One city's rows after its latest break, partial periods left out."""
+    if rows.empty:
+        return rows
+    kept = rows[rows["segment"] == rows["segment"].max()]
+    return kept[~kept["partial"]]
+
+
+# ------------------------------------------------------------------ what is allowed
+
+
+def view_refusals(indicator: Indicator, norm: str) -> dict[str, Refusal | None]:
+    """Per view, None where it may be drawn, else why not."""
+    level = indicator.comparability.level
+    paired: Refusal | None = None
+    if level == "none":
+        paired = Refusal("level.none")
+    elif level == "trends" and norm != "index":
+        paired = Refusal("level.trends")
+    elif level == "within_edition" and norm == "index":
+        paired = Refusal("level.within_edition")
+    return {
+        "side": None,
+        "overlay": Refusal("level.none") if level == "none" else None,
+        "gap": paired,
+        "ratio": paired,
+    }
+
+
+def norm_refusal(
+    indicator: Indicator, norm: str, city_ids: tuple[str, ...]
+) -> Refusal | None:
+    """Why a normalisation cannot be applied here (None: it can)."""
+    if norm == "index" and indicator.comparability.level == "within_edition":
+        return Refusal("index.editions")
+    if norm in ("per_capita", "per_km2"):
+        scaling = indicator.per_capita if norm == "per_capita" else indicator.per_km2
+        if scaling is None:
+            # A total with the other scaling defined is extensive, just not offered so.
+            other = indicator.per_km2 if norm == "per_capita" else indicator.per_capita
+            reason = "undefined" if other is not None else "intensive"
+            return Refusal(f"{norm}.{reason}", {"unit": indicator.unit})
+        for city_id in city_ids:
+            coverage = indicator.comparability.coverage.get(city_id)
+            if coverage is None or coverage.kind in PER_CAPITA_COVERAGE:
+                continue
+            served = coverage.population if norm == "per_capita" else coverage.area_km2
+            if served is None:
+                return Refusal(
+                    f"{norm}.coverage", {"city": city_id, "kind": coverage.kind}
+                )
+    return None
+
+
+# ------------------------------------------------------------------ the ratio
+
+
+def common_window(
+    a: pd.DataFrame, b: pd.DataFrame, freq: str
+) -> tuple[pd.Series, pd.Series, Span] | Refusal:
+    """Both cities' values on their common periods of the latest window (dense)."""
+    both = pd.merge(
+        a[["period", "value"]],
+        b[["period", "value"]],
+        on="period",
+        suffixes=("_a", "_b"),
+    )
+    if both.empty:
+        return Refusal("no_common_period")
+    starts = label_start(both["period"])
+    end = starts.max()
+    inside = starts > end - WINDOW[freq]
+    expected = WINDOW[freq] / (
+        pd.Timedelta(days=1) if freq == "daily" else pd.Timedelta(hours=1)
+    )
+    if inside.sum() < MIN_COVERAGE * expected:
+        return Refusal(
+            "window_coverage",
+            {"days": int(WINDOW[freq].days), "count": int(inside.sum())},
+        )
+    window = both[inside.to_numpy()]
+    span = Span(window["period"].iloc[0], window["period"].iloc[-1], len(window))
+    return window["value_a"], window["value_b"], span
+
+
+def window_ratio(
+    a: pd.DataFrame, b: pd.DataFrame, freq: str, cities: tuple[str, str]
+) -> Ratio | Refusal:
+    """Dense series: the ratio of the means over the latest common window."""
+    found = common_window(a, b, freq)
+    if isinstance(found, Refusal):
+        return found
+    a_values, b_values, span = found
+    a_mean, b_mean = float(a_values.mean()), float(b_values.mean())
+    if b_mean == 0:
+        return Refusal("ratio.zero")
+    return Ratio(cities, a_mean / b_mean, a_mean, b_mean, span, window=True)
+
+
+def moment_ratio(
+    a: pd.DataFrame, b: pd.DataFrame, cities: tuple[str, str]
+) -> Ratio | Refusal:
+    """Instant readings: the latest of each, when taken at the same moment."""
+    last_a, last_b = a.iloc[-1], b.iloc[-1]
+    if abs(pd.Timestamp(last_a["time"]) - pd.Timestamp(last_b["time"])) > SAME_MOMENT:
+        return Refusal("ratio.moment")
+    if last_b["value"] == 0:
+        return Refusal("ratio.zero")
+    return Ratio(
+        cities,
+        float(last_a["value"] / last_b["value"]),
+        float(last_a["value"]),
+        float(last_b["value"]),
+        Span(last_a["period"], last_a["period"]),
+        window=False,
+    )
+
+
+def ratio_of(
+    frame: pd.DataFrame, indicator: Indicator, norm: str, a_id: str, b_id: str
+) -> Ratio | Refusal | None:
+    """a ÷ b as the model allows it; None when a city has no row at all."""
+    level = indicator.comparability.level
+    if level in ("trends", "none"):
+        return Refusal(f"level.{level}")
+    if norm == "index":
+        return Refusal("ratio.index")
+    rows = {c: frame[frame["city"] == c].sort_values("time") for c in (a_id, b_id)}
+    if any(r.empty for r in rows.values()):
+        return None
+    a, b = (latest_segment(rows[c]) for c in (a_id, b_id))
+    if a.empty or b.empty:
+        return Refusal("no_common_period")
+    if indicator.freq in DENSE:
+        return window_ratio(a, b, indicator.freq, (a_id, b_id))
+    if indicator.freq == "instant":
+        return moment_ratio(a, b, (a_id, b_id))
+    both = pd.merge(
+        a[["period", "value", "edition"]],
+        b[["period", "value", "edition"]],
+        on=["period", "edition"] if level == "within_edition" else "period",
+        suffixes=("_a", "_b"),
+    )
+    both = both[both["value_b"] != 0]
+    if both.empty:
+        return Refusal(
+            "ratio.editions" if level == "within_edition" else "no_common_period"
+        )
+    last = both.sort_values("period").iloc[-1]
+    return Ratio(
+        (a_id, b_id),
+        float(last["value_a"] / last["value_b"]),
+        float(last["value_a"]),
+        float(last["value_b"]),
+        Span(last["period"], last["period"]),
+        window=False,
+        edition=str(last["edition"]) if level == "within_edition" else "",
+    )
+
+
+# ------------------------------------------------------------------ change over time
+
+
+def _percent(start: float, end: float) -> float | None:
+    return None if start == 0 else (end - start) / abs(start) * 100
+
+
+def window_change(rows: pd.DataFrame, freq: str) -> Change | None:
+    """The latest window's mean against the same window in the earliest earlier year
+    that is fully inside the rows and covered enough (dense series)."""
+    starts = label_start(rows["period"])
+    values = pd.Series(rows["value"].to_numpy(), index=starts.to_numpy())
+    end = starts.max()
+    length = WINDOW[freq]
+    step = pd.Timedelta(days=1) if freq == "daily" else pd.Timedelta(hours=1)
+    expected = length / step
+
+    def mean_over(last: pd.Timestamp):
+        inside = values[(values.index > last - length) & (values.index <= last)]
+        if len(inside) < MIN_COVERAGE * expected:
+            return None
+        return inside
+
+    latest = mean_over(end)
+    if latest is None:
+        return None
+    years_back = (end - starts.min()).days // 365
+    for back in range(years_back, 0, -1):
+        earlier_end = end - pd.DateOffset(years=back)
+        if earlier_end - length < starts.min() - step:
+            continue  # the earlier window would start before the rows do
+        earlier = mean_over(earlier_end)
+        if earlier is None:
+            continue
+        percent = _percent(float(earlier.mean()), float(latest.mean()))
+        if percent is None:
+            return None
+        return Change(
+            percent,
+            _span(rows, earlier.index),
+            _span(rows, latest.index),
+            float(earlier.mean()),
+            float(latest.mean()),
+            window=True,
+        )
+    return None
+
+
+def _span(rows: pd.DataFrame, starts) -> Span:
+    periods = rows["period"].to_numpy()[
+        np.isin(label_start(rows["period"]).to_numpy(), np.asarray(starts))
+    ]
+    return Span(str(periods[0]), str(periods[-1]), len(periods))
+
+
+def monthly_change(rows: pd.DataFrame) -> Change | None:
+    """12 complete months against the same 12 months of the earliest earlier year;
+    with fewer months, the latest month against the same month of an earlier year."""
+    by_month = pd.Series(rows["value"].to_numpy(), index=rows["period"].to_numpy())
+
+    def months_to(last: str) -> list[str]:
+        end = pd.Period(last, freq="M")
+        return [str(end - k) for k in range(11, -1, -1)]
+
+    last = str(by_month.index[-1])
+    latest = months_to(last)
+    if all(m in by_month.index for m in latest):
+        year = int(last[:4])
+        for earlier_year in range(label_year(by_month.index[0]), year):
+            back = year - earlier_year
+            shifted = [str(pd.Period(m, freq="M") - 12 * back) for m in latest]
+            if all(m in by_month.index for m in shifted):
+                start_value = float(by_month[shifted].sum())
+                end_value = float(by_month[latest].sum())
+                percent = _percent(start_value, end_value)
+                if percent is None:
+                    return None
+                return Change(
+                    percent,
+                    Span(shifted[0], shifted[-1], 12),
+                    Span(latest[0], latest[-1], 12),
+                    start_value,
+                    end_value,
+                    window=True,
+                )
+    same_month = [m for m in by_month.index if m[5:] == last[5:] and m != last]
+    if not same_month:
+        return None
+    first = same_month[0]
+    percent = _percent(float(by_month[first]), float(by_month[last]))
+    if percent is None:
+        return None
+    return Change(
+        percent,
+        Span(first, first),
+        Span(last, last),
+        float(by_month[first]),
+        float(by_month[last]),
+        window=False,
+    )
+
+
+def change_of(
+    frame: pd.DataFrame, indicator: Indicator, city_id: str
+) -> Change | Refusal | None:
+    """One city's change over the shown rows, as the model allows it."""
+    if indicator.freq == "instant":
+        return None
+    if indicator.comparability.level == "within_edition":
+        return Refusal("change.editions")
+    rows = frame[frame["city"] == city_id].sort_values("time")
+    kept = latest_segment(rows)
+    if len(kept) < 2:
+        return None
+    after = None
+    if kept["segment"].iloc[0] > 0:
+        shown = [b for b in shown_breaks(rows, indicator) if b.city == city_id]
+        after = shown[-1].rule if shown else None
+    if indicator.freq in DENSE:
+        found = window_change(kept, indicator.freq)
+    elif indicator.freq == "monthly":
+        found = monthly_change(kept)
+    else:
+        first, last = kept.iloc[0], kept.iloc[-1]
+        percent = _percent(float(first["value"]), float(last["value"]))
+        found = (
+            None
+            if percent is None
+            else Change(
+                percent,
+                Span(first["period"], first["period"]),
+                Span(last["period"], last["period"]),
+                float(first["value"]),
+                float(last["value"]),
+                window=False,
+            )
+        )
+    if found is None:
+        return None
+    return Change(**{**found.__dict__, "after_break": after})
+
+
+# ------------------------------------------------------------------ before and after an event
+
+# How many periods on each side of an event a window compares (the period the event
+# falls in belongs to neither side), and the fewest it needs.
+EVENT_WINDOW = {"annual": 3, "monthly": 12, "daily": 90, "hourly": 7 * 24}
+
+
+@dataclass(frozen=True)
+class EventWindow:
+    """One city's mean over the periods just before an event and as many just after."""
+
+    before: Span
+    after: Span
+    before_mean: float
+    after_mean: float
+    percent: float | None  # None when the before mean is 0
+
+
+def event_window(
+    frame: pd.DataFrame, indicator: Indicator, city_id: str, moment: pd.Timestamp
+) -> EventWindow | Refusal | None:
+    """The same number of whole periods before and after `moment` (local time), in one
+    series segment, no partial period, one survey edition: never across a break.
+    None where the indicator has no periods to compare (instant readings)."""
+    wanted = EVENT_WINDOW.get(indicator.freq)
+    if wanted is None:
+        return None
+    if indicator.comparability.level == "within_edition":
+        return Refusal("change.editions")
+    rows = frame[(frame["city"] == city_id) & ~frame["partial"].astype(bool)]
+    rows = rows.sort_values("time")
+    starts = label_start(rows["period"])
+    length = PERIOD_LENGTH[indicator.freq]
+    ends = starts + length
+    # Only periods within `wanted` periods of the event's own: a gap in the data does
+    # not reach further back (or ahead) for values.
+    reach = length * (wanted + 1)
+    before = rows[((ends <= moment) & (starts >= moment - reach)).to_numpy()]
+    after = rows[((starts > moment) & (ends <= moment + reach)).to_numpy()]
+    before, after = before.tail(wanted), after.head(wanted)
+    count = min(len(before), len(after))
+    if count < max(1, wanted // 2):
+        return Refusal("window.too_few", {"count": count, "wanted": wanted})
+    before, after = before.tail(count), after.head(count)
+    both = pd.concat([before, after])
+    if both["segment"].nunique() > 1:
+        shown = [b for b in shown_breaks(rows, indicator) if b.city == city_id]
+        inside = [
+            b
+            for b in shown
+            if before["period"].iloc[0] < b.period <= after["period"].iloc[-1]
+        ]
+        kind = inside[0].rule.kind if inside else "definition"
+        return Refusal("window.break", {"break_kind": kind})
+    before_mean, after_mean = (
+        float(before["value"].mean()),
+        float(after["value"].mean()),
+    )
+    return EventWindow(
+        Span(before["period"].iloc[0], before["period"].iloc[-1], count),
+        Span(after["period"].iloc[0], after["period"].iloc[-1], count),
+        before_mean,
+        after_mean,
+        _percent(before_mean, after_mean),
+    )
+
+
+# ------------------------------------------------------------------ pairs for the gap and ratio views
+
+
+def pairs(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    city_ids: tuple[str, ...],
+    key: str = "period",
+    aggregate: bool = True,
+) -> tuple[pd.DataFrame, str | None]:
+    """Moments where both cities have a comparable value: columns period, a, b (in
+    city order), and the aggregation used (None, 'monthly' or 'daily').
+
+    key="period" pairs each city's own calendar (8 a.m. in Paris with 8 a.m. in San
+    Francisco); key="time" pairs the same instant (UTC). Partial periods are left out;
+    survey figures pair only within one edition; a dense series pairs means of the
+    periods both cities have (monthly means of common days, daily means of common hours).
+    """
+    a_id, b_id = city_ids[:2]
+    columns = [key, "value", "edition", "partial"]
+    a = frame.loc[frame["city"] == a_id, columns]
+    b = frame.loc[frame["city"] == b_id, columns]
+    on = (
+        [key, "edition"] if indicator.comparability.level == "within_edition" else [key]
+    )
+    both = pd.merge(a, b, on=on, suffixes=("_a", "_b"))
+    both = both[~(both["partial_a"] | both["partial_b"])]
+    both = both.rename(columns={key: "period", "value_a": "a", "value_b": "b"})
+    both = both.sort_values("period")[["period", "a", "b"]].reset_index(drop=True)
+    means = AGGREGATE.get(indicator.freq) if aggregate else None
+    if means is None or both.empty:
+        return both, None
+    name, fmt, needed = means
+    moments = (
+        pd.to_datetime(both["period"], utc=True).dt.tz_localize(None)
+        if key == "time"
+        else label_start(both["period"])
+    )
+    both["bucket"] = moments.dt.strftime(fmt).to_numpy()
+    grouped = both.groupby("bucket").agg(
+        a=("a", "mean"), b=("b", "mean"), n=("a", "size")
+    )
+    grouped = grouped[grouped["n"] >= needed]
+    out = grouped.reset_index().rename(columns={"bucket": "period"})
+    return out[["period", "a", "b"]], name
+
+
+# ------------------------------------------------------------------ all at once
+
+
+def scales_differ(frame: pd.DataFrame, city_ids: tuple[str, ...]) -> bool:
+    """True when one city's values would fill less than a quarter of a shared axis."""
+    spans = []
+    for city_id in city_ids[:2]:
+        values = frame.loc[frame["city"] == city_id, "value"]
+        if values.empty:
+            return False
+        spans.append(float(values.max()))
+    top = max(spans)
+    return top > 0 and min(spans) < SCALES_DIFFER * top
+
+
+def latest_common(
+    frame: pd.DataFrame, indicator: Indicator, city_ids: tuple[str, ...]
+) -> str | None:
+    """The newest period both cities have that the model lets them be compared in (the
+    same edition, no partial period); None where nothing compares (level "none")."""
+    if indicator.comparability.level == "none":
+        return None
+    both, _ = pairs(frame, indicator, city_ids, aggregate=False)
+    return None if both.empty else str(both["period"].iloc[-1])
+
+
+def assess(
+    frame: pd.DataFrame, indicator: Indicator, norm: str, city_ids: tuple[str, ...]
+) -> Assessment:
+    """The model applied to an annotated frame (see `annotate`)."""
+    a_id, b_id = city_ids[:2]
+    return Assessment(
+        level=indicator.comparability.level,
+        views=view_refusals(indicator, norm),
+        ratio=ratio_of(frame, indicator, norm, a_id, b_id),
+        changes={c: change_of(frame, indicator, c) for c in city_ids},
+        breaks=shown_breaks(frame, indicator),
+        scales_differ=scales_differ(frame, city_ids),
+        latest_common=latest_common(frame, indicator, city_ids),
+    )

@@ -1,0 +1,276 @@
+"""Units and normalisation, in one place.
+
+Conversions are plain factors (value_in_to = value_in_from × factor). Gas-volume mixing
+ratios depend on the molecule, so ppb↔µg/m³ is per indicator (25 °C, 1 atm).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data_sources.model import comparability
+from data_sources.model.registries import Indicator
+
+NORMALISATIONS = ("absolute", "per_capita", "per_km2", "index")
+
+# µg/m³ per ppb at 25 °C and 1 atm (molar mass / 24.45 L/mol).
+UGM3_PER_PPB = {"no2": 1.88, "o3": 1.96}
+
+KWH_PER_THERM = 29.3071
+TONNES_PER_SHORT_TON = 0.90718474
+KM_PER_MILE = 1.609344
+
+# Factors that do not depend on the indicator: (from, to) -> factor.
+FACTORS: dict[tuple[str, str], float] = {
+    ("GWh", "MWh"): 1e3,
+    ("GWh", "kWh"): 1e6,
+    ("MWh", "kWh"): 1e3,
+    ("kWh", "GWh"): 1e-6,
+    ("Mtherm", "GWh"): KWH_PER_THERM,  # 10⁶ therm × 29.3071 kWh = 29.3071 GWh
+    ("therm", "kWh"): KWH_PER_THERM,
+    ("short ton", "t"): TONNES_PER_SHORT_TON,
+    ("mi", "km"): KM_PER_MILE,
+    ("mi²", "km²"): KM_PER_MILE**2,
+    ("Mt CO2e", "t CO2e"): 1e6,
+}
+
+
+class UnitError(ValueError):
+    """A unit conversion or normalisation that makes no sense for this indicator."""
+
+
+def conversion_factor(from_unit: str, to_unit: str, indicator_id: str = "") -> float:
+    """Factor f such that value_in_to_unit = value_in_from_unit × f."""
+    if from_unit == to_unit:
+        return 1.0
+    if {from_unit, to_unit} == {"µg/m³", "ppb"}:
+        if indicator_id not in UGM3_PER_PPB:
+            raise UnitError(f"no ppb conversion for {indicator_id or 'this pollutant'}")
+        per_ppb = UGM3_PER_PPB[indicator_id]
+        return per_ppb if from_unit == "ppb" else 1 / per_ppb
+    if (from_unit, to_unit) in FACTORS:
+        return FACTORS[(from_unit, to_unit)]
+    if (to_unit, from_unit) in FACTORS:
+        return 1 / FACTORS[(to_unit, from_unit)]
+    # One hop through a shared unit (e.g. Mtherm → GWh → MWh).
+    for (a, b), first in FACTORS.items():
+        if a == from_unit:
+            try:
+                return first * conversion_factor(b, to_unit, indicator_id)
+            except UnitError:
+                continue
+    raise UnitError(f"cannot convert {from_unit} to {to_unit}")
+
+
+def convert(values: pd.Series, indicator: Indicator, to_unit: str) -> pd.Series:
+    """Values from the indicator's canonical unit to one of its offered units."""
+    if to_unit not in indicator.units:
+        offered = ", ".join(indicator.units)
+        raise UnitError(
+            f"unit '{to_unit}' is not offered for {indicator.id} ({offered})"
+        )
+    return values * conversion_factor(indicator.unit, to_unit, indicator.id)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A normalised frame and what a reader must know about it."""
+
+    frame: pd.DataFrame
+    unit: str
+    notes: tuple[str, ...]
+
+
+def check_normalisation(
+    indicator: Indicator, norm: str, city_ids: tuple[str, ...] = ()
+) -> None:
+    """Raise UnitError with a clear message when `norm` makes no sense here."""
+    if norm not in NORMALISATIONS:
+        raise UnitError(
+            f"unknown normalisation '{norm}' (one of {', '.join(NORMALISATIONS)})"
+        )
+    refusal = comparability.norm_refusal(indicator, norm, city_ids)
+    if refusal is not None:
+        raise UnitError(f"{indicator.id}: {comparability.explain(refusal, 'en')}")
+
+
+def nearest_year(years: pd.Index, wanted: int) -> int:
+    """The available year closest to `wanted` (the earlier one on a tie)."""
+    return int(min(years, key=lambda year: (abs(year - wanted), year)))
+
+
+# Periods a complete base year needs for a sub-annual index (daily and hourly: the same
+# 75 % coverage rule as their windows).
+BASE_YEAR_PERIODS = {"monthly": 12, "daily": 365, "hourly": 8760}
+
+
+def whole(rows: pd.DataFrame) -> pd.Series:
+    """Rows that are not partial periods."""
+    if "partial" not in rows:
+        return pd.Series(True, index=rows.index)
+    return ~rows["partial"].astype(bool)
+
+
+def base_year_refusal(
+    rows: pd.DataFrame, indicator: Indicator, city_id: str, year: int
+) -> comparability.Refusal | None:
+    """Why `year` cannot be this city's index base (None: it can): a value is needed,
+    and a sub-annual series needs the whole year (partial periods do not count)."""
+    in_year = rows[(rows["year"] == year) & whole(rows)]
+    if in_year.empty:
+        return comparability.Refusal(
+            "index.base_missing", {"year": year, "city": city_id}
+        )
+    needed = BASE_YEAR_PERIODS.get(indicator.freq)
+    if needed is None:
+        return None
+    enough = (
+        needed if indicator.freq == "monthly" else comparability.MIN_COVERAGE * needed
+    )
+    if in_year["period"].nunique() < enough:
+        return comparability.Refusal(
+            "index.base_incomplete",
+            {
+                "city": city_id,
+                "year": year,
+                "count": in_year["period"].nunique(),
+                "needed": needed,
+                "periods": indicator.freq,
+            },
+        )
+    return None
+
+
+INDEX_UNIT = {
+    "en": ("index, {year} = 100", "index, each city's first complete year = 100"),
+    "fr": (
+        "indice, {year} = 100",
+        "indice, première année complète de chaque ville = 100",
+    ),
+}
+
+
+def normalise(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    norm: str,
+    *,
+    populations: pd.DataFrame | None = None,
+    areas_km2: dict[str, float] | None = None,
+    base_year: int | None = None,
+    lang: str = "en",
+) -> Normalised:
+    """Normalise a tidy frame (values in canonical unit) for display or export.
+
+    Args:
+        frame: tidy rows of one indicator, any cities, with `year` and `period` on
+            each city's own calendar (a UTC year would put Paris's 1 January in the
+            year before), and `partial` where a period is incomplete.
+        populations: `population` rows (annual, with `year`) for the same cities.
+        areas_km2: land area per city id.
+        base_year: the year that becomes 100 with `norm="index"` (on each city's own
+            calendar); default the first year complete in every city, else each
+            city's first complete year (said in a note).
+    """
+    cities = tuple(sorted(set(frame["city"])))
+    check_normalisation(indicator, norm, cities)
+    out = frame.copy()
+    if norm == "absolute" or out.empty:
+        return Normalised(out, indicator.unit, ())
+    if norm == "per_capita":
+        return _per_capita(out, indicator, populations, lang)
+    if norm == "per_km2":
+        assert indicator.per_km2 is not None
+        missing = sorted(set(out["city"]) - set(areas_km2 or {}))
+        if missing:
+            raise UnitError(f"no land area for {', '.join(missing)}")
+        out["value"] = (
+            out["value"] / out["city"].map(areas_km2) * indicator.per_km2.factor
+        )
+        return Normalised(out, indicator.per_km2.units[lang], ())
+    return _index(out, indicator, cities, base_year, lang)
+
+
+def _per_capita(
+    out: pd.DataFrame, indicator: Indicator, populations, lang: str
+) -> Normalised:
+    assert indicator.per_capita is not None
+    notes: list[str] = []
+    divisors = []
+    for city_id, year in zip(out["city"], out["year"], strict=True):
+        city_pop = (
+            populations[populations["city"] == city_id]
+            if populations is not None
+            else None
+        )
+        if city_pop is None or city_pop.empty:
+            raise UnitError(f"no population figure for {city_id}")
+        by_year = pd.Series(city_pop["value"].to_numpy(), index=city_pop["year"])
+        used = nearest_year(by_year.index, year)
+        if used != year:
+            notes.append(f"{city_id} {year}: population of {used} used")
+        divisors.append(by_year[used])
+    out["value"] = out["value"] / divisors * indicator.per_capita.factor
+    unit = indicator.per_capita.units[lang]
+    return Normalised(out, unit, tuple(dict.fromkeys(notes)))
+
+
+def _index(
+    out: pd.DataFrame,
+    indicator: Indicator,
+    cities: tuple[str, ...],
+    base_year: int | None,
+    lang: str,
+) -> Normalised:
+    """100 at the base year: the mean of that year on the city's own calendar."""
+    rows_of = {c: out[out["city"] == c] for c in cities}
+
+    def usable(city_id: str, year: int) -> bool:
+        return base_year_refusal(rows_of[city_id], indicator, city_id, year) is None
+
+    notes: list[str] = []
+    if base_year is not None:
+        for city_id in cities:
+            refusal = base_year_refusal(rows_of[city_id], indicator, city_id, base_year)
+            if refusal is not None:
+                raise UnitError(comparability.explain(refusal, "en"))
+        bases = dict.fromkeys(cities, base_year)
+    else:
+        common = sorted(set.intersection(*(set(rows_of[c]["year"]) for c in cities)))
+        shared = next((y for y in common if all(usable(c, y) for c in cities)), None)
+        if shared is not None:
+            bases = dict.fromkeys(cities, shared)
+        else:
+            bases = {}
+            for city_id in cities:
+                years = sorted(set(rows_of[city_id]["year"]))
+                first = next((y for y in years if usable(city_id, y)), None)
+                if first is None:
+                    refusal = comparability.Refusal("index.no_base", {"city": city_id})
+                    raise UnitError(comparability.explain(refusal, "en"))
+                bases[city_id] = first
+                notes.append(
+                    f"{city_id}: index base {first} (no complete year common to all cities)"
+                )
+    values = []
+    for city_id in cities:
+        rows = rows_of[city_id]
+        in_base = rows[(rows["year"] == bases[city_id]) & whole(rows)]
+        base_value = in_base["value"].mean()
+        if base_value == 0:
+            raise UnitError(
+                comparability.explain(
+                    comparability.Refusal(
+                        "index.zero", {"city": city_id, "year": bases[city_id]}
+                    ),
+                    "en",
+                )
+            )
+        values.append(rows["value"] / base_value * 100)
+    out["value"] = pd.concat(values).reindex(out.index)
+    same, each = INDEX_UNIT[lang]
+    distinct = set(bases.values())
+    unit = same.format(year=distinct.pop()) if len(distinct) == 1 else each
+    return Normalised(out, unit, tuple(notes))
