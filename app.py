@@ -4,7 +4,8 @@ import threading
 
 from dash import Dash
 
-from components import api, dashboard, embed, oembed, overview, serving, stage
+from components.pages import api, dashboard, embed, oembed, overview, stage
+from components.web import serving
 
 
 class SisterCities(Dash):

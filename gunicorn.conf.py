@@ -25,7 +25,7 @@ def when_ready(server):
     workers fork: each worker then starts with Dash's first-request setup done, the
     default view and the overview cached, instead of its first visitor waiting."""
     import app
-    from components import overview
+    from components.pages import overview
 
     app.server.test_client().get("/_dash-layout")
     overview.warm()  # twelve indicators read once, not by a visitor

@@ -2,7 +2,7 @@
  * the full width (two columns of ~120 px cannot be read). Used by the dashboard
  * (presentation.js) and by embeds (standalone/embed.js), so the rule is written once.
  *
- * The server draws side by side as one row of subplots (components/figures.py); this
+ * The server draws side by side as one row of subplots (components/charts/figures.py); this
  * turns such a figure into one column: the axes' domains, the panel titles (plotly
  * writes a subplot's title as a paper annotation centred above its column), the
  * second panel's tick labels and axis title, and a taller chart.

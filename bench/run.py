@@ -107,7 +107,7 @@ def first_load_bytes(url: str) -> int:
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from components.chart_images import HEADLESS_CHROMIUM_FLAGS
+    from components.publish.chart_images import HEADLESS_CHROMIUM_FLAGS
 
     options = Options()
     for flag in (*HEADLESS_CHROMIUM_FLAGS, "--window-size=1280,900"):

@@ -29,9 +29,12 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 import data_sources
-from components import citation, ids
-from components.dashboard import panel_update, rendered, share_codes, tiles_now
-from components.layout import (
+from components import ids
+from components.charts.presentation import CONTROLS as CONTROL_IDS
+from components.charts.presentation import PRESENTATION
+from components.pages.dashboard import panel_update, rendered, share_codes, tiles_now
+from components.parts import citation
+from components.parts.layout import (
     domain_class,
     indicator_options,
     norm_options,
@@ -39,8 +42,6 @@ from components.layout import (
     view_options,
     year_options,
 )
-from components.presentation import CONTROLS as CONTROL_IDS
-from components.presentation import PRESENTATION
 from components.shown import data_years
 from components.state import (
     ViewState,

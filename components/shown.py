@@ -7,20 +7,26 @@ layer for rows.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 
 import data_sources
-from components.caching import latest_version_cache
-from components.figures import figure_for
-from components.i18n import unit_label
-from components.state import ViewState, year_window
-from components.tiles import TILES, latest_point
+from components.charts.figures import figure_for
+from components.i18n import t, unit_label
+from components.parts.tiles import TILES, latest_point
+from components.state import (
+    ViewState,
+    year_window,
+)
 from data_sources.model import comparability, context
 from data_sources.model.periods import label_moment, period_end
 from data_sources.model.registries import INDICATORS_BY_ID, PAIR, Indicator
+from data_sources.store.cache import latest_version_cache
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -211,3 +217,21 @@ def _latest_values(_data_version: str) -> list[dict]:
             }
         )
     return values
+
+
+# A data state's rows, read once for the chart's presentations and the rest of the view
+# (as many as the dashboard keeps panels).
+SHOWN_CACHE_SIZE = 128
+
+
+@latest_version_cache(maxsize=SHOWN_CACHE_SIZE)
+def shown_for(state: ViewState, _data_version: str) -> ShownData | str:
+    """The rows of a data state, or the message to show in their place (read once for
+    the chart's presentations and the rest of the view)."""
+    try:
+        return shown_data(state)
+    except data_sources.BadRequest as error:
+        return str(error)
+    except Exception:
+        log.exception("view %s could not be built", state.indicator)
+        return t("data_unavailable", state.lang)

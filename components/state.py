@@ -186,3 +186,9 @@ def year_window(state: ViewState, first: int, last: int) -> tuple[int, int]:
         return max(first, min(start, last)), min(last, max(end, first))
     span = {"10y": 10, "5y": 5, "1y": 1}.get(state.range)
     return (first, last) if span is None else (max(first, last - span + 1), last)
+
+
+def wants_overview(args) -> bool:
+    """`/` shows the overview unless the URL names a theme or an indicator (every
+    existing link to a view keeps opening it)."""
+    return "domain" not in args and "indicator" not in args

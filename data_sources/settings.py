@@ -46,7 +46,7 @@ class Settings:
     embed_origins: tuple[str, ...] = ("*",)
     public_url: str | None = None
     chromium: str | None = None
-    # The lighter browser files (components/vendor.py): where they are kept, and whence.
+    # The lighter browser files (components/web/vendor.py): where they are kept, and whence.
     vendor_dir: Path | None = None
     npm_registry: str | None = None
     # Secrets: never printed (repr=False) and never written to the store or the cache key.

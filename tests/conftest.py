@@ -60,7 +60,7 @@ def pytest_setup_options():
     """Chrome flags for dash_duo: this machine has no network beyond package registries."""
     from selenium.webdriver.chrome.options import Options
 
-    from components.chart_images import HEADLESS_CHROMIUM_FLAGS
+    from components.publish.chart_images import HEADLESS_CHROMIUM_FLAGS
 
     options = Options()
     for flag in (*HEADLESS_CHROMIUM_FLAGS, "--window-size=1280,2000"):

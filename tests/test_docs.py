@@ -34,7 +34,7 @@ def test_css_city_colours_equal_the_registry():
 
 
 def test_css_palettes_equal_theme_py():
-    from components.theme import PALETTES
+    from components.charts.theme import PALETTES
 
     css = (REPO / "assets" / "style.css").read_text(encoding="utf-8")
     light, dark = css.split(".theme-dark", 1)

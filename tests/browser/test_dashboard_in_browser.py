@@ -402,7 +402,7 @@ def shown_figure(duo) -> dict:
 
 def full_render(query: str) -> dict:
     """The figure the server builds from scratch for a URL (no bundle, no changes)."""
-    from components.dashboard import plain_figure
+    from components.pages.dashboard import plain_figure
     from components.shown import figure_of, shown_data
     from components.state import parse_query
 
@@ -463,8 +463,8 @@ def test_view_theme_and_axis_switch_in_the_browser_like_a_full_render(
 
 def test_showing_the_table_sends_the_table_not_the_chart_again(dashboard):
     """The server answers with only the parts of the view that change (a Patch)."""
-    from components.dashboard import bundle_for
-    from components.presentation import data_only
+    from components.charts.presentation import data_only
+    from components.pages.dashboard import bundle_for
     from components.state import parse_query
     from data_sources import data_version
 

@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 
-from components.openapi import document
+from components.publish.openapi import document
 from tests.helpers import (
     READY_DEADLINE_SECONDS,
 )

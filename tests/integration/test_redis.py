@@ -169,7 +169,7 @@ def test_two_web_processes_see_one_refreshers_data(redis_url, replay, tmp_path):
 def test_views_are_built_once_and_shared_through_redis(redis_url, monkeypatch):
 
     import data_sources
-    from components.dashboard import panel_for, plain_panel, shared_panel
+    from components.pages.dashboard import panel_for, plain_panel, shared_panel
     from components.state import parse_query
 
     monkeypatch.setenv("SISTERCITIES_REDIS_URL", redis_url)

@@ -12,8 +12,8 @@ import pytest
 
 import data_sources
 from app import server
-from components.citation import bibtex_escape, citation
-from components.dashboard import share_codes
+from components.pages.dashboard import share_codes
+from components.parts.citation import bibtex_escape, citation
 from components.state import parse_query
 from data_sources.model.registries import INDICATORS_BY_ID
 

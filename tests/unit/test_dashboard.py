@@ -5,9 +5,7 @@ import pytest
 
 from components import ids
 from components.callbacks import next_state, refresh_tiles, render_view
-from components.cards import data_table, kpi_card, summary_sentence
-from components.dashboard import layout as dashboard
-from components.figures import (
+from components.charts.figures import (
     SCREEN_POINTS,
     crossovers,
     figure_for,
@@ -15,6 +13,8 @@ from components.figures import (
     with_gaps,
     x_values,
 )
+from components.pages.dashboard import layout as dashboard
+from components.parts.cards import data_table, kpi_card, summary_sentence
 from components.shown import shown_data, shown_frame
 from components.state import ViewState, as_dict, parse_query, to_query
 from data_sources.model.registries import INDICATORS_BY_ID, PAIR

@@ -11,8 +11,8 @@ import pytest
 
 import data_sources
 from app import server
-from components.dashboard import panel_for, plain_panel, share_codes, shared_panel
 from components.i18n import t
+from components.pages.dashboard import panel_for, plain_panel, share_codes, shared_panel
 from components.state import parse_query
 from data_sources.store.files import clear_problems
 from tests.helpers import free_port, texts

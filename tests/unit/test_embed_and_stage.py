@@ -13,8 +13,8 @@ import pytest
 
 import data_sources
 from app import server
-from components.embed import parse_embed_query
-from components.stage import parse_present_query
+from components.pages.stage import parse_present_query
+from components.publish.embed_links import parse_embed_query
 from data_sources.model.registries import DECKS, INDICATORS_BY_ID
 from tests.helpers import WAIT_SECONDS, until
 
@@ -242,7 +242,7 @@ def test_hostile_parameters_are_never_reflected_and_never_a_500(
 
 
 def test_the_share_dialog_offers_an_iframe_of_the_current_view(client):
-    from components.dashboard import share_codes
+    from components.pages.dashboard import share_codes
     from components.state import parse_query
 
     state = parse_query("indicator=road_deaths&view=overlay&lang=fr")
@@ -308,7 +308,8 @@ def test_without_npm_embeds_and_stage_use_the_plotly_python_package_bundle(
     client, monkeypatch, tmp_path
 ):
     """`pip install -e . && python app.py` alone (no npm): charts still draw."""
-    from components import embed, serving, stage
+    from components.pages import embed, stage
+    from components.web import serving
 
     monkeypatch.setattr(serving, "PLOTLY_BASIC", tmp_path / "not-installed.js")
     monkeypatch.setitem(serving.BUNDLES, "plotly-basic", tmp_path / "not-installed.js")
@@ -360,7 +361,7 @@ def test_an_embed_comes_drawn_by_the_server_once_its_images_exist(client):
 
 
 def test_the_phone_drawing_is_made_below_the_width_where_panels_stack():
-    from components.embed import FIRST_PAINT_SIZES
+    from components.pages.embed import FIRST_PAINT_SIZES
 
     panels = (REPO / "assets" / "panels.js").read_text()
     css = (REPO / "assets" / "standalone" / "embed.css").read_text()

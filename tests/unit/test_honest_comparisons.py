@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from app import server
 from components.callbacks import render_view
-from components.cards import summary_sentence
+from components.parts.cards import summary_sentence
 from components.shown import shown_data
 from components.state import NORMS, VIEWS, as_dict, parse_query
 from data_sources import BadRequest, load_series
@@ -218,7 +218,7 @@ def test_refused_views_say_why_instead_of_drawing():
 
 
 def view_options_for(state):
-    from components.layout import view_options
+    from components.parts.layout import view_options
 
     return view_options(INDICATORS_BY_ID[state.indicator], state.norm, state.lang)
 

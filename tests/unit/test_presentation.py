@@ -15,15 +15,15 @@ from hypothesis import strategies as st
 
 import data_sources
 from components import ids
-from components.dashboard import bundle_for, panel_for, plain_figure
-from components.dashboard import layout as dashboard
-from components.presentation import (
+from components.charts.presentation import (
     apply_changes,
     changes,
     choices,
     data_only,
     figure_from_bundle,
 )
+from components.pages.dashboard import bundle_for, panel_for, plain_figure
+from components.pages.dashboard import layout as dashboard
 from components.shown import figure_of, shown_data
 from components.state import AXES, THEMES, VIEWS, as_dict, parse_query
 from tests.helpers import walk
@@ -160,7 +160,7 @@ def test_a_partial_view_update_equals_the_full_render(before, after):
     """What the server sends when the page already shows a view of the same data, once
     applied, is exactly the view it would send whole."""
     from components.callbacks import render_view
-    from components.dashboard import rendered, shared_panel
+    from components.pages.dashboard import rendered, shared_panel
 
     old, new = parse_query(before), parse_query(after)
     *updates, now = render_view(
@@ -188,7 +188,7 @@ def test_a_partial_view_update_equals_the_full_render(before, after):
 
 def test_a_view_of_older_data_is_replaced_whole():
     from components.callbacks import render_view
-    from components.dashboard import rendered
+    from components.pages.dashboard import rendered
 
     state = parse_query("indicator=road_deaths&table=1")
     shown = {**rendered(parse_query("indicator=road_deaths")), "version": "older"}
@@ -198,7 +198,7 @@ def test_a_view_of_older_data_is_replaced_whole():
 
 def test_the_same_view_again_sends_nothing():
     from components.callbacks import render_view
-    from components.dashboard import rendered
+    from components.pages.dashboard import rendered
 
     state = parse_query("indicator=pm25&view=gap")
     *updates, _ = render_view(

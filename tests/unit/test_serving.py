@@ -14,18 +14,18 @@ import requests
 
 import data_sources
 from app import server
-from components.dashboard import bundle_for, panel_for
-from components.figures import figure_for, stage_figure
-from components.presentation import data_only
-from components.serving import (
+from components.charts.figures import figure_for, stage_figure
+from components.charts.presentation import data_only
+from components.pages.dashboard import bundle_for, panel_for
+from components.shown import shown_data
+from components.state import VIEWS, parse_query
+from components.web.serving import (
     BUNDLE_TRACE_TYPES,
     PLOTLY_BASIC,
     REGENERATOR,
     bundle_fingerprint,
     vendor_src,
 )
-from components.shown import shown_data
-from components.state import VIEWS, parse_query
 from data_sources.model.registries import INDICATORS
 from tests.helpers import (
     READY_DEADLINE_SECONDS,

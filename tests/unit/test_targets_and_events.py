@@ -13,12 +13,12 @@ import pytest
 
 import data_sources
 from app import server
-from components.caching import stale_while_rebuilding
 from components.shown import figure_of, shown_data
 from components.state import parse_query
 from data_sources.model import context
 from data_sources.model.comparability import Refusal
 from data_sources.model.context import target_status
+from data_sources.store.cache import stale_while_rebuilding
 from tests.helpers import until
 
 TARGETS = {target.id: target for target in context.targets()}

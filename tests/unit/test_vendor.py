@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from components import vendor
+from components.web import vendor
 from tests.helpers import free_port
 from tests.replay import ReplayServer, Reply
 
@@ -73,7 +73,7 @@ def test_a_tarball_that_is_not_the_pinned_one_is_refused(registry, tmp_path, cap
     registry.routes["/example-dist-min/-/example-dist-min-1.2.3.tgz"] = Reply(
         body=tarball
     )
-    with caplog.at_level(logging.WARNING, logger="components.vendor"):
+    with caplog.at_level(logging.WARNING, logger="components.web.vendor"):
         found = vendor.obtain({"example": pinned}, tmp_path, registry.url, True)
     assert found == {"example": None}
     assert not list(tmp_path.rglob("*.js"))  # nothing unchecked is ever served
@@ -93,7 +93,7 @@ def test_no_registry_means_the_full_bundle_said_once(registry, tmp_path, caplog,
     else:
         registry.fault = fault
     pinned = {"a": handmade(tarball, "first-dist"), "b": handmade(tarball, "second")}
-    with caplog.at_level(logging.WARNING, logger="components.vendor"):
+    with caplog.at_level(logging.WARNING, logger="components.web.vendor"):
         found = vendor.obtain(pinned, tmp_path, url, True)
     assert found == {"a": None, "b": None}
     assert len(caplog.records) == 1  # one line for both, not one per file

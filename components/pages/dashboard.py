@@ -17,26 +17,24 @@ from dash import Patch, html
 from plotly.utils import PlotlyJSONEncoder
 
 import data_sources
-from components import citation
-from components.caching import latest_version_cache
-from components.embed import dashboard_meta, embed_path, snippet
-from components.figures import empty_figure
-from components.i18n import pick_lang, t
-from components.layout import chart, chart_figure, page, panel_body, panel_head
-from components.presentation import (
+from components.charts.figures import empty_figure
+from components.charts.presentation import (
     data_only,
     figure_bundle,
     figure_from_bundle,
     shown_presentation,
     snippet_key,
 )
-from components.serving import public_origin
+from components.i18n import pick_lang, t
+from components.parts import citation
+from components.parts.layout import chart, chart_figure, page, panel_body, panel_head
+from components.parts.tiles import latest_point, tile
+from components.publish.embed_links import dashboard_meta, embed_path, snippet
 from components.shown import (
     TILE_INDICATORS,
-    ShownData,
     data_years,
     figure_of,
-    shown_data,
+    shown_for,
     tile_series,
 )
 from components.state import (
@@ -48,9 +46,9 @@ from components.state import (
     to_query,
     year_window,
 )
-from components.tiles import latest_point, tile
+from components.web.serving import public_origin
 from data_sources.model.registries import INDICATORS_BY_ID, PAIR
-from data_sources.store.cache import cache_key, shared_cache
+from data_sources.store.cache import cache_key, latest_version_cache, shared_cache
 
 log = logging.getLogger(__name__)
 
@@ -161,21 +159,8 @@ def plain_figure(figure, state: ViewState, indicator_id: str) -> dict:
 
 
 @latest_version_cache(maxsize=PANEL_CACHE_SIZE)
-def shown_for(state: ViewState, _data_version: str) -> ShownData | str:
-    """The rows of a data state, or the message to show in their place (read once for
-    the chart's presentations and the rest of the view)."""
-    try:
-        return shown_data(state)
-    except data_sources.BadRequest as error:
-        return str(error)
-    except Exception:
-        log.exception("view %s could not be built", state.indicator)
-        return t("data_unavailable", state.lang)
-
-
-@latest_version_cache(maxsize=PANEL_CACHE_SIZE)
 def bundle_for(state: ViewState, version: str) -> dict:
-    """Every presentation of a data state's chart (see components.presentation); a
+    """Every presentation of a data state's chart (see components.charts.presentation); a
     message in place of the chart when its rows cannot be shown."""
     shown = shown_for(state, version)
 

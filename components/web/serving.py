@@ -29,19 +29,19 @@ import flask
 import plotly
 from werkzeug.exceptions import HTTPException
 
-from components import vendor
-from components.html_text import script_json
 from components.i18n import pick_lang, t
+from components.web import vendor
+from components.web.html_text import script_json
 from data_sources.model.registries import CITIES_BY_ID, PAIR
 from data_sources.settings import Settings
 
 log = logging.getLogger(__name__)
-ASSETS = REPO_ASSETS = Path(__file__).resolve().parents[1] / "assets"
+ASSETS = REPO_ASSETS = Path(__file__).resolve().parents[2] / "assets"
 MAX_REQUEST_BYTES = 1_000_000
 
 REPO = ASSETS.parent
 # node_modules (npm install), else the user cache, else fetched at first start
-# (components/vendor.py); a missing one is an absent path, and the page falls back.
+# (components/web/vendor.py); a missing one is an absent path, and the page falls back.
 VENDOR = vendor.obtain()
 PLOTLY_BASIC = VENDOR["plotly-basic"] or REPO / "node_modules" / ".no-plotly-basic"
 # The trace types plotly-basic contains; tests check that every figure stays within them.

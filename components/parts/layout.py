@@ -8,19 +8,24 @@ from dataclasses import replace
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components import citation, ids
-from components.cards import (
+from components import ids
+from components.charts.presentation import choices, snippet_key
+from components.i18n import fmt_date, t, unit_label
+from components.parts import citation
+from components.parts.cards import (
     data_table,
     freshness,
     kpi_cards,
     period_text,
     summary_sentence,
 )
-from components.context_view import events_section, targets_section, window_section
-from components.i18n import fmt_date, t, unit_label
-from components.presentation import choices, snippet_key
+from components.parts.context_view import (
+    events_section,
+    targets_section,
+    window_section,
+)
+from components.parts.tiles import tiles_placeholder
 from components.state import AXES, NORMS, PRESETS, VIEWS, ViewState, to_query
-from components.tiles import tiles_placeholder
 from data_sources.model.comparability import explain, norm_refusal, view_refusals
 from data_sources.model.periods import SUB_DAILY
 from data_sources.model.registries import (

@@ -11,11 +11,10 @@ import logging
 import flask
 
 import data_sources
-from components import datapackage, openapi
-from components.caching import latest_version_cache
 from components.i18n import pick_lang
-from components.serving import json_error, public_origin
+from components.publish import datapackage, openapi
 from components.shown import latest_values
+from components.web.serving import json_error, public_origin
 from data_sources.model import context
 from data_sources.model.comparability import norm_refusal
 from data_sources.model.context import STATUSES
@@ -27,6 +26,7 @@ from data_sources.model.registries import (
     PAIR,
 )
 from data_sources.model.units import NORMALISATIONS
+from data_sources.store.cache import latest_version_cache
 
 log = logging.getLogger(__name__)
 api = flask.Blueprint("api", __name__)

@@ -20,23 +20,23 @@ import segno
 from dash import html
 
 import data_sources
-from components.caching import latest_version_cache
-from components.cards import kpi_cards, summary_sentence
-from components.figures import stage_figure
-from components.html_text import in_languages, parse_langs, script_json, to_html
+from components.charts.figures import stage_figure
 from components.i18n import fmt_number, t, unit_label
-from components.layout import source_line
-from components.serving import (
+from components.parts.cards import kpi_cards, summary_sentence
+from components.parts.layout import source_line
+from components.shown import TILE_INDICATORS, available_ids, latest_values, shown_data
+from components.state import parse_query, to_query
+from components.web.html_text import in_languages, parse_langs, script_json, to_html
+from components.web.serving import (
     asset,
     html_response,
     pair_title,
     public_origin,
     standalone_plotly_src,
 )
-from components.shown import TILE_INDICATORS, available_ids, latest_values, shown_data
-from components.state import parse_query, to_query
 from data_sources.model.periods import DENSE
 from data_sources.model.registries import CITIES_BY_ID, DECKS_BY_ID, Deck
+from data_sources.store.cache import latest_version_cache
 
 log = logging.getLogger(__name__)
 DEFAULT_DECK = "futur-en-seine"

@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from components.charts.theme import CITY_COLOURS, faint, palette, template
 from components.i18n import fmt_number, fmt_period, t, value_text
-from components.theme import CITY_COLOURS, faint, palette, template
 from data_sources.model.comparability import explain, pairs
 from data_sources.model.periods import DENSE as DENSE_FREQUENCIES
 from data_sources.model.periods import SUB_DAILY, label_moment, label_start

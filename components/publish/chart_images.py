@@ -23,7 +23,7 @@ from pathlib import Path
 
 from plotly.utils import PlotlyJSONEncoder
 
-from components.serving import standalone_plotly
+from components.web.serving import standalone_plotly
 from data_sources.settings import Settings
 from data_sources.store.cache import shared_cache
 
@@ -46,7 +46,7 @@ HEADLESS_CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--no-first-run",
 )
-PANELS_JS = Path(__file__).resolve().parents[1] / "assets" / "panels.js"
+PANELS_JS = Path(__file__).resolve().parents[2] / "assets" / "panels.js"
 OUTPUT = re.compile(r'<pre id="out">(.*?)</pre>', re.S)
 
 

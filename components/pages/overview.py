@@ -19,15 +19,14 @@ import flask
 import pandas as pd
 
 import data_sources
-from components.caching import stale_while_rebuilding
-from components.cards import change_text, period_text, ratio_text
-from components.context_view import status_badge, status_rule
-from components.dashboard import shown_for
-from components.html_text import to_html
+from components.charts.presentation import data_only
 from components.i18n import pick_lang, t, unit_label, value_text
-from components.presentation import data_only
-from components.serving import asset, html_response, pair_title
-from components.state import parse_query
+from components.parts.cards import change_text, period_text, ratio_text
+from components.parts.context_view import status_badge, status_rule
+from components.shown import shown_for
+from components.state import parse_query, wants_overview
+from components.web.html_text import to_html
+from components.web.serving import asset, html_response, pair_title
 from data_sources.model.comparability import Change, Ratio, explain
 from data_sources.model.periods import PERIOD_LENGTH, label_start
 from data_sources.model.registries import (
@@ -37,6 +36,7 @@ from data_sources.model.registries import (
     PAIR,
     REGISTRY_DIR,
 )
+from data_sources.store.cache import stale_while_rebuilding
 
 with open(REGISTRY_DIR / "overview.toml", "rb") as _handle:
     ROWS: tuple[str, ...] = tuple(tomllib.load(_handle)["rows"])
@@ -279,12 +279,6 @@ def warm() -> None:
     """Build the overview in both languages (light), so no visitor waits for it."""
     for lang in ("en", "fr"):
         overview_html(lang, "light", data_sources.rows_version(*ROWS))
-
-
-def wants_overview(args) -> bool:
-    """`/` shows the overview unless the URL names a theme or an indicator (every
-    existing link to a view keeps opening it)."""
-    return "domain" not in args and "indicator" not in args
 
 
 def install(server: flask.Flask) -> None:

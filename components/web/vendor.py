@@ -27,7 +27,7 @@ from data_sources.settings import Settings
 
 log = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 REGISTRY = "https://registry.npmjs.org"
 MAX_TARBALL_BYTES = 20_000_000
 TIMEOUT_SECONDS = 20.0

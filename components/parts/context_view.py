@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dash import html
 
-from components.cards import span_text
-from components.figures import event_date_text
+from components.charts.figures import event_date_text
 from components.i18n import fmt_number, t, value_text
+from components.parts.cards import span_text
 from data_sources.model.comparability import Refusal, explain
 from data_sources.model.context import (
     STATUS_REASONS,

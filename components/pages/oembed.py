@@ -18,7 +18,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import flask
 
-from components.embed import (
+from components.i18n import pick_lang, t
+from components.publish.embed_links import (
     OG_SIZE,
     EmbedRequest,
     embed_query,
@@ -27,11 +28,9 @@ from components.embed import (
     parse_embed_query,
     snippet,
 )
-from components.i18n import pick_lang, t
-from components.overview import wants_overview
-from components.serving import json_error, public_origin
 from components.shown import available_ids
-from components.state import parse_query
+from components.state import parse_query, wants_overview
+from components.web.serving import json_error, public_origin
 from data_sources.model.registries import INDICATORS_BY_ID
 
 PROVIDER_NAME = "Sister Cities"

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from components import ids
-from components.figures import AXIS_VIEWS
+from components.charts.figures import AXIS_VIEWS
 from components.state import AXES, THEMES, VIEWS, ViewState
 
 # The ViewState fields the browser switches alone, with the values each may take.

@@ -1,0 +1,6 @@
+"""Web: every response's frame — the page shell, security and cache headers, guards on
+requests, and the browser's vendor files.
+
+May import: `components.i18n`, `components.ids` and `data_sources` (settings, façade).
+Never a page, a part or a chart.
+"""
