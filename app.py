@@ -2,6 +2,7 @@
 
 import threading
 
+import flask
 from dash import Dash
 
 from components.pages import api, dashboard, embed, oembed, overview, stage
@@ -11,12 +12,11 @@ from components.web import serving
 class SisterCities(Dash):
     def interpolate_index(self, **kwargs) -> str:
         # Dash's documented hook for the page template, and the one place this app's
-        # page HTML is made (serving.page_html): a lighter set of scripts, the
-        # language and theme, a static first paint, link previews.
+        # page HTML is made (serving.page_html, for this request by the dashboard's
+        # page): a lighter set of scripts, the language and theme, a static first
+        # paint, link previews.
         kwargs["scripts"] = serving.lighter_scripts(kwargs["scripts"])
-        return serving.page_html(
-            super().interpolate_index(**kwargs), dashboard.link_preview
-        )
+        return dashboard.page_html(super().interpolate_index(**kwargs))
 
 
 app = SisterCities(
@@ -31,6 +31,19 @@ app = SisterCities(
     assets_path_ignore=["standalone"],
 )
 app.layout = dashboard.layout
+
+
+def setup_dash_on_its_routes() -> None:
+    # Dash prepares itself in a hook on the first request of *any* URL: it validates
+    # the layout, which builds the default view, and writes its script tags. Only its
+    # own routes need that: the first API call, embed, stage or overview after a start
+    # enters no dashboard code.
+    if serving.served_by_dash(flask.request):
+        app._setup_server()
+
+
+_hooks = app.server.before_request_funcs[None]
+_hooks[_hooks.index(app._setup_server)] = setup_dash_on_its_routes
 import components.callbacks  # noqa: E402, F401  (registers the callbacks)
 
 api.install(app.server)

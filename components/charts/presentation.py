@@ -15,7 +15,7 @@ indicator against building the figure directly).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import replace
 
 from components import ids
@@ -104,20 +104,43 @@ def apply_changes(document, found: list[list]):
     return result
 
 
-def figure_bundle(build: Callable[[str, str, str], dict]) -> dict:
-    """Every presentation of a chart. `build(view, theme, axis)` → plain figure JSON.
+def bundle_presentations() -> list[tuple[str, str, str]]:
+    """The presentations (view, theme, axis) a bundle is made from: each view in the
+    default theme and axis, then each view a field affects with each other value."""
+    wanted = [(view, DEFAULTS["theme"], DEFAULTS["axis"]) for view in VIEWS]
+    for field, values in PRESENTATION.items():
+        for value in values:
+            if field == "view" or value == DEFAULTS[field]:
+                continue
+            for view in AFFECTED_VIEWS[field]:
+                wanted.append(
+                    presentation_key({**DEFAULTS, "view": view, field: value})
+                )
+    return wanted
+
+
+def presentation_key(fields: Mapping[str, str]) -> tuple[str, str, str]:
+    return (fields["view"], fields["theme"], fields["axis"])
+
+
+def figure_bundle(built: Mapping[tuple[str, str, str], dict]) -> dict:
+    """Every presentation of a chart, from `built`: plain figure JSON for each of
+    `bundle_presentations()`, keyed by (view, theme, axis).
 
     "figure": the first view's figure in the default theme and axis; "views": each other
     view as the changes from the view before it in `order` (side by side and overlay
     draw the same rows, gap and ratio pair the same periods: the rows travel once);
     "changes": per field, per other value, per view it affects, the changes to that
     view's figure."""
-    figures = {view: build(**{**DEFAULTS, "view": view}) for view in VIEWS}
+    figures = {
+        view: built[presentation_key({**DEFAULTS, "view": view})] for view in VIEWS
+    }
     variants = {
         field: {
             value: {
                 view: changes(
-                    figures[view], build(**{**DEFAULTS, "view": view, field: value})
+                    figures[view],
+                    built[presentation_key({**DEFAULTS, "view": view, field: value})],
                 )
                 for view in AFFECTED_VIEWS[field]
             }

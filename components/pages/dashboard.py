@@ -19,6 +19,7 @@ from plotly.utils import PlotlyJSONEncoder
 import data_sources
 from components.charts.figures import empty_figure
 from components.charts.presentation import (
+    bundle_presentations,
     data_only,
     figure_bundle,
     figure_from_bundle,
@@ -46,6 +47,7 @@ from components.state import (
     to_query,
     year_window,
 )
+from components.web import serving
 from components.web.serving import public_origin
 from data_sources.model.registries import INDICATORS_BY_ID, PAIR
 from data_sources.store.cache import cache_key, latest_version_cache, shared_cache
@@ -135,6 +137,16 @@ def citation_codes(state: ViewState, pin: str | None) -> dict[str, str]:
     return found.as_dict()
 
 
+def page_html(rendered: str) -> str:
+    """Dash's rendered page template for this request: its language and theme, and the
+    link-preview tags of the view in its URL (serving.page_html edits the HTML)."""
+    args = flask.request.args
+    lang = pick_lang(args.get("lang"), flask.request.headers.get("Accept-Language"))
+    theme = "dark" if args.get("theme") == "dark" else "light"
+    preview = link_preview(flask.request.query_string.decode(), lang)
+    return serving.page_html(rendered, lang, theme, preview)
+
+
 def link_preview(query: str, lang: str) -> str:
     """A shared dashboard link previews the chart it points to (Open Graph tags)."""
     state = parse_query(query, lang)
@@ -173,7 +185,7 @@ def bundle_for(state: ViewState, version: str) -> dict:
         )
         return plain_figure(figure, shown_as, state.indicator)
 
-    return figure_bundle(build)
+    return figure_bundle({p: build(*p) for p in bundle_presentations()})
 
 
 @latest_version_cache(maxsize=PANEL_CACHE_SIZE)

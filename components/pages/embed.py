@@ -164,14 +164,12 @@ def events_details(page: EmbedPage) -> html.Details | None:
     """The policy events numbered on the chart, folded: their dates, titles and
     sources, each with its before/after window on the dashboard."""
     shown, lang = page.shown, page.request.state.lang
-    section = events_section(
-        shown.events,
-        lang,
-        lambda event_id: (
-            page.dashboard_url.split("?")[0]
-            + to_query(replace(page.request.state, event=event_id, range="all"))
-        ),
-    )
+    dashboard = page.dashboard_url.split("?")[0]
+    windows = {
+        e.id: dashboard + to_query(replace(page.request.state, event=e.id, range="all"))
+        for e in shown.events
+    }
+    section = events_section(shown.events, lang, windows)
     if section is None:
         return None
     return html.Details(

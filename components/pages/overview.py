@@ -281,14 +281,19 @@ def warm() -> None:
         overview_html(lang, "light", data_sources.rows_version(*ROWS))
 
 
+# Dash's name for its page at `/` (its routes are named by their path).
+ROOT_ENDPOINT = "/"
+
+
 def install(server: flask.Flask) -> None:
-    @server.before_request
-    def overview_at_root() -> flask.Response | None:
+    """`/` is one route: the overview unless the URL names a theme or an indicator, else
+    Dash's page (the dashboard). Dash registered the route; its view is wrapped here."""
+    dash_page = server.view_functions[ROOT_ENDPOINT]
+
+    def root(*args, **kwargs) -> flask.Response:
         request = flask.request
-        if request.path != "/" or request.method != "GET":
-            return None
         if not wants_overview(request.args):
-            return None
+            return dash_page(*args, **kwargs)
         lang = pick_lang(
             request.args.get("lang"), request.headers.get("Accept-Language")
         )
@@ -299,3 +304,5 @@ def install(server: flask.Flask) -> None:
         response = html_response(overview_html(lang, theme, version))
         response.headers["Vary"] = "Accept-Language"
         return response
+
+    server.view_functions[ROOT_ENDPOINT] = root

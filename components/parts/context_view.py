@@ -4,6 +4,8 @@ they take records from data_sources.model.context and return components."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dash import html
 
 from components.charts.figures import event_date_text
@@ -98,7 +100,7 @@ def targets_section(listed: tuple, unit: str, lang: str) -> html.Section | None:
     )
 
 
-def event_item(number: int, event: Event, lang: str, window_href) -> html.Li:
+def event_item(number: int, event: Event, lang: str, window_href: str) -> html.Li:
     return html.Li(
         [
             html.Span(
@@ -112,15 +114,17 @@ def event_item(number: int, event: Event, lang: str, window_href) -> html.Li:
             " ",
             html.A(t("event_source", lang), href=event.source_url),
             " · ",
-            html.A(t("window_link", lang), href=window_href(event.id)),
+            html.A(t("window_link", lang), href=window_href),
         ],
         value=number,
     )
 
 
-def events_section(events: tuple, lang: str, window_href) -> html.Section | None:
+def events_section(
+    events: tuple, lang: str, window_hrefs: Mapping[str, str]
+) -> html.Section | None:
     """The events drawn on the chart, numbered as on it, with their sources and a
-    link to each one's before/after window (`window_href(event_id)`)."""
+    link to each one's before/after window (`window_hrefs[event.id]`)."""
     if not events:
         return None
     return html.Section(
@@ -128,7 +132,7 @@ def events_section(events: tuple, lang: str, window_href) -> html.Section | None
             html.H3(t("events_heading", lang)),
             html.Ol(
                 [
-                    event_item(n, e, lang, window_href)
+                    event_item(n, e, lang, window_hrefs[e.id])
                     for n, e in enumerate(events, start=1)
                 ],
                 className="event-list",

@@ -615,12 +615,13 @@ def panel_body(state: ViewState, shown, chart_parts: list, csv_href: str) -> lis
         events_section(
             shown.events,
             lang,
-            lambda event_id: (
-                "/"
+            {
+                e.id: "/"
                 + to_query(
-                    replace(state, event=event_id, range="all", start=None, end=None)
+                    replace(state, event=e.id, range="all", start=None, end=None)
                 )
-            ),
+                for e in shown.events
+            },
         ),
         html.P(indicator.descriptions[lang], className="description"),
         refusals_note(indicator, shown.norm, lang),

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -29,7 +28,8 @@ import flask
 import plotly
 from werkzeug.exceptions import HTTPException
 
-from components.i18n import pick_lang, t
+from components.i18n import t
+from components.state import wants_overview
 from components.web import vendor
 from components.web.html_text import script_json
 from data_sources.model.registries import CITIES_BY_ID, PAIR
@@ -241,12 +241,10 @@ def static_shell(lang: str) -> str:
     )
 
 
-def page_html(rendered: str, preview: Callable[[str, str], str]) -> str:
+def page_html(rendered: str, lang: str, theme: str, preview: str) -> str:
     """Dash's rendered page template, made this app's page (the one place its HTML is
-    edited). `preview(query, lang)` → the link-preview tags of the view in the URL."""
-    args = flask.request.args
-    lang = pick_lang(args.get("lang"), flask.request.headers.get("Accept-Language"))
-    theme = "dark" if args.get("theme") == "dark" else "light"
+    edited): its language and theme, a static first paint, `preview` (the link-preview
+    tags of the view in the URL) in its head."""
     # A bare <html> hides the language from screen readers; the theme must apply
     # before the first paint (no white flash on a dark page).
     page = rendered.replace("<html>", f'<html lang="{lang}" data-theme="{theme}">', 1)
@@ -256,8 +254,7 @@ def page_html(rendered: str, preview: Callable[[str, str], str]) -> str:
     # Dash's template wraps its scripts in <footer>, a second "contentinfo" landmark
     # beside the site's own footer; a plain <div> holds them just as well.
     page = page.replace("<footer>", "<div>", 1).replace("</footer>", "</div>", 1)
-    query = flask.request.query_string.decode()
-    return page.replace("</head>", preview(query, lang) + "</head>", 1)
+    return page.replace("</head>", preview + "</head>", 1)
 
 
 # ------------------------------------------------------------------ install
@@ -289,6 +286,17 @@ def install(
         response = flask.send_file(path, mimetype="text/javascript", max_age=ONE_YEAR)
         response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
         return response
+
+
+def served_by_dash(request: flask.Request) -> bool:
+    """Whether Dash answers this request: its page, layout, callbacks and files (the
+    only requests that need Dash's first-request setup, see app.py)."""
+    endpoint = request.endpoint or ""  # None: no route matched (a 404 or a 405)
+    if endpoint == "/":
+        return not wants_overview(request.args)
+    # Dash names its routes by their path ("/_dash-layout", "/<path:path>") and its
+    # assets blueprint "…dash_assets"; this app's own routes have function names.
+    return endpoint.startswith("/") or endpoint.split(".")[0].endswith("dash_assets")
 
 
 def install_guards(server: flask.Flask, callback_map) -> None:

@@ -78,7 +78,9 @@ def test_a_view_with_no_data_switches_theme_too():
 
 def test_the_page_ships_every_presentation_and_shows_the_asked_one():
     state = parse_query("indicator=road_deaths&view=overlay&theme=dark")
-    view = panel_for(state, data_sources.data_version("road_deaths"))
+    # One version for both views: data_version moves every 5 minutes of the clock.
+    version = data_sources.data_version("road_deaths")
+    view = panel_for(state, version)
     components = by_id(view)
     chart, store = components[ids.CHART], components[ids.FIGURES]
     assert chart.figure == full_render("indicator=road_deaths&view=overlay&theme=dark")
@@ -87,9 +89,7 @@ def test_the_page_ships_every_presentation_and_shows_the_asked_one():
     )
     assert store.data["order"] == list(VIEWS)
     # The same data in another presentation: the same bundle, not a new one.
-    other = panel_for(
-        replace(state, view="gap"), data_sources.data_version("road_deaths")
-    )
+    other = panel_for(replace(state, view="gap"), version)
     assert by_id(other)[ids.FIGURES].data is store.data
 
 
