@@ -34,7 +34,7 @@ from components.charts.presentation import CONTROLS as CONTROL_IDS
 from components.charts.presentation import PRESENTATION
 from components.pages.dashboard import panel_update, rendered, share_codes, tiles_now
 from components.parts import citation
-from components.parts.layout import (
+from components.parts.controls import (
     domain_class,
     indicator_options,
     norm_options,

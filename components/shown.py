@@ -24,6 +24,7 @@ from components.state import (
 from data_sources.model import comparability, context
 from data_sources.model.periods import label_moment, period_end
 from data_sources.model.registries import INDICATORS_BY_ID, PAIR, Indicator
+from data_sources.status import live_store_problem
 from data_sources.store.cache import latest_version_cache
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
         {**params, "pin": pin},
         state.norm,
         comparability.assess(result.frame, indicator, state.norm, PAIR),
-        live_problem=data_sources.live_store_problem(),
+        live_problem=live_store_problem(),
         events=events,
         targets=targets,
         listed_targets=listed,

@@ -26,6 +26,7 @@ from data_sources.model.registries import (
     PAIR,
 )
 from data_sources.model.units import NORMALISATIONS
+from data_sources.status import readiness, source_status
 from data_sources.store.cache import latest_version_cache
 
 log = logging.getLogger(__name__)
@@ -232,7 +233,7 @@ def latest() -> flask.Response:
 
 @api.get("/api/sources")
 def sources() -> flask.Response:
-    return flask.jsonify(data_sources.source_status())
+    return flask.jsonify(source_status())
 
 
 @api.get("/api/datapackage.json")
@@ -288,7 +289,7 @@ def health() -> flask.Response:
     reasons when this instance cannot serve live data (see README: what to probe)."""
     if flask.request.args.get("deep") not in ("1", "true", "yes"):
         return flask.jsonify({"status": "ok"})
-    report = data_sources.readiness()
+    report = readiness()
     response = flask.jsonify(report)
     response.status_code = 200 if report["ready"] else 503
     response.headers["Cache-Control"] = "no-store"

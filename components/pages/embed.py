@@ -23,9 +23,8 @@ from dash import html
 import data_sources
 from components.i18n import pick_lang, t
 from components.parts import citation
-from components.parts.cards import freshness, kpi_cards, summary_sentence
+from components.parts.cards import freshness, kpi_cards, source_line, summary_sentence
 from components.parts.context_view import events_section
-from components.parts.layout import source_line
 from components.publish import chart_images
 from components.publish.embed_links import (
     EMBED_VIEWS,

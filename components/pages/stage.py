@@ -20,10 +20,9 @@ import segno
 from dash import html
 
 import data_sources
-from components.charts.figures import stage_figure
+from components.charts.stage import stage_figure
 from components.i18n import fmt_number, t, unit_label
-from components.parts.cards import kpi_cards, summary_sentence
-from components.parts.layout import source_line
+from components.parts.cards import kpi_cards, source_line, summary_sentence
 from components.shown import TILE_INDICATORS, available_ids, latest_values, shown_data
 from components.state import parse_query, to_query
 from components.web.html_text import in_languages, parse_langs, script_json, to_html

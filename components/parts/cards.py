@@ -11,7 +11,14 @@ import datetime as dt
 import pandas as pd
 from dash import html
 
-from components.i18n import fmt_date, fmt_number, fmt_period, mid_sentence, t
+from components.i18n import (
+    fmt_date,
+    fmt_number,
+    fmt_period,
+    mid_sentence,
+    t,
+)
+from components.parts import citation
 from data_sources.model.comparability import (
     Change,
     Ratio,
@@ -21,7 +28,11 @@ from data_sources.model.comparability import (
     pairs,
 )
 from data_sources.model.periods import SUB_DAILY, label_moment
-from data_sources.model.registries import CITIES_BY_ID, Indicator
+from data_sources.model.registries import (
+    CITIES_BY_ID,
+    SOURCES_BY_ID,
+    Indicator,
+)
 
 TABLE_ROWS = 400
 
@@ -362,4 +373,162 @@ def data_table(shown, lang: str) -> html.Div:
         tabIndex="0",
         role="region",
         **{"aria-label": t("table_label", lang)},
+    )
+
+
+def source_line(provenance: list[dict], lang: str, compact: bool = False) -> html.P:
+    """Publisher, licence and latest access date of every source behind a chart
+    (`compact`: each publisher once, no details — a stage slide, read from afar).
+
+    Publisher, link and licence come from the source registry; the sidecars only say
+    which sources feed the chart and when each was fetched.
+    """
+    if compact:
+        return html.P(
+            [
+                html.Strong(t("sources_label", lang)),
+                " · ".join(citation.publishers(provenance)),
+            ],
+            className="source-line",
+        )
+    fetched: dict[str, str] = {}
+    live: set[str] = set()
+    for meta in provenance:
+        source_id = meta.get("source")
+        fetched[source_id] = max(
+            fetched.get(source_id, ""), meta.get("fetched_at") or ""
+        )
+        if meta.get("origin") == "live":
+            live.add(source_id)
+    parts: list = [html.Strong(t("sources_label", lang))]
+    for index, (source_id, fetched_at) in enumerate(fetched.items()):
+        source = SOURCES_BY_ID.get(source_id)
+        if source is None:
+            continue
+        if index:
+            parts.append(" · ")
+        link = (
+            html.A(source.publisher, href=source.url)
+            if source.url
+            else source.publisher
+        )
+        details = f"{t('licence', lang)}: {source.licence}"
+        if fetched_at:
+            day = fmt_date(dt.date.fromisoformat(fetched_at[:10]), lang)
+            key = "fetched" if source_id in live else "collected"
+            details += f"; {t(key, lang, date=day)}"
+        parts += [link, f" ({details})"]
+    return html.P(parts, className="source-line")
+
+
+LEVEL_CLASS = {
+    "levels": "level-levels",
+    "trends": "level-trends",
+    "within_edition": "level-edition",
+    "none": "level-none",
+}
+
+
+def comparability_note(indicator: Indicator, lang: str) -> html.P:
+    """The level in a few words, then the registry's note."""
+    level = indicator.comparability.level
+    return html.P(
+        [
+            html.Strong(t("comparability_label", lang)),
+            html.Span(t(f"level.{level}", lang), className="level"),
+            " ",
+            indicator.comparability.notes[lang],
+        ],
+        className=f"comparability {LEVEL_CLASS[level]}",
+    )
+
+
+def city_measures(
+    indicator: Indicator, city_id: str, provenance: list[dict], unit: str, lang: str
+) -> html.Div:
+    """One column of "how each city measures this": coverage, unit, definition,
+    publishers, breaks and partial periods."""
+    rules = indicator.comparability
+    coverage = rules.coverage.get(city_id)
+    publishers = sorted(
+        {
+            SOURCES_BY_ID[p["source"]].publisher
+            for p in provenance
+            if p.get("city") == city_id and p.get("source") in SOURCES_BY_ID
+        }
+    )
+    definition = indicator.cities.get(city_id)
+    rows = [
+        ("measures.coverage", coverage.labels[lang] if coverage else None),
+        ("measures.unit", unit),
+        ("measures.definition", definition.definitions[lang] if definition else None),
+        ("measures.publisher", ", ".join(publishers) or None),
+        (
+            "measures.breaks",
+            [html.Li(b.reasons[lang]) for b in rules.breaks if b.city == city_id]
+            or None,
+        ),
+        (
+            "measures.partial",
+            [
+                html.Li(f"{p.period}: {p.reasons[lang]}")
+                for p in rules.partial
+                if p.city == city_id
+            ]
+            or None,
+        ),
+    ]
+    items = []
+    for key, value in rows:
+        if value is None:
+            continue
+        items += [
+            html.Dt(t(key, lang)),
+            html.Dd(html.Ul(value) if isinstance(value, list) else value),
+        ]
+    return html.Div(
+        [
+            html.H4(
+                [
+                    html.Span(
+                        className=f"swatch city-{city_id}", **{"aria-hidden": "true"}
+                    ),
+                    CITIES_BY_ID[city_id].name(lang),
+                ]
+            ),
+            html.Dl(items) if definition or coverage else t("no_data", lang),
+        ],
+        className=f"measures-city city-{city_id}",
+    )
+
+
+def measures_panel(shown, lang: str) -> html.Section:
+    """ "How each city measures this": the two cities side by side, then the note."""
+    latest = shown.assessment.latest_common
+    return html.Section(
+        [
+            html.H3(t("measures_title", lang), id="measures-title"),
+            comparability_note(shown.indicator, lang),
+            html.P(
+                t(
+                    "latest_common",
+                    lang,
+                    period=period_text(latest, shown.indicator, lang),
+                ),
+                className="latest-common",
+            )
+            if latest
+            else None,
+            html.Div(
+                [
+                    city_measures(
+                        shown.indicator, c, shown.provenance, shown.unit, lang
+                    )
+                    for c in shown.city_ids
+                ],
+                className="measures-grid",
+            ),
+        ],
+        className="measures",
+        **{"aria-labelledby": "measures-title"},
     )

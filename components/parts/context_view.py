@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from dash import html
 
-from components.charts.figures import event_date_text
+from components.charts.marks import event_date_text
 from components.i18n import fmt_number, t, value_text
 from components.parts.cards import span_text
 from data_sources.model.comparability import Refusal, explain

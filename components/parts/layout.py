@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
 from components.charts.presentation import choices, snippet_key
-from components.i18n import fmt_date, t, unit_label
+from components.i18n import t, unit_label
 from components.parts import citation
 from components.parts.cards import (
     data_table,
     freshness,
     kpi_cards,
-    period_text,
+    measures_panel,
+    source_line,
     summary_sentence,
 )
 from components.parts.context_view import (
@@ -24,109 +23,22 @@ from components.parts.context_view import (
     targets_section,
     window_section,
 )
+from components.parts.controls import (
+    checkbox,
+    field,
+    options,
+    radio,
+    refusals_note,
+    tabs,
+    toolbar,
+)
 from components.parts.tiles import tiles_placeholder
-from components.state import AXES, NORMS, PRESETS, VIEWS, ViewState, to_query
-from data_sources.model.comparability import explain, norm_refusal, view_refusals
-from data_sources.model.periods import SUB_DAILY
+from components.state import ViewState, to_query
 from data_sources.model.registries import (
     CITIES_BY_ID,
-    DOMAINS,
-    INDICATORS,
     PAIR,
-    SOURCES_BY_ID,
     Indicator,
 )
-
-
-def options(
-    values: tuple[str, ...] | list[str],
-    prefix: str,
-    lang: str,
-    disabled: set[str] = frozenset(),
-) -> list[dict]:
-    return [
-        {"label": t(f"{prefix}.{v}", lang), "value": v, "disabled": v in disabled}
-        for v in values
-    ]
-
-
-def indicator_options(domain: str, lang: str, available: set[str]) -> list[dict]:
-    """The domain's indicators that have data (live-only ones appear after a refresh)."""
-    return [
-        {"label": i.label(lang), "value": i.id}
-        for i in INDICATORS
-        if i.domain == domain and i.id in available
-    ]
-
-
-def norm_options(indicator: Indicator, lang: str) -> list[dict]:
-    """Every normalisation; those the comparability model refuses here disabled."""
-    refused = {n for n in NORMS if norm_refusal(indicator, n, PAIR) is not None}
-    return options(NORMS, "norm", lang, refused)
-
-
-def view_options(indicator: Indicator, norm: str, lang: str) -> list[dict]:
-    """Every view; those the comparability model refuses here disabled."""
-    refused = {v for v, why in view_refusals(indicator, norm).items() if why}
-    return options(VIEWS, "view", lang, refused)
-
-
-def refusals_note(indicator: Indicator, norm: str, lang: str) -> html.Ul | None:
-    """What is not offered for this indicator, and why (the disabled choices)."""
-    items = []
-    by_reason: dict[str, list[str]] = {}
-    for view, refusal in view_refusals(indicator, norm).items():
-        if refusal is not None:
-            by_reason.setdefault(explain(refusal, lang), []).append(
-                t(f"view.{view}", lang)
-            )
-    for each in NORMS:
-        refusal = norm_refusal(indicator, each, PAIR)
-        if refusal is not None:
-            by_reason.setdefault(explain(refusal, lang), []).append(
-                t(f"norm.{each}", lang)
-            )
-    for reason, names in by_reason.items():
-        items.append(
-            html.Li(
-                [html.Strong(t("not_offered", lang, names=", ".join(names))), reason]
-            )
-        )
-    return html.Ul(items, className="refusals") if items else None
-
-
-def unit_options(indicator: Indicator, lang: str = "en") -> list[dict]:
-    return [
-        {"label": unit_label(unit, lang), "value": unit} for unit in indicator.units
-    ]
-
-
-def field(
-    label: str,
-    control,
-    field_id: str | None = None,
-    hidden: bool = False,
-    className: str = "field",
-) -> html.Fieldset:
-    """A labelled group (fieldset + legend) so screen readers name every control."""
-    return html.Fieldset(
-        [html.Legend(label), control],
-        className=className,
-        id=field_id or f"field-{label}",
-        hidden=hidden,
-    )
-
-
-def checkbox(control_id: str, label: str, checked: bool) -> dbc.Checklist:
-    """One native checkbox with its label (dcc.Checklist's markup is a listbox)."""
-    return dbc.Checklist(
-        id=control_id,
-        name=control_id,
-        value=["on"] if checked else [],
-        options=[{"label": label, "value": "on"}],
-        input_class_name="radio-input",
-        label_class_name="radio-label",
-    )
 
 
 def pair_heading(lang: str) -> list:
@@ -252,204 +164,6 @@ def header(state: ViewState, share: tuple[dict, dict]) -> html.Header:
     )
 
 
-def radio(
-    control_id: str, value: str, opts: list[dict], segmented: bool = False
-) -> dbc.RadioItems:
-    """Native radios with their labels, one `name` a group so arrow keys move within
-    it (dcc.RadioItems wraps its radios in a listbox of options: a screen reader meets
-    a control inside a control). `segmented`: drawn as a row of buttons."""
-    return dbc.RadioItems(
-        id=control_id,
-        name=control_id,
-        value=value,
-        options=opts,
-        inline=True,
-        class_name="segmented" if segmented else "choices",
-        input_class_name="radio-input",
-        label_class_name="radio-label",
-        label_checked_class_name="checked",
-    )
-
-
-def year_options(first: int, last: int) -> list[dict]:
-    return [{"label": str(y), "value": str(y)} for y in range(first, last + 1)]
-
-
-def select(control_id: str, label: str, value: str, opts: list[dict]) -> html.Div:
-    """A native select with its label: a phone shows its own picker (thumb-sized)."""
-    return html.Div(
-        [
-            html.Label(label, htmlFor=control_id),
-            dbc.Select(id=control_id, name=control_id, value=value, options=opts),
-        ],
-        className="select-field",
-    )
-
-
-def years_control(
-    state: ViewState, years: tuple[int, int], window: tuple[int, int]
-) -> html.Div:
-    """Presets (all, last 10/5/1 years, custom), then the first and last year."""
-    lang = state.lang
-    return html.Div(
-        [
-            radio(ids.PRESET, state.range, options(PRESETS, "range", lang)),
-            html.Div(
-                [
-                    select(
-                        ids.YEAR_FROM,
-                        t("year_from", lang),
-                        str(window[0]),
-                        year_options(*years),
-                    ),
-                    select(
-                        ids.YEAR_TO,
-                        t("year_to", lang),
-                        str(window[1]),
-                        year_options(*years),
-                    ),
-                ],
-                className="year-range",
-            ),
-        ]
-    )
-
-
-def toolbar(
-    state: ViewState,
-    indicator: Indicator,
-    years: tuple[int, int],
-    window: tuple[int, int],
-    available: set[str],
-) -> html.Div:
-    """Right above the chart: the indicator, the view, and "Options" (years, values,
-    unit, clock, axis, table) folded away — every one initialised from the URL."""
-    lang = state.lang
-    unit = state.unit or indicator.unit
-    clocks = options(("local", "utc"), "clockopt", lang)
-    choices = indicator_options(indicator.domain, lang, available)
-    option_fields = [
-        field(t("control.range", lang), years_control(state, years, window)),
-        field(
-            t("control.axis", lang),
-            radio(ids.AXIS, state.axis, options(AXES, "axis", lang)),
-            field_id=ids.AXIS_FIELD,
-            hidden=state.view != "side",
-        ),
-        field(
-            t("control.norm", lang),
-            radio(ids.NORM, state.norm, norm_options(indicator, lang)),
-        ),
-        field(
-            t("control.unit", lang),
-            radio(ids.UNIT, unit, unit_options(indicator, lang)),
-            field_id=ids.UNIT_FIELD,
-            hidden=len(indicator.units) < 2,
-        ),
-        field(
-            t("control.clock", lang),
-            radio(ids.CLOCK, state.clock, clocks),
-            field_id=ids.CLOCK_FIELD,
-            hidden=indicator.freq not in SUB_DAILY,
-        ),
-        checkbox(ids.EVENTS, t("control.events", lang), state.events),
-        checkbox(ids.TABLE, t("control.table", lang), state.table),
-    ]
-    return html.Div(
-        [
-            select(ids.INDICATOR, t("control.indicator", lang), indicator.id, choices),
-            field(
-                t("control.view", lang),
-                radio(
-                    ids.VIEW,
-                    state.view,
-                    view_options(indicator, state.norm, lang),
-                    segmented=True,
-                ),
-                field_id="view-field",
-                className="field view-switch",
-            ),
-            html.Details(
-                [
-                    html.Summary(t("options", lang), className="options-button"),
-                    html.Div(option_fields, className="options-panel"),
-                ],
-                id=ids.OPTIONS,
-                className="options",
-            ),
-        ],
-        className="toolbar",
-    )
-
-
-def domain_class(domain: str, selected: str) -> str:
-    return "domain-tab selected" if domain == selected else "domain-tab"
-
-
-def tabs(state: ViewState) -> html.Div:
-    """One button per theme: plain buttons, so Tab and Enter work as everywhere else."""
-    return html.Div(
-        [
-            html.Button(
-                t(f"domain.{d}", state.lang),
-                id=ids.domain_button(d),
-                className=domain_class(d, state.domain),
-                **{"aria-pressed": "true" if d == state.domain else "false"},
-            )
-            for d in DOMAINS
-        ],
-        id=ids.TABS,
-        className="domain-tabs",
-        role="group",
-        **{"aria-label": t("domains", state.lang)},
-    )
-
-
-def source_line(provenance: list[dict], lang: str, compact: bool = False) -> html.P:
-    """Publisher, licence and latest access date of every source behind a chart
-    (`compact`: each publisher once, no details — a stage slide, read from afar).
-
-    Publisher, link and licence come from the source registry; the sidecars only say
-    which sources feed the chart and when each was fetched.
-    """
-    if compact:
-        return html.P(
-            [
-                html.Strong(t("sources_label", lang)),
-                " · ".join(citation.publishers(provenance)),
-            ],
-            className="source-line",
-        )
-    fetched: dict[str, str] = {}
-    live: set[str] = set()
-    for meta in provenance:
-        source_id = meta.get("source")
-        fetched[source_id] = max(
-            fetched.get(source_id, ""), meta.get("fetched_at") or ""
-        )
-        if meta.get("origin") == "live":
-            live.add(source_id)
-    parts: list = [html.Strong(t("sources_label", lang))]
-    for index, (source_id, fetched_at) in enumerate(fetched.items()):
-        source = SOURCES_BY_ID.get(source_id)
-        if source is None:
-            continue
-        if index:
-            parts.append(" · ")
-        link = (
-            html.A(source.publisher, href=source.url)
-            if source.url
-            else source.publisher
-        )
-        details = f"{t('licence', lang)}: {source.licence}"
-        if fetched_at:
-            day = fmt_date(dt.date.fromisoformat(fetched_at[:10]), lang)
-            key = "fetched" if source_id in live else "collected"
-            details += f"; {t(key, lang, date=day)}"
-        parts += [link, f" ({details})"]
-    return html.P(parts, className="source-line")
-
-
 def chart(figure: dict, bundle: dict) -> list:
     """The chart, and every other presentation of it for the browser to switch to."""
     return [
@@ -470,119 +184,6 @@ def chart(figure: dict, bundle: dict) -> list:
         ),
         dcc.Store(id=ids.FIGURES, data=bundle),
     ]
-
-
-LEVEL_CLASS = {
-    "levels": "level-levels",
-    "trends": "level-trends",
-    "within_edition": "level-edition",
-    "none": "level-none",
-}
-
-
-def comparability_note(indicator: Indicator, lang: str) -> html.P:
-    """The level in a few words, then the registry's note."""
-    level = indicator.comparability.level
-    return html.P(
-        [
-            html.Strong(t("comparability_label", lang)),
-            html.Span(t(f"level.{level}", lang), className="level"),
-            " ",
-            indicator.comparability.notes[lang],
-        ],
-        className=f"comparability {LEVEL_CLASS[level]}",
-    )
-
-
-def city_measures(
-    indicator: Indicator, city_id: str, provenance: list[dict], unit: str, lang: str
-) -> html.Div:
-    """One column of "how each city measures this": coverage, unit, definition,
-    publishers, breaks and partial periods."""
-    rules = indicator.comparability
-    coverage = rules.coverage.get(city_id)
-    publishers = sorted(
-        {
-            SOURCES_BY_ID[p["source"]].publisher
-            for p in provenance
-            if p.get("city") == city_id and p.get("source") in SOURCES_BY_ID
-        }
-    )
-    definition = indicator.cities.get(city_id)
-    rows = [
-        ("measures.coverage", coverage.labels[lang] if coverage else None),
-        ("measures.unit", unit),
-        ("measures.definition", definition.definitions[lang] if definition else None),
-        ("measures.publisher", ", ".join(publishers) or None),
-        (
-            "measures.breaks",
-            [html.Li(b.reasons[lang]) for b in rules.breaks if b.city == city_id]
-            or None,
-        ),
-        (
-            "measures.partial",
-            [
-                html.Li(f"{p.period}: {p.reasons[lang]}")
-                for p in rules.partial
-                if p.city == city_id
-            ]
-            or None,
-        ),
-    ]
-    items = []
-    for key, value in rows:
-        if value is None:
-            continue
-        items += [
-            html.Dt(t(key, lang)),
-            html.Dd(html.Ul(value) if isinstance(value, list) else value),
-        ]
-    return html.Div(
-        [
-            html.H4(
-                [
-                    html.Span(
-                        className=f"swatch city-{city_id}", **{"aria-hidden": "true"}
-                    ),
-                    CITIES_BY_ID[city_id].name(lang),
-                ]
-            ),
-            html.Dl(items) if definition or coverage else t("no_data", lang),
-        ],
-        className=f"measures-city city-{city_id}",
-    )
-
-
-def measures_panel(shown, lang: str) -> html.Section:
-    """ "How each city measures this": the two cities side by side, then the note."""
-    latest = shown.assessment.latest_common
-    return html.Section(
-        [
-            html.H3(t("measures_title", lang), id="measures-title"),
-            comparability_note(shown.indicator, lang),
-            html.P(
-                t(
-                    "latest_common",
-                    lang,
-                    period=period_text(latest, shown.indicator, lang),
-                ),
-                className="latest-common",
-            )
-            if latest
-            else None,
-            html.Div(
-                [
-                    city_measures(
-                        shown.indicator, c, shown.provenance, shown.unit, lang
-                    )
-                    for c in shown.city_ids
-                ],
-                className="measures-grid",
-            ),
-        ],
-        className="measures",
-        **{"aria-labelledby": "measures-title"},
-    )
 
 
 def panel_head(shown, lang: str) -> list:

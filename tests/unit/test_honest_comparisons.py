@@ -218,7 +218,7 @@ def test_refused_views_say_why_instead_of_drawing():
 
 
 def view_options_for(state):
-    from components.parts.layout import view_options
+    from components.parts.controls import view_options
 
     return view_options(INDICATORS_BY_ID[state.indicator], state.norm, state.lang)
 
