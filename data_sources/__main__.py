@@ -113,7 +113,8 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def make_parser() -> argparse.ArgumentParser:
+    """The commands and their arguments."""
     parser = argparse.ArgumentParser(prog="python -m data_sources")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser(
@@ -153,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     histories.add_argument(
         "-o", "--out", type=Path, default=None, help="file to write (default: stdout)"
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"

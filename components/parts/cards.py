@@ -240,6 +240,31 @@ def _latest_pair(shown, lang: str) -> dict:
     return facts
 
 
+def _summary_index(shown, lang: str) -> str | None:
+    """Both indexes in the latest common period (None without one)."""
+    indicator = shown.indicator
+    a_id, b_id = shown.city_ids[:2]
+    both, _ = pairs(shown.frame, indicator, shown.city_ids)
+    if both.empty:
+        return None
+    last = both.iloc[-1]
+    return t(
+        "summary_index",
+        lang,
+        when=t(
+            f"when.{indicator.freq}",
+            lang,
+            period=period_text(last["period"], indicator, lang),
+        ),
+        label=mid_sentence(indicator.label(lang)),
+        a=CITIES_BY_ID[a_id].name(lang),
+        a_value=fmt_number(last["a"], lang),
+        b=CITIES_BY_ID[b_id].name(lang),
+        b_value=fmt_number(last["b"], lang),
+        unit=shown.unit,
+    )
+
+
 def summary_sentence(shown, lang: str) -> str:
     """One factual sentence from the shown data, in the page's language: a comparison
     only where the model allows one, else both values and why they do not compare."""
@@ -268,25 +293,9 @@ def summary_sentence(shown, lang: str) -> str:
     ratio = shown.assessment.ratio
     if isinstance(ratio, Ratio):
         return _summary_ratio(shown, ratio, lang)
-    if shown.norm == "index":
-        both, _ = pairs(frame, indicator, shown.city_ids)
-        if not both.empty:
-            last = both.iloc[-1]
-            return t(
-                "summary_index",
-                lang,
-                when=t(
-                    f"when.{indicator.freq}",
-                    lang,
-                    period=period_text(last["period"], indicator, lang),
-                ),
-                label=mid_sentence(label),
-                a=CITIES_BY_ID[a_id].name(lang),
-                a_value=fmt_number(last["a"], lang),
-                b=CITIES_BY_ID[b_id].name(lang),
-                b_value=fmt_number(last["b"], lang),
-                unit=shown.unit,
-            )
+    indexed = _summary_index(shown, lang) if shown.norm == "index" else None
+    if indexed:
+        return indexed
     if isinstance(ratio, Refusal) and ratio.reason == "no_common_period":
         return t(
             "summary_no_overlap",

@@ -57,6 +57,16 @@ def bibtex_escape(text: str) -> str:
     return "".join(BIBTEX_ESCAPES.get(char, char) for char in text)
 
 
+def bibtex_entry(key: str, fields: dict[str, str]) -> str:
+    """A @misc entry; the author (a body), the address and the URL kept verbatim."""
+    verbatim = ("author", "howpublished", "url")
+    lines = ",\n".join(
+        f"  {name} = {{{value if name in verbatim else bibtex_escape(value)}}}"
+        for name, value in fields.items()
+    )
+    return f"@misc{{{key},\n{lines}\n}}\n"
+
+
 def citation(
     indicator: Indicator,
     provenance: list[dict],
@@ -95,14 +105,7 @@ def citation(
     }
     if pin:
         fields["version"] = pin
-    bibtex = (
-        f"@misc{{{key},\n"
-        + ",\n".join(
-            f"  {name} = {{{value if name in ('author', 'howpublished', 'url') else bibtex_escape(value)}}}"
-            for name, value in fields.items()
-        )
-        + "\n}\n"
-    )
+    bibtex = bibtex_entry(key, fields)
     item = {
         "id": key,
         "type": "dataset",

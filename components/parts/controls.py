@@ -184,10 +184,49 @@ def toolbar(
     """Right above the chart: the indicator, the view, and "Options" (years, values,
     unit, clock, axis, table) folded away — every one initialised from the URL."""
     lang = state.lang
+    choices = indicator_options(indicator.domain, lang, available)
+    return html.Div(
+        [
+            select(ids.INDICATOR, t("control.indicator", lang), indicator.id, choices),
+            field(
+                t("control.view", lang),
+                radio(
+                    ids.VIEW,
+                    state.view,
+                    view_options(indicator, state.norm, lang),
+                    segmented=True,
+                ),
+                field_id="view-field",
+                className="field view-switch",
+            ),
+            html.Details(
+                [
+                    html.Summary(t("options", lang), className="options-button"),
+                    html.Div(
+                        option_fields(state, indicator, years, window),
+                        className="options-panel",
+                    ),
+                ],
+                id=ids.OPTIONS,
+                className="options",
+            ),
+        ],
+        className="toolbar",
+    )
+
+
+def option_fields(
+    state: ViewState,
+    indicator: Indicator,
+    years: tuple[int, int],
+    window: tuple[int, int],
+) -> list:
+    """What "Options" unfolds: years, axis, per inhabitant, unit, clock, events, table
+    (each hidden where it changes nothing)."""
+    lang = state.lang
     unit = state.unit or indicator.unit
     clocks = options(("local", "utc"), "clockopt", lang)
-    choices = indicator_options(indicator.domain, lang, available)
-    option_fields = [
+    return [
         field(t("control.range", lang), years_control(state, years, window)),
         field(
             t("control.axis", lang),
@@ -214,31 +253,6 @@ def toolbar(
         checkbox(ids.EVENTS, t("control.events", lang), state.events),
         checkbox(ids.TABLE, t("control.table", lang), state.table),
     ]
-    return html.Div(
-        [
-            select(ids.INDICATOR, t("control.indicator", lang), indicator.id, choices),
-            field(
-                t("control.view", lang),
-                radio(
-                    ids.VIEW,
-                    state.view,
-                    view_options(indicator, state.norm, lang),
-                    segmented=True,
-                ),
-                field_id="view-field",
-                className="field view-switch",
-            ),
-            html.Details(
-                [
-                    html.Summary(t("options", lang), className="options-button"),
-                    html.Div(option_fields, className="options-panel"),
-                ],
-                id=ids.OPTIONS,
-                className="options",
-            ),
-        ],
-        className="toolbar",
-    )
 
 
 def domain_class(domain: str, selected: str) -> str:

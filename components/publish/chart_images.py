@@ -149,13 +149,8 @@ def find_chromium() -> str | None:
     return None
 
 
-def render(
-    figure: dict, fmt: str, chromium: str | None, stacked: bool = False
-) -> bytes:
-    if not chromium:
-        raise ImageUnavailable(
-            "no browser to draw images (install chromium or set SISTERCITIES_CHROMIUM)"
-        )
+def image_page(figure: dict, fmt: str, stacked: bool) -> str:
+    """The page Chromium opens: plotly.js draws the figure and writes the image into it."""
     bundle = standalone_plotly()
     data = json.dumps(figure, cls=PlotlyJSONEncoder).replace("<", "\\u003c")
     # Stacked as an embed stacks a side-by-side figure on a phone (panels.js, two
@@ -165,7 +160,7 @@ def render(
         if stacked
         else ""
     )
-    page = (
+    return (
         '<!doctype html><html><head><meta charset="utf-8">'
         f'<script src="{bundle.as_uri()}"></script>'
         f'<script src="{PANELS_JS.as_uri()}"></script></head><body>'
@@ -179,6 +174,16 @@ def render(
         "function (error) { document.getElementById('out').textContent = 'error:' + error; });"
         "</script></body></html>"
     )
+
+
+def render(
+    figure: dict, fmt: str, chromium: str | None, stacked: bool = False
+) -> bytes:
+    if not chromium:
+        raise ImageUnavailable(
+            "no browser to draw images (install chromium or set SISTERCITIES_CHROMIUM)"
+        )
+    page = image_page(figure, fmt, stacked)
     # (Chromium's helpers may still be writing its profile as it exits: what they
     # leave is not worth failing an image over.)
     with tempfile.TemporaryDirectory(
