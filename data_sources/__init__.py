@@ -28,16 +28,11 @@ from data_sources.model.schema import spreadsheet_safe_frame
 from data_sources.model.units import NORMALISATIONS, UnitError, convert, normalise
 from data_sources.settings import Settings
 from data_sources.store.cache import give_way
-from data_sources.store.files import (
-    LiveFiles,
-    SeriesStore,
-    StoreError,
-    pin_frame,
-    pin_payload,
-)
+from data_sources.store.files import StoreError, pin_frame, pin_payload
 from data_sources.store.files import (
     StoreUnavailable as StoreUnavailable,  # for the web app
 )
+from data_sources.store.series import LiveFiles, SeriesStore
 
 STALENESS_GRAIN_SECONDS = 300
 API_COLUMNS = (

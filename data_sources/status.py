@@ -11,12 +11,10 @@ from data_sources.model.registries import (
 )
 from data_sources.settings import Settings
 from data_sources.store.files import (
-    SeriesStore,
-)
-from data_sources.store.files import (
     StoreUnavailable as StoreUnavailable,  # for the web app
 )
 from data_sources.store.files import problems as store_problems
+from data_sources.store.series import SeriesStore
 
 
 def source_status(settings: Settings | None = None) -> list[dict]:

@@ -24,7 +24,8 @@ from components.charts.marks import (
 )
 from components.charts.theme import CITY_COLOURS, palette, template
 from components.i18n import fmt_number, fmt_period, t
-from data_sources.model.comparability import explain, pairs
+from data_sources.model.comparability import pairs
+from data_sources.model.comparisons import explain
 from data_sources.model.periods import SUB_DAILY
 from data_sources.model.registries import CITIES_BY_ID, Indicator
 

@@ -46,7 +46,7 @@ from components.web.serving import (
     public_origin,
     standalone_plotly_src,
 )
-from data_sources.model.comparability import explain
+from data_sources.model.comparisons import explain
 from data_sources.model.registries import (
     CITIES_BY_ID,
     PAIR,

@@ -27,7 +27,7 @@ from components.shown import shown_for
 from components.state import parse_query, wants_overview
 from components.web.html_text import to_html
 from components.web.serving import asset, html_response, pair_title
-from data_sources.model.comparability import Change, Ratio, explain
+from data_sources.model.comparisons import Change, Ratio, explain
 from data_sources.model.periods import PERIOD_LENGTH, label_start
 from data_sources.model.registries import (
     CITIES_BY_ID,

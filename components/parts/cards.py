@@ -19,14 +19,8 @@ from components.i18n import (
     t,
 )
 from components.parts import citation
-from data_sources.model.comparability import (
-    Change,
-    Ratio,
-    Refusal,
-    Span,
-    explain,
-    pairs,
-)
+from data_sources.model.comparability import pairs
+from data_sources.model.comparisons import Change, Ratio, Refusal, Span, explain
 from data_sources.model.periods import SUB_DAILY, label_moment
 from data_sources.model.registries import (
     CITIES_BY_ID,

@@ -11,7 +11,7 @@ from dash import html
 from components.charts.marks import event_date_text
 from components.i18n import fmt_number, t, value_text
 from components.parts.cards import span_text
-from data_sources.model.comparability import Refusal, explain
+from data_sources.model.comparisons import Refusal, explain
 from data_sources.model.context import (
     STATUS_REASONS,
     STATUS_WORDS,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data_sources.model import comparability
+from data_sources.model.comparisons import MIN_COVERAGE, Refusal, explain
 from data_sources.model.registries import Indicator
 
 NORMALISATIONS = ("absolute", "per_capita", "per_km2", "index")
@@ -93,7 +94,7 @@ def check_normalisation(
         )
     refusal = comparability.norm_refusal(indicator, norm, city_ids)
     if refusal is not None:
-        raise UnitError(f"{indicator.id}: {comparability.explain(refusal, 'en')}")
+        raise UnitError(f"{indicator.id}: {explain(refusal, 'en')}")
 
 
 def nearest_year(years: pd.Index, wanted: int) -> int:
@@ -115,22 +116,18 @@ def whole(rows: pd.DataFrame) -> pd.Series:
 
 def base_year_refusal(
     rows: pd.DataFrame, indicator: Indicator, city_id: str, year: int
-) -> comparability.Refusal | None:
+) -> Refusal | None:
     """Why `year` cannot be this city's index base (None: it can): a value is needed,
     and a sub-annual series needs the whole year (partial periods do not count)."""
     in_year = rows[(rows["year"] == year) & whole(rows)]
     if in_year.empty:
-        return comparability.Refusal(
-            "index.base_missing", {"year": year, "city": city_id}
-        )
+        return Refusal("index.base_missing", {"year": year, "city": city_id})
     needed = BASE_YEAR_PERIODS.get(indicator.freq)
     if needed is None:
         return None
-    enough = (
-        needed if indicator.freq == "monthly" else comparability.MIN_COVERAGE * needed
-    )
+    enough = needed if indicator.freq == "monthly" else MIN_COVERAGE * needed
     if in_year["period"].nunique() < enough:
-        return comparability.Refusal(
+        return Refusal(
             "index.base_incomplete",
             {
                 "city": city_id,
@@ -235,7 +232,7 @@ def _index(
         for city_id in cities:
             refusal = base_year_refusal(rows_of[city_id], indicator, city_id, base_year)
             if refusal is not None:
-                raise UnitError(comparability.explain(refusal, "en"))
+                raise UnitError(explain(refusal, "en"))
         bases = dict.fromkeys(cities, base_year)
     else:
         common = sorted(set.intersection(*(set(rows_of[c]["year"]) for c in cities)))
@@ -248,8 +245,8 @@ def _index(
                 years = sorted(set(rows_of[city_id]["year"]))
                 first = next((y for y in years if usable(city_id, y)), None)
                 if first is None:
-                    refusal = comparability.Refusal("index.no_base", {"city": city_id})
-                    raise UnitError(comparability.explain(refusal, "en"))
+                    refusal = Refusal("index.no_base", {"city": city_id})
+                    raise UnitError(explain(refusal, "en"))
                 bases[city_id] = first
                 notes.append(
                     f"{city_id}: index base {first} (no complete year common to all cities)"
@@ -261,10 +258,8 @@ def _index(
         base_value = in_base["value"].mean()
         if base_value == 0:
             raise UnitError(
-                comparability.explain(
-                    comparability.Refusal(
-                        "index.zero", {"city": city_id, "year": bases[city_id]}
-                    ),
+                explain(
+                    Refusal("index.zero", {"city": city_id, "year": bases[city_id]}),
                     "en",
                 )
             )

@@ -25,7 +25,7 @@ import pandas as pd
 
 from data_sources.model.registries import CITIES_BY_ID, INDICATORS_BY_ID, SOURCES_BY_ID
 from data_sources.model.schema import KEY
-from data_sources.store.files import SeriesStore
+from data_sources.store.series import SeriesStore
 
 REQUIRED = ("city", "indicator", "time", "value")
 COLUMNS = (*REQUIRED, "source")

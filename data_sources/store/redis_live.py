@@ -37,7 +37,6 @@ import redis
 
 from data_sources.store.files import (
     SNAPSHOT_DIR,
-    SeriesStore,
     StoredSeries,
     StoreError,
     StoreUnavailable,
@@ -46,6 +45,7 @@ from data_sources.store.files import (
     prepare_series,
     report_problem,
 )
+from data_sources.store.series import SeriesStore
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,8 @@ from data_sources.adapters.http import Client, make_session
 from data_sources.adapters.refresh import refresh
 from data_sources.model import comparability
 from data_sources.settings import Settings
-from data_sources.store.files import SeriesStore, read_rows, read_sidecars
+from data_sources.store.files import read_rows, read_sidecars
+from data_sources.store.series import SeriesStore
 from tests.eea_parquet_files import real_annual
 from tests.helpers import WAIT_SECONDS
 from tests.integration.conftest import TEST_KEYS

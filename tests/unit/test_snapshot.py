@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from data_sources.snapshot_build.build import write_snapshot
-from data_sources.store.files import SNAPSHOT_DIR, SeriesStore, read_sidecars
+from data_sources.store.files import SNAPSHOT_DIR, read_sidecars
+from data_sources.store.series import SeriesStore
 
 
 def committed_sidecars():

@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from data_sources.store.files import (
-    SeriesStore,
     StoreError,
     clear_problems,
     problems,
@@ -20,6 +19,7 @@ from data_sources.store.files import (
     read_sidecars,
     write_series,
 )
+from data_sources.store.series import SeriesStore
 from tests.helpers import WAIT_SECONDS
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

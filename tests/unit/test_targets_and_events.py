@@ -16,7 +16,7 @@ from app import server
 from components.shown import figure_of, shown_data
 from components.state import parse_query
 from data_sources.model import context
-from data_sources.model.comparability import Refusal
+from data_sources.model.comparisons import Refusal
 from data_sources.model.context import target_status
 from data_sources.store.cache import stale_while_rebuilding
 from tests.helpers import until
