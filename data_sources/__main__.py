@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from data_sources.model.registries import SOURCES
+from data_sources.model.registries import SNAPSHOT_DIR, SOURCES
 from data_sources.settings import Settings
 from data_sources.snapshot_build.build import write_snapshot
-from data_sources.store.files import SNAPSHOT_DIR, StoreUnavailable, cannot_write
+from data_sources.store.files import StoreUnavailable, cannot_write
 
 LIVE_SOURCES = [s.id for s in SOURCES if s.live]
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

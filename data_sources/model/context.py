@@ -39,11 +39,11 @@ from data_sources.model.registries import (
     DOMAINS,
     INDICATORS_BY_ID,
     LANGUAGES,
+    SNAPSHOT_DIR,
     _by_lang,
     _load,
 )
 from data_sources.model.schema import spreadsheet_safe
-from data_sources.store.files import SNAPSHOT_DIR
 
 CONTEXT_DIR = SNAPSHOT_DIR / "_context"
 # The files copied from ../shared/data/context, and what they are.

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REGISTRY_DIR = Path(__file__).parents[1] / "registry"
+# The shipped snapshot (written by build-snapshot, read by the store and, for the
+# targets and events it copies, by the model).
+SNAPSHOT_DIR = Path(__file__).parents[1] / "snapshot"
 
 DOMAINS = ("air", "mobility", "energy", "waste", "traffic", "climate")
 LANGUAGES = ("en", "fr")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from data_sources.model.context import check_context, copy_context
+from data_sources.model.registries import SNAPSHOT_DIR
 from data_sources.snapshot_build.air import build_air, build_air_since_2017
 from data_sources.snapshot_build.climate import build_climate
 from data_sources.snapshot_build.common import Series
@@ -22,7 +23,7 @@ from data_sources.snapshot_build.population import build_population
 from data_sources.snapshot_build.traffic import build_traffic
 from data_sources.snapshot_build.transit import build_transit
 from data_sources.snapshot_build.waste import build_waste
-from data_sources.store.files import SNAPSHOT_DIR, write_series
+from data_sources.store.files import write_series
 
 BUILDERS: tuple[Callable[[Path], Iterator[Series]], ...] = (
     build_air,

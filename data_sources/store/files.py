@@ -41,7 +41,6 @@ from data_sources.model.schema import COLUMNS, validate
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_DIR = Path(__file__).parents[1] / "snapshot"
 SIDECAR_KEYS = frozenset({"indicator", "city", "source", "file", "sha256"})
 
 

@@ -35,8 +35,8 @@ from pathlib import Path
 import pandas as pd
 import redis
 
+from data_sources.model.registries import SNAPSHOT_DIR
 from data_sources.store.files import (
-    SNAPSHOT_DIR,
     StoredSeries,
     StoreError,
     StoreUnavailable,

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_sources.model.registries import SNAPSHOT_DIR
 from data_sources.model.schema import KEY, empty_frame, validate
 from data_sources.store.files import (
     SIDECAR_KEYS,
-    SNAPSHOT_DIR,
     StoredSeries,
     StoreError,
     atomic_write_bytes,

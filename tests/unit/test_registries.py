@@ -9,10 +9,11 @@ from data_sources.model.registries import (
     INDICATORS,
     LANGUAGES,
     PAIR,
+    SNAPSHOT_DIR,
     SOURCES_BY_ID,
     headline_indicator,
 )
-from data_sources.store.files import SNAPSHOT_DIR, read_sidecars
+from data_sources.store.files import read_sidecars
 
 REQUIRED = (
     "pm25",

@@ -6,8 +6,9 @@ import json
 import pandas as pd
 import pytest
 
+from data_sources.model.registries import SNAPSHOT_DIR
 from data_sources.snapshot_build.build import write_snapshot
-from data_sources.store.files import SNAPSHOT_DIR, read_sidecars
+from data_sources.store.files import read_sidecars
 from data_sources.store.series import SeriesStore
 
 
