@@ -220,8 +220,8 @@ def _latest_values(_data_version: str) -> list[dict]:
     return values
 
 
-# A data state's rows, read once for the chart's presentations and the rest of the view
-# (as many as the dashboard keeps panels).
+# Data states whose rows are kept, each read once for the chart's presentations and the
+# rest of the view (the dashboard keeps as many panels).
 SHOWN_CACHE_SIZE = 128
 
 

@@ -32,6 +32,7 @@ from components.parts.layout import chart, chart_figure, page, panel_body, panel
 from components.parts.tiles import latest_point, tile
 from components.publish.embed_links import dashboard_meta, embed_path, snippet
 from components.shown import (
+    SHOWN_CACHE_SIZE,
     TILE_INDICATORS,
     data_years,
     figure_of,
@@ -54,8 +55,9 @@ from data_sources.store.cache import cache_key, latest_version_cache, shared_cac
 
 log = logging.getLogger(__name__)
 
-# Views kept per worker; a view is a few hundred kB at most (daily series).
-PANEL_CACHE_SIZE = 128
+# Views kept per worker (one per state whose rows `shown` keeps); a view is a few
+# hundred kB at most (daily series).
+PANEL_CACHE_SIZE = SHOWN_CACHE_SIZE
 PANEL_TTL_SECONDS = 3600
 
 

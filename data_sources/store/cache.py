@@ -7,7 +7,8 @@ and the data version it was built from, and never outlives a newer version.
   piling up beside it (worker memory grew ~50 % in a 3-minute soak with an LRU keyed on
   both).
 - Shared between workers, bytes (rendered views, chart images): `shared_cache()`, keyed
-  by `cache_key(*parts, version)`. With SISTERCITIES_REDIS_URL set, entries live in Redis
+  by `cache_key(*parts)` — a view's parts end with its data version; an image's figure
+  holds its data, so the figure is its version. With SISTERCITIES_REDIS_URL set, entries live in Redis
   (every worker and host sees them, with an expiry); otherwise in this process's memory,
   or in files under the data dir for entries worth keeping across restarts (chart
   images). A cache never breaks a page: when its backend fails, a read misses and a
