@@ -9,13 +9,16 @@ Images are cached by the figure's content, in Redis when configured, else in fil
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html
 import json
 import logging
+import os
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -109,13 +112,16 @@ def render_later(
     settings = settings or Settings.from_env()
     key = cache_key(figure, fmt, stacked)
     with _later_lock:
-        if key in _later_keys:
-            return
-        try:
-            _later.put_nowait((key, figure, fmt, stacked, settings))
-        except queue.Full:
-            return
-        _later_keys.add(key)
+        if key not in _later_keys:
+            try:
+                _later.put_nowait((key, figure, fmt, stacked, settings))
+            except queue.Full:
+                return
+            _later_keys.add(key)
+        # A renderer for what is queued, asked again or not: a server shutting down
+        # may have stopped the last one with images still queued (Dash's test runner
+        # stops every thread it started). It leaves by itself only under this lock
+        # with the queue empty (_next_later), so none is left behind that way.
         if _later_thread is None or not _later_thread.is_alive():
             _later_thread = threading.Thread(
                 target=_draw_later, name="first-paint images", daemon=True
@@ -123,13 +129,27 @@ def render_later(
             _later_thread.start()
 
 
+def _next_later():
+    """The next image to draw, or None when the queue stayed empty for 5 s (the
+    worker then leaves, marked gone before another image can be queued)."""
+    global _later_thread
+    while True:
+        try:
+            return _later.get(timeout=5)
+        except queue.Empty:
+            with _later_lock:
+                if _later.empty():
+                    _later_thread = None
+                    return None
+
+
 def _draw_later() -> None:
     try:
         while True:
-            try:
-                key, figure, fmt, stacked, settings = _later.get(timeout=5)
-            except queue.Empty:
+            asked = _next_later()
+            if asked is None:
                 return
+            key, figure, fmt, stacked, settings = asked
             try:
                 image_for(figure, fmt, settings, stacked)
             except Exception as error:  # noqa: BLE001 (the worker outlives a bad image)
@@ -201,25 +221,48 @@ def render(
             "--dump-dom",
             path.as_uri(),
         ]
-        try:
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                timeout=RENDER_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            log.warning("chart image: chromium failed: %s", error)
-            raise ImageUnavailable("the image could not be drawn in time") from None
-    found = OUTPUT.search(done.stdout.decode("utf-8", "replace"))
+        stdout, stderr = run_chromium(command)
+    found = OUTPUT.search(stdout.decode("utf-8", "replace"))
     text = html.unescape(found[1]) if found else ""
     if not text.startswith("ok:"):
-        log.warning(
-            "chart image: no image (%s) %s", text[:200], done.stderr[-500:].decode()
-        )
+        log.warning("chart image: no image (%s) %s", text[:200], stderr[-500:].decode())
         raise ImageUnavailable("the image could not be drawn")
     image = text[3:]
     return base64.b64decode(image) if fmt == "png" else image.encode("utf-8")
+
+
+def run_chromium(command: list[str]) -> tuple[bytes, bytes]:
+    """Chromium's output, or ImageUnavailable after RENDER_TIMEOUT_SECONDS. The browser
+    runs in its own process group, killed whole when it is done or out of time: a
+    renderer or GPU helper outliving the main process would hold the output pipes
+    and keep running beside the server."""
+    try:
+        browser = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as error:
+        log.warning("chart image: chromium failed to start: %s", error)
+        raise ImageUnavailable("the image could not be drawn") from None
+    try:
+        return browser.communicate(timeout=RENDER_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        log.warning(
+            "chart image: chromium gave no image in %s s", RENDER_TIMEOUT_SECONDS
+        )
+        _kill_group(browser.pid)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            browser.communicate(timeout=5)
+        raise ImageUnavailable("the image could not be drawn in time") from None
+    finally:
+        _kill_group(browser.pid)  # helpers left behind by a browser that exited
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def _cache_get(key: str, fmt: str, settings: Settings) -> bytes | None:
