@@ -22,7 +22,9 @@ from data_sources.store.files import (
 from data_sources.store.series import SeriesStore
 from tests.helpers import WAIT_SECONDS
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+)
 
 
 def series(values, start="2020-01-01", source="test_source", freq="daily"):

@@ -21,7 +21,7 @@ from components.web import vendor
 from tests.helpers import free_port
 from tests.replay import ReplayServer, Reply
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def npm_tarball(files: dict[str, bytes]) -> bytes:

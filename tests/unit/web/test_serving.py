@@ -37,7 +37,7 @@ from tests.helpers import (
     wait_for_http,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize(

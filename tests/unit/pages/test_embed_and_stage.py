@@ -18,7 +18,7 @@ from components.publish.embed_links import parse_embed_query
 from data_sources.model.registries import DECKS, INDICATORS_BY_ID
 from tests.helpers import WAIT_SECONDS, until
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

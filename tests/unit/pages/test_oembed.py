@@ -17,7 +17,7 @@ import pytest
 from app import server
 from tests.helpers import WAIT_SECONDS, free_port, start_gunicorn
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 DISCOVERY = re.compile(
     r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"'
 )
