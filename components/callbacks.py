@@ -16,7 +16,6 @@ import logging
 from dataclasses import replace
 
 from dash import (
-    ALL,
     ClientsideFunction,
     Input,
     Output,
@@ -138,10 +137,10 @@ def next_state(
     Output(ids.UNIT_FIELD, "hidden"),
     Output(ids.CLOCK_FIELD, "hidden"),
     Output(ids.LANG_LINK, "href"),
-    Output(ids.domain_button(ALL), "className"),
-    Output(ids.domain_button(ALL), "aria-pressed"),
+    Output(ids.ANY_DOMAIN_BUTTON, "className"),
+    Output(ids.ANY_DOMAIN_BUTTON, "aria-pressed"),
     Input(ids.URL, "search"),
-    Input(ids.domain_button(ALL), "n_clicks"),
+    Input(ids.ANY_DOMAIN_BUTTON, "n_clicks"),
     *(Input(control, "value") for control, _ in CONTROLS),
     *(State(control, "value") for control, _ in PRESENTATION_CONTROLS),
     State(ids.STATE, "data"),
@@ -228,7 +227,7 @@ def render_view(stored, *args):
 
 @callback(
     Output(ids.EMBED_SNIPPETS, "data"),
-    *(Output(ids.cite(fmt), "value") for fmt in citation.FORMATS),
+    *(Output(ids.CITE[fmt], "value") for fmt in citation.FORMATS),
     Input(ids.STATE, "data"),
     Input(ids.EMBED_PIN, "value"),
     prevent_initial_call=True,  # drawn with the page

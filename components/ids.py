@@ -1,4 +1,8 @@
-"""Component ids, defined once."""
+"""Component ids, defined once, as data (naming a component runs no code)."""
+
+from dash import ALL
+
+from data_sources.model.registries import DOMAINS
 
 PAGE = "page"
 URL = "url"
@@ -8,10 +12,11 @@ LANG_LINK = "lang-link"
 THEME = "theme"
 TABS = "domain-tabs"
 DOMAIN_BUTTON = "domain-button"
-
-
-def domain_button(domain: str) -> dict:
-    return {"type": DOMAIN_BUTTON, "domain": domain}
+# One per theme, and the pattern that matches them all (the tabs' callback).
+DOMAIN_BUTTONS = {
+    domain: {"type": DOMAIN_BUTTON, "domain": domain} for domain in DOMAINS
+}
+ANY_DOMAIN_BUTTON = {"type": DOMAIN_BUTTON, "domain": ALL}
 
 
 INDICATOR = "indicator"
@@ -42,10 +47,8 @@ TICK = "tiles-interval"
 SHARE_URL = "share-url"
 EMBED_SNIPPET = "embed-snippet"
 EMBED_PIN = "embed-pin"
-
-
-def cite(fmt: str) -> str:
-    return f"cite-{fmt}"
+# "Cite this" in each format (components.parts.citation.FORMATS).
+CITE = {fmt: f"cite-{fmt}" for fmt in ("text", "bibtex", "csl")}
 
 
 SVG_BUTTON = "svg-button"

@@ -16,7 +16,6 @@ import pandas as pd
 import data_sources
 from components.charts.figures import figure_for
 from components.i18n import t, unit_label
-from components.parts.tiles import TILES, latest_point
 from components.state import (
     ViewState,
     year_window,
@@ -24,7 +23,6 @@ from components.state import (
 from data_sources.model import comparability, context
 from data_sources.model.periods import label_moment, period_end
 from data_sources.model.registries import INDICATORS_BY_ID, PAIR, Indicator
-from data_sources.status import live_store_problem
 from data_sources.store.cache import latest_version_cache
 
 log = logging.getLogger(__name__)
@@ -141,7 +139,7 @@ def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
         {**params, "pin": pin},
         state.norm,
         comparability.assess(result.frame, indicator, state.norm, PAIR),
-        live_problem=live_store_problem(),
+        live_problem=data_sources.live_store_problem(),
         events=events,
         targets=targets,
         listed_targets=listed,
@@ -167,7 +165,19 @@ def available_ids() -> list[str]:
 
 # ------------------------------------------------------------------ the live tiles' data
 
-# What a tile shows, in order of preference (tiles.TILES): every candidate's data
+# What a tile shows, in order of preference: the first indicator with data wins.
+TILES = {
+    "bikes": ("bikes_available",),
+    "air": ("european_aqi", "pm25_hourly", "pm25"),
+}
+
+
+def latest_point(frame: pd.DataFrame, city_id: str) -> pd.Series | None:
+    rows = frame[frame["city"] == city_id]
+    return None if rows.empty else rows.iloc[-1]
+
+
+# What a tile shows, in order of preference (TILES): every candidate's data
 # version moves the tiles.
 TILE_INDICATORS = [i for candidates in TILES.values() for i in candidates]
 

@@ -32,6 +32,7 @@ from data_sources.store.files import StoreError, pin_frame, pin_payload
 from data_sources.store.files import (
     StoreUnavailable as StoreUnavailable,  # for the web app
 )
+from data_sources.store.files import problems as store_problems
 from data_sources.store.series import LiveFiles, SeriesStore
 
 STALENESS_GRAIN_SECONDS = 300
@@ -96,6 +97,14 @@ def get_store(settings: Settings | None = None) -> SeriesStore:
     """The live store in files, or in Redis when SISTERCITIES_REDIS_URL is set."""
     settings = settings or Settings.from_env()
     return _store_for(str(settings.data_dir), settings.redis_url)
+
+
+def live_store_problem() -> str | None:
+    """Why live data cannot be read right now (the live store unreachable or emptied),
+    or None: pages show it as a notice while they serve the snapshot and what they
+    hold. Cheap: it only reads what the store has already found."""
+    found = store_problems().get("*")
+    return "; ".join(found) if found else None
 
 
 def get_indicator(indicator_id: str) -> Indicator:

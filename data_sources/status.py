@@ -87,14 +87,6 @@ def source_state(source, settings: Settings, faults: list[str], stored: bool) ->
     return "ok" if stored else "unavailable"
 
 
-def live_store_problem() -> str | None:
-    """Why live data cannot be read right now (the live store unreachable or emptied),
-    or None: pages show it as a notice while they serve the snapshot and what they
-    hold. Cheap: it only reads what the store has already found."""
-    found = store_problems().get("*")
-    return "; ".join(found) if found else None
-
-
 def readiness(settings: Settings | None = None) -> dict:
     """The deep health check: can this instance serve live data?
 

@@ -14,8 +14,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.charts.axes import MAX_STEP, iso, period_x, with_gaps, x_values
-from components.charts.dense import bucket_trace, dense_hover, screen_bucket
+from components.charts.axes import (
+    MAX_STEP,
+    bucket_trace,
+    dense_hover,
+    iso,
+    period_x,
+    screen_bucket,
+    with_gaps,
+    x_values,
+)
 from components.charts.marks import (
     add_breaks,
     add_events,

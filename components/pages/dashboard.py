@@ -28,14 +28,21 @@ from components.charts.presentation import (
 )
 from components.i18n import pick_lang, t
 from components.parts import citation
-from components.parts.layout import chart, chart_figure, page, panel_body, panel_head
-from components.parts.tiles import latest_point, tile
+from components.parts.layout import (
+    chart,
+    chart_figure,
+    page,
+    panel_body,
+    panel_head,
+    tile,
+)
 from components.publish.embed_links import dashboard_meta, embed_path, snippet
 from components.shown import (
     SHOWN_CACHE_SIZE,
     TILE_INDICATORS,
     data_years,
     figure_of,
+    latest_point,
     shown_for,
     tile_series,
 )

@@ -12,10 +12,11 @@ import json
 import re
 from dataclasses import dataclass
 
+from components import ids
 from components.i18n import fmt_date, t
 from data_sources.model.registries import SOURCES_BY_ID, Indicator
 
-FORMATS = ("text", "bibtex", "csl")
+FORMATS = tuple(ids.CITE)  # text, BibTeX, CSL-JSON: one id each
 # BibTeX's special characters, each escaped as LaTeX reads it.
 BIBTEX_ESCAPES = {
     "\\": r"\textbackslash{}",

@@ -266,7 +266,7 @@ def tabs(state: ViewState) -> html.Div:
         [
             html.Button(
                 t(f"domain.{d}", state.lang),
-                id=ids.domain_button(d),
+                id=ids.DOMAIN_BUTTONS[d],
                 className=domain_class(d, state.domain),
                 **{"aria-pressed": "true" if d == state.domain else "false"},
             )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
+from babel.dates import format_datetime, format_timedelta
 from dash import dcc, html
 
 from components import ids
 from components.charts.presentation import choices, snippet_key
-from components.i18n import t, unit_label
+from components.i18n import LOCALES, fmt_number, t, unit_label
 from components.parts import citation
 from components.parts.cards import (
     data_table,
@@ -32,7 +34,6 @@ from components.parts.controls import (
     tabs,
     toolbar,
 )
-from components.parts.tiles import tiles_placeholder
 from components.state import ViewState, to_query
 from data_sources.model.registries import (
     CITIES_BY_ID,
@@ -63,16 +64,16 @@ def cite_block(codes: dict, lang: str) -> html.Div:
     ]
     for fmt in citation.FORMATS:
         parts += [
-            html.Label(t(f"cite_format.{fmt}", lang), htmlFor=ids.cite(fmt)),
+            html.Label(t(f"cite_format.{fmt}", lang), htmlFor=ids.CITE[fmt]),
             dcc.Textarea(
-                id=ids.cite(fmt),
+                id=ids.CITE[fmt],
                 value=codes.get(fmt, ""),
                 readOnly=True,
                 rows=3 if fmt == "text" else 6,
                 className="share-url cite-code",
             ),
             dcc.Clipboard(
-                target_id=ids.cite(fmt),
+                target_id=ids.CITE[fmt],
                 title=t("copy_citation", lang, format=t(f"cite_format.{fmt}", lang)),
                 className="copy",
             ),
@@ -353,4 +354,76 @@ def page(
             ),
             footer(lang),
         ],
+    )
+
+
+# Live tiles: bikes available now and air quality now, each city's local time and age.
+REFRESH_MS = 60_000
+
+
+def tiles_placeholder(lang: str, tiles: list | None = None) -> html.Section:
+    return html.Section(
+        [
+            html.H2(t("now", lang), className="visually-hidden"),
+            html.Div(tiles, id=ids.TILES, className="tiles"),
+            dcc.Interval(id=ids.TICK, interval=REFRESH_MS),
+        ],
+        className="tiles-section",
+        **{"aria-label": t("now", lang)},
+    )
+
+
+def tile(
+    kind: str,
+    indicator_label: str,
+    point: pd.Series | None,
+    unit: str,
+    city_id: str,
+    lang: str,
+    now: pd.Timestamp,
+    freq: str = "instant",
+) -> html.Div:
+    """One city's value now, with the local time it describes and how old it is."""
+    city = CITIES_BY_ID[city_id]
+    if point is None:
+        body = [html.P(t("no_data", lang), className="tile-missing")]
+    else:
+        when = pd.Timestamp(point["time"]).tz_convert(city.timezone)
+        # A daily value describes a day: its midnight is not a time of measurement.
+        pattern = "d MMM y" if freq == "daily" else "d MMM y HH:mm zzz"
+        age = format_timedelta(
+            now - pd.Timestamp(point["time"]), locale=LOCALES[lang], threshold=1.1
+        )
+        body = [
+            html.P(
+                [
+                    html.Span(
+                        fmt_number(point["value"], lang, 0), className="tile-value"
+                    ),
+                    f" {unit_label(unit, lang)}",
+                ]
+            ),
+            html.P(
+                t(
+                    "tile_when",
+                    lang,
+                    time=format_datetime(
+                        when,
+                        pattern,
+                        tzinfo=when.tzinfo,
+                        locale=LOCALES[lang],
+                    ),
+                    age=age,
+                ),
+                className="tile-when",
+            ),
+        ]
+        if bool(point["stale"]):
+            body.append(html.P(t("stale_short", lang), className="tile-stale"))
+    heading = f"{city.name(lang)} — {indicator_label}"
+    return html.Div(
+        # One line in the strip (cut with "…" when narrow; the whole in its title).
+        [html.H3(heading, title=heading)] + body,
+        className=f"tile city-{city_id}",
+        id={"type": "tile", "kind": kind, "city": city_id},
     )

@@ -5,8 +5,7 @@ import pytest
 
 from components import ids
 from components.callbacks import next_state, refresh_tiles, render_view
-from components.charts.axes import period_x, with_gaps, x_values
-from components.charts.dense import SCREEN_POINTS
+from components.charts.axes import SCREEN_POINTS, period_x, with_gaps, x_values
 from components.charts.figures import crossovers, figure_for
 from components.pages.dashboard import layout as dashboard
 from components.parts.cards import data_table, kpi_card, summary_sentence
