@@ -5,6 +5,7 @@ import threading
 import flask
 from dash import Dash
 
+from components.i18n import pair_title
 from components.pages import api, dashboard, embed, oembed, overview, stage
 from components.web import serving
 
@@ -21,7 +22,7 @@ class SisterCities(Dash):
 
 app = SisterCities(
     __name__,
-    title="Sister Cities — " + serving.pair_title("en"),
+    title="Sister Cities — " + pair_title("en"),
     # Parts of the view (the SVG button) exist only once a callback has drawn them.
     suppress_callback_exceptions=True,
     # gzip/brotli for every response (flask-compress); plotly.js shrinks about 3.5×.

@@ -28,11 +28,10 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 import data_sources
-from components import ids
+from components import ids, reuse
 from components.charts.presentation import CONTROLS as CONTROL_IDS
 from components.charts.presentation import PRESENTATION
 from components.pages.dashboard import panel_update, rendered, share_codes, tiles_now
-from components.parts import citation
 from components.parts.controls import (
     domain_class,
     indicator_options,
@@ -227,7 +226,7 @@ def render_view(stored, *args):
 
 @callback(
     Output(ids.EMBED_SNIPPETS, "data"),
-    *(Output(ids.CITE[fmt], "value") for fmt in citation.FORMATS),
+    *(Output(ids.CITE[fmt], "value") for fmt in reuse.FORMATS),
     Input(ids.STATE, "data"),
     Input(ids.EMBED_PIN, "value"),
     prevent_initial_call=True,  # drawn with the page
@@ -236,7 +235,7 @@ def update_share_codes(stored, pin_choice):
     """The iframe snippets and the citation of the current view, pinned to today's
     data if asked."""
     snippets, codes = share_codes(from_dict(stored), pinned=bool(pin_choice))
-    return snippets, *(codes[fmt] for fmt in citation.FORMATS)
+    return snippets, *(codes[fmt] for fmt in reuse.FORMATS)
 
 
 @callback(

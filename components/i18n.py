@@ -9,6 +9,7 @@ README says how to update it and how to add a language.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from data_sources.model.registries import LANGUAGES
+from data_sources.model.registries import CITIES_BY_ID, LANGUAGES, PAIR
 
 DEFAULT_LANG = "en"
 LOCALES = {"en": "en_US", "fr": "fr_FR"}
@@ -445,3 +446,14 @@ def fmt_period(moment: dt.datetime, freq: str, lang: str) -> str:
 def fmt_date(day: dt.date, lang: str) -> str:
     """25 Nov 2026 → 'Nov 25, 2026' (en) or '25 nov. 2026' (fr)."""
     return format_date(day, format="medium", locale=LOCALES[lang])
+
+
+def parse_langs(text: str | None, fallback: str) -> tuple[str, ...]:
+    """'fr', 'en', 'fr+en' (a '+' arrives as a space once decoded) → languages."""
+    parts = [p for p in re.split(r"[\s+,]+", text or "") if p in LANGUAGES]
+    return tuple(dict.fromkeys(parts))[:2] or (fallback,)
+
+
+def pair_title(lang: str) -> str:
+    """'Paris ↔ San Francisco', from the city registry."""
+    return " ↔ ".join(CITIES_BY_ID[c].name(lang) for c in PAIR)

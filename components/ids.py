@@ -47,7 +47,7 @@ TICK = "tiles-interval"
 SHARE_URL = "share-url"
 EMBED_SNIPPET = "embed-snippet"
 EMBED_PIN = "embed-pin"
-# "Cite this" in each format (components.parts.citation.FORMATS).
+# "Cite this" in each format (components.reuse.FORMATS).
 CITE = {fmt: f"cite-{fmt}" for fmt in ("text", "bibtex", "csl")}
 
 

@@ -17,6 +17,7 @@ from dash import Patch, html
 from plotly.utils import PlotlyJSONEncoder
 
 import data_sources
+from components import reuse
 from components.charts.figures import empty_figure
 from components.charts.presentation import (
     bundle_presentations,
@@ -27,7 +28,6 @@ from components.charts.presentation import (
     snippet_key,
 )
 from components.i18n import pick_lang, t
-from components.parts import citation
 from components.parts.layout import (
     chart,
     chart_figure,
@@ -36,7 +36,7 @@ from components.parts.layout import (
     panel_head,
     tile,
 )
-from components.publish.embed_links import dashboard_meta, embed_path, snippet
+from components.reuse import dashboard_meta, embed_path, snippet
 from components.shown import (
     SHOWN_CACHE_SIZE,
     TILE_INDICATORS,
@@ -110,7 +110,7 @@ def share_codes(state: ViewState, pinned: bool = False) -> tuple[dict, dict]:
         message = t("pin_unavailable", state.lang)
         return (
             {snippet_key(v, theme): message for v in VIEWS for theme in THEMES},
-            dict.fromkeys(citation.FORMATS, message),
+            dict.fromkeys(reuse.FORMATS, message),
         )
     return embed_snippets(state, pin), citation_codes(state, pin)
 
@@ -135,7 +135,7 @@ def citation_codes(state: ViewState, pin: str | None) -> dict[str, str]:
     url = origin + (embed_path(state, pin) if pin else "/" + to_query(state))
     # The provenance the view's own source line names (read once per data version).
     shown = shown_for(data_only(state), data_sources.data_version(state.indicator))
-    found = citation.citation(
+    found = reuse.citation(
         INDICATORS_BY_ID[state.indicator],
         [] if isinstance(shown, str) else shown.provenance,
         url,

@@ -21,12 +21,12 @@ import plotly.graph_objects as go
 from dash import html
 
 import data_sources
-from components.i18n import pick_lang, t
-from components.parts import citation
+from components import reuse
+from components.i18n import pair_title, pick_lang, t
 from components.parts.cards import freshness, kpi_cards, source_line, summary_sentence
 from components.parts.context_view import events_section
 from components.publish import chart_images
-from components.publish.embed_links import (
+from components.reuse import (
     EMBED_VIEWS,
     OG_SIZE,
     EmbedRequest,
@@ -42,7 +42,6 @@ from components.web.html_text import in_languages, script_json, to_html
 from components.web.serving import (
     asset,
     html_response,
-    pair_title,
     public_origin,
     standalone_plotly_src,
 )
@@ -180,7 +179,7 @@ def cite_details(page: EmbedPage) -> html.Details:
     """ "Cite this", folded: text, BibTeX and CSL-JSON naming this embed's address (and
     its pin, when its data are frozen)."""
     lang = page.request.state.lang
-    codes = citation.citation(
+    codes = reuse.citation(
         page.shown.indicator,
         page.shown.provenance,
         page.page_url,
@@ -189,7 +188,7 @@ def cite_details(page: EmbedPage) -> html.Details:
         page.request.pin,
     ).as_dict()
     parts: list = [html.Summary(t("cite", lang))]
-    for fmt in citation.FORMATS:
+    for fmt in reuse.FORMATS:
         parts += [
             html.P(html.Strong(t(f"cite_format.{fmt}", lang))),
             html.Pre(codes[fmt], className="cite-code", tabIndex="0"),

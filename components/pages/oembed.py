@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import flask
 
 from components.i18n import pick_lang, t
-from components.publish.embed_links import (
+from components.reuse import (
     OG_SIZE,
     EmbedRequest,
     embed_query,

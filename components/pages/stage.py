@@ -21,15 +21,14 @@ from dash import html
 
 import data_sources
 from components.charts.stage import stage_figure
-from components.i18n import fmt_number, t, unit_label
+from components.i18n import fmt_number, pair_title, parse_langs, t, unit_label
 from components.parts.cards import kpi_cards, source_line, summary_sentence
 from components.shown import TILE_INDICATORS, available_ids, latest_values, shown_data
 from components.state import parse_query, to_query
-from components.web.html_text import in_languages, parse_langs, script_json, to_html
+from components.web.html_text import in_languages, script_json, to_html
 from components.web.serving import (
     asset,
     html_response,
-    pair_title,
     public_origin,
     standalone_plotly_src,
 )

@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 from dash import html
 
+from components import reuse
 from components.i18n import (
     fmt_date,
     fmt_number,
@@ -18,7 +19,6 @@ from components.i18n import (
     mid_sentence,
     t,
 )
-from components.parts import citation
 from data_sources.model.comparability import pairs
 from data_sources.model.comparisons import Change, Ratio, Refusal, Span, explain
 from data_sources.model.periods import SUB_DAILY, label_moment
@@ -390,7 +390,7 @@ def source_line(provenance: list[dict], lang: str, compact: bool = False) -> htm
         return html.P(
             [
                 html.Strong(t("sources_label", lang)),
-                " · ".join(citation.publishers(provenance)),
+                " · ".join(reuse.publishers(provenance)),
             ],
             className="source-line",
         )

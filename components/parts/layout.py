@@ -8,10 +8,9 @@ import pandas as pd
 from babel.dates import format_datetime, format_timedelta
 from dash import dcc, html
 
-from components import ids
+from components import ids, reuse
 from components.charts.presentation import choices, snippet_key
 from components.i18n import LOCALES, fmt_number, t, unit_label
-from components.parts import citation
 from components.parts.cards import (
     data_table,
     freshness,
@@ -62,7 +61,7 @@ def cite_block(codes: dict, lang: str) -> html.Div:
         html.P(html.Strong(t("cite", lang))),
         html.P(t("cite_hint", lang), className="hint"),
     ]
-    for fmt in citation.FORMATS:
+    for fmt in reuse.FORMATS:
         parts += [
             html.Label(t(f"cite_format.{fmt}", lang), htmlFor=ids.CITE[fmt]),
             dcc.Textarea(

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import data_sources
-from components.parts.citation import sources_of
+from components.reuse import sources_of
 from data_sources.model.registries import INDICATORS, PAIR, Indicator
 
 PACKAGE_NAME = "sister-cities"

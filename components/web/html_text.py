@@ -18,7 +18,6 @@ from dash.development.base_component import Component
 from plotly.utils import PlotlyJSONEncoder
 
 from components.i18n import t
-from data_sources.model.registries import LANGUAGES
 
 VOID_TAGS = frozenset({"area", "br", "col", "hr", "img", "input", "link", "meta"})
 ATTRIBUTE_NAMES = {"className": "class", "htmlFor": "for"}
@@ -67,12 +66,6 @@ def script_json(data) -> str:
     """JSON safe inside <script type="application/json">: no '<' can close the tag."""
     text = json.dumps(data, cls=PlotlyJSONEncoder, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def parse_langs(text: str | None, fallback: str) -> tuple[str, ...]:
-    """'fr', 'en', 'fr+en' (a '+' arrives as a space once decoded) → languages."""
-    parts = [p for p in re.split(r"[\s+,]+", text or "") if p in LANGUAGES]
-    return tuple(dict.fromkeys(parts))[:2] or (fallback,)
 
 
 def in_languages(key_or_text, langs: tuple[str, ...], **values) -> list:

@@ -222,11 +222,6 @@ DASH_LOADING = """<div class="_dash-loading">
     </div>"""
 
 
-def pair_title(lang: str) -> str:
-    """'Paris ↔ San Francisco', from the city registry."""
-    return " ↔ ".join(CITIES_BY_ID[c].name(lang) for c in PAIR)
-
-
 def static_shell(lang: str) -> str:
     """The header, as HTML, shown while Dash loads (replaced when React renders)."""
     names = " ↔ ".join(

@@ -14,7 +14,7 @@ import pytest
 import data_sources
 from app import server
 from components.pages.stage import parse_present_query
-from components.publish.embed_links import parse_embed_query
+from components.reuse import parse_embed_query
 from data_sources.model.registries import DECKS, INDICATORS_BY_ID
 from tests.helpers import WAIT_SECONDS, until
 

@@ -13,7 +13,7 @@ import pytest
 import data_sources
 from app import server
 from components.pages.dashboard import share_codes
-from components.parts.citation import bibtex_escape, citation
+from components.reuse import bibtex_escape, citation
 from components.state import parse_query
 from data_sources.model.registries import INDICATORS_BY_ID
 
