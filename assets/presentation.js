@@ -2,7 +2,7 @@
  *
  * The view (side by side, overlay, gap, ratio), the theme and the shared/free y-axis
  * change how the shown rows are drawn, not which rows. With each view the server sends a
- * bundle (components/charts/presentation.py): every view's figure in the default theme and
+ * bundle (components/charts/figures.py): every view's figure in the default theme and
  * axis (the first whole, each other as changes from the one before), and per other theme
  * and axis the changes — [path, value] assignments and [path] deletions — that turn a
  * view's figure into that variant. Each figure names the
@@ -15,7 +15,7 @@
 
   var noUpdate = function () { return window.dash_clientside.no_update; };
 
-  // Field → {default, allowed} (components.charts.presentation.choices), kept for popstate.
+  // Field → {default, allowed} (components.charts.figures.choices), kept for popstate.
   var known = null;
 
   function copy(value) {

@@ -29,8 +29,8 @@ from dash.exceptions import PreventUpdate
 
 import data_sources
 from components import ids, reuse
-from components.charts.presentation import CONTROLS as CONTROL_IDS
-from components.charts.presentation import PRESENTATION
+from components.charts.figures import CONTROLS as CONTROL_IDS
+from components.charts.figures import PRESENTATION
 from components.pages.dashboard import panel_update, rendered, share_codes, tiles_now
 from components.parts.controls import (
     domain_class,

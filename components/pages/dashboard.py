@@ -18,10 +18,10 @@ from plotly.utils import PlotlyJSONEncoder
 
 import data_sources
 from components import reuse
-from components.charts.figures import empty_figure
-from components.charts.presentation import (
+from components.charts.figures import (
     bundle_presentations,
     data_only,
+    empty_figure,
     figure_bundle,
     figure_from_bundle,
     shown_presentation,
@@ -181,7 +181,7 @@ def plain_figure(figure, state: ViewState, indicator_id: str) -> dict:
 
 @latest_version_cache(maxsize=PANEL_CACHE_SIZE)
 def bundle_for(state: ViewState, version: str) -> dict:
-    """Every presentation of a data state's chart (see components.charts.presentation); a
+    """Every presentation of a data state's chart (see components.charts.figures); a
     message in place of the chart when its rows cannot be shown."""
     shown = shown_for(state, version)
 

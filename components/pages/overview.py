@@ -19,7 +19,7 @@ import flask
 import pandas as pd
 
 import data_sources
-from components.charts.presentation import data_only
+from components.charts.figures import data_only
 from components.i18n import pair_title, pick_lang, t, unit_label, value_text
 from components.parts.cards import change_text, period_text, ratio_text
 from components.parts.context_view import status_badge, status_rule

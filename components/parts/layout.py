@@ -9,7 +9,7 @@ from babel.dates import format_datetime, format_timedelta
 from dash import dcc, html
 
 from components import ids, reuse
-from components.charts.presentation import choices, snippet_key
+from components.charts.figures import choices, snippet_key
 from components.i18n import LOCALES, fmt_number, t, unit_label
 from components.parts.cards import (
     data_table,

@@ -463,7 +463,7 @@ def test_view_theme_and_axis_switch_in_the_browser_like_a_full_render(
 
 def test_showing_the_table_sends_the_table_not_the_chart_again(dashboard):
     """The server answers with only the parts of the view that change (a Patch)."""
-    from components.charts.presentation import data_only
+    from components.charts.figures import data_only
     from components.pages.dashboard import bundle_for
     from components.state import parse_query
     from data_sources import data_version

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import data_sources
 from components import ids
-from components.charts.presentation import (
+from components.charts.figures import (
     apply_changes,
     changes,
     choices,

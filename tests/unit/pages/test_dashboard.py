@@ -5,8 +5,8 @@ import pytest
 
 from components import ids
 from components.callbacks import next_state, refresh_tiles, render_view
-from components.charts.axes import SCREEN_POINTS, period_x, with_gaps, x_values
 from components.charts.figures import crossovers, figure_for
+from components.charts.marks import SCREEN_POINTS, period_x, with_gaps, x_values
 from components.pages.dashboard import layout as dashboard
 from components.parts.cards import data_table, kpi_card, summary_sentence
 from components.shown import shown_data, shown_frame

@@ -14,8 +14,7 @@ import requests
 
 import data_sources
 from app import server
-from components.charts.figures import figure_for
-from components.charts.presentation import data_only
+from components.charts.figures import data_only, figure_for
 from components.charts.stage import stage_figure
 from components.pages.dashboard import bundle_for, panel_for
 from components.shown import shown_data
