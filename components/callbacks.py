@@ -50,7 +50,7 @@ from components.state import (
     to_query,
     year_window,
 )
-from data_sources.model.periods import SUB_DAILY
+from data_sources.model.observations import SUB_DAILY
 from data_sources.model.registries import DOMAINS, INDICATORS_BY_ID, headline_indicator
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from components.state import (
     year_window,
 )
 from data_sources.model import comparability, context
-from data_sources.model.periods import label_moment, period_end
+from data_sources.model.observations import label_moment, period_end
 from data_sources.model.registries import INDICATORS_BY_ID, PAIR, Indicator
 from data_sources.store.cache import latest_version_cache
 

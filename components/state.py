@@ -10,14 +10,14 @@ from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import parse_qs, urlencode
 
 from data_sources.model.context import events_by_id
-from data_sources.model.periods import year_of
+from data_sources.model.normalisation import NORMALISATIONS
+from data_sources.model.observations import year_of
 from data_sources.model.registries import (
     DOMAINS,
     INDICATORS_BY_ID,
     LANGUAGES,
     headline_indicator,
 )
-from data_sources.model.units import NORMALISATIONS
 
 VIEWS = ("side", "overlay", "gap", "ratio")
 # "auto": shared, unless one city would fill less than a quarter of it (then free).

@@ -16,7 +16,16 @@ from functools import lru_cache, partial
 import pandas as pd
 
 from data_sources.model import comparability, context
-from data_sources.model.periods import local_times, period_end, period_labels, year_of
+from data_sources.model.normalisation import NORMALISATIONS, normalise
+from data_sources.model.observations import (
+    UnitError,
+    convert,
+    local_times,
+    period_end,
+    period_labels,
+    spreadsheet_safe_frame,
+    year_of,
+)
 from data_sources.model.registries import (
     CITIES_BY_ID,
     INDICATORS_BY_ID,
@@ -24,8 +33,6 @@ from data_sources.model.registries import (
     SOURCES_BY_ID,
     Indicator,
 )
-from data_sources.model.schema import spreadsheet_safe_frame
-from data_sources.model.units import NORMALISATIONS, UnitError, convert, normalise
 from data_sources.settings import Settings
 from data_sources.store.cache import give_way
 from data_sources.store.files import StoreError, pin_frame, pin_payload

@@ -49,7 +49,7 @@ from components.i18n import fmt_number, fmt_period, t
 from components.state import AXES, THEMES, VIEWS, ViewState
 from data_sources.model.comparability import pairs
 from data_sources.model.comparisons import explain
-from data_sources.model.periods import SUB_DAILY
+from data_sources.model.observations import SUB_DAILY
 from data_sources.model.registries import CITIES_BY_ID, Indicator
 
 DENSE = 60  # more points than this: lines without markers

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from components.charts.theme import CITY_COLOURS, faint, palette
 from components.i18n import fmt_period, t, value_text
-from data_sources.model.periods import label_moment, label_start
+from data_sources.model.observations import label_moment, label_start
 from data_sources.model.registries import CITIES_BY_ID, Indicator
 
 # Where the points go.

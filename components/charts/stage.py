@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from components.charts.figures import overlay_figure
 from components.charts.theme import CITY_COLOURS, palette, template
 from components.i18n import fmt_number
-from data_sources.model.periods import DENSE as DENSE_FREQUENCIES
+from data_sources.model.observations import DENSE as DENSE_FREQUENCIES
 from data_sources.model.registries import CITIES_BY_ID
 
 STAGE_FONT = 22

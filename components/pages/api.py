@@ -18,6 +18,7 @@ from components.web.serving import json_error, public_origin
 from data_sources.model import context
 from data_sources.model.comparability import norm_refusal
 from data_sources.model.context import STATUSES
+from data_sources.model.normalisation import NORMALISATIONS
 from data_sources.model.registries import (
     DOMAINS,
     INDICATORS,
@@ -25,7 +26,6 @@ from data_sources.model.registries import (
     LANGUAGES,
     PAIR,
 )
-from data_sources.model.units import NORMALISATIONS
 from data_sources.status import readiness, source_status
 from data_sources.store.cache import latest_version_cache
 

@@ -68,7 +68,7 @@ def size_limit(name: str) -> int | None:
     value = flask.request.args.get(name)
     if value is None or value == "":
         return None
-    # ASCII digits only, as for a year (data_sources.model.periods.YEAR_TEXT): '²' is a digit
+    # ASCII digits only, as for a year (data_sources.model.observations.YEAR_TEXT): '²' is a digit
     # to str.isdigit() and not to int().
     if not SIZE_TEXT.fullmatch(value) or int(value) == 0:
         raise ValueError(f"{name} must be a positive number of pixels, not {value!r}")

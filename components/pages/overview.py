@@ -28,7 +28,7 @@ from components.state import parse_query, wants_overview
 from components.web.html_text import to_html
 from components.web.serving import asset, html_response
 from data_sources.model.comparisons import Change, Ratio, explain
-from data_sources.model.periods import PERIOD_LENGTH, label_start
+from data_sources.model.observations import PERIOD_LENGTH, label_start
 from data_sources.model.registries import (
     CITIES_BY_ID,
     DOMAINS,

@@ -32,7 +32,7 @@ from components.web.serving import (
     public_origin,
     standalone_plotly_src,
 )
-from data_sources.model.periods import DENSE
+from data_sources.model.observations import DENSE
 from data_sources.model.registries import CITIES_BY_ID, DECKS_BY_ID, Deck
 from data_sources.store.cache import latest_version_cache
 

@@ -21,7 +21,7 @@ from components.i18n import (
 )
 from data_sources.model.comparability import pairs
 from data_sources.model.comparisons import Change, Ratio, Refusal, Span, explain
-from data_sources.model.periods import SUB_DAILY, label_moment
+from data_sources.model.observations import SUB_DAILY, label_moment
 from data_sources.model.registries import (
     CITIES_BY_ID,
     SOURCES_BY_ID,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from data_sources import API_COLUMNS, PIN_PATTERN
 from data_sources.model.context import PRECISIONS, STATUSES
+from data_sources.model.normalisation import NORMALISATIONS
 from data_sources.model.registries import CITIES, DOMAINS, INDICATORS, LANGUAGES
-from data_sources.model.units import NORMALISATIONS
 
 LANGS = tuple(LANGUAGES)
 

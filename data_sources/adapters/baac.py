@@ -22,7 +22,7 @@ import re
 import pandas as pd
 
 from data_sources.adapters.http import Client, SourceError
-from data_sources.model.schema import annual_rows
+from data_sources.model.observations import annual_rows
 
 SOURCE_ID = "baac"
 DATASET = "53698f4ca3a729239d2036df"  # its slug changes with each release; the id not

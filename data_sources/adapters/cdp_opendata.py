@@ -26,7 +26,7 @@ import re
 import pandas as pd
 
 from data_sources.adapters.http import Client, SourceError
-from data_sources.model.schema import annual_rows
+from data_sources.model.observations import annual_rows
 
 SOURCE_ID = "cdp_opendata"
 DOMAIN = "data.cdp.net"  # the catalog is asked about this domain, wherever it is served

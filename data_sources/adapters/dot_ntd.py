@@ -14,7 +14,7 @@ import pandas as pd
 
 from data_sources.adapters import socrata
 from data_sources.adapters.http import Client, SourceError
-from data_sources.model.schema import annual_rows
+from data_sources.model.observations import annual_rows
 
 SOURCE_ID = "dot_ntd"
 DATASET = "8bui-9xvu"

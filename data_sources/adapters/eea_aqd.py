@@ -28,7 +28,7 @@ import pyarrow
 
 from data_sources.adapters.http import Client, SourceError
 from data_sources.model.air_means import annual_means, daily_means
-from data_sources.model.schema import annual_rows
+from data_sources.model.observations import annual_rows
 
 SOURCE_ID = "eea_aqd"
 STATIONS = {"FR04055": "no2", "FR04031": "no2_roadside"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data_sources.adapters.http import Client, SourceError
-from data_sources.model.schema import tidy
+from data_sources.model.observations import tidy
 
 SOURCE_ID = "eia"
 ROUTE = "electricity/rto/region-data/data/"

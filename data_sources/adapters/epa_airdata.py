@@ -36,8 +36,7 @@ import pandas as pd
 
 from data_sources.adapters.http import Client, SourceError
 from data_sources.model.air_means import MIN_DAY_SHARE, MIN_HOURS, annual_means
-from data_sources.model.schema import annual_rows, tidy
-from data_sources.model.units import UGM3_PER_PPB
+from data_sources.model.observations import UGM3_PER_PPB, annual_rows, tidy
 
 SOURCE_ID = "epa_airdata"
 PARAMETER = "88101"  # PM2.5 FRM/FEM mass, local conditions

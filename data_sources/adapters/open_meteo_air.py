@@ -19,8 +19,8 @@ import math
 import pandas as pd
 
 from data_sources.adapters.http import Client, SourceError
+from data_sources.model.observations import tidy
 from data_sources.model.registries import CITIES_BY_ID, PAIR
-from data_sources.model.schema import tidy
 
 SOURCE_ID = "open_meteo_air"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from data_sources.adapters.http import Client, SourceError
+from data_sources.model.observations import tidy
 from data_sources.model.registries import CITIES_BY_ID, PAIR
-from data_sources.model.schema import tidy
 
 SOURCE_ID = "openaq"
 RADIUS_M = 10_000

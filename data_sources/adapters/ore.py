@@ -15,8 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data_sources.adapters.http import Client, SourceError
-from data_sources.model.schema import annual_rows
-from data_sources.model.units import conversion_factor
+from data_sources.model.observations import annual_rows, conversion_factor
 
 SOURCE_ID = "ore_datafair"
 DATASET = "consommation-annuelle-d-electricite-et-gaz-par-commune"

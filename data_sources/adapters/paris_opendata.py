@@ -11,7 +11,7 @@ import pandas as pd
 
 from data_sources.adapters.http import Client, SourceError
 from data_sources.adapters.opendatasoft import records
-from data_sources.model.schema import tidy
+from data_sources.model.observations import tidy
 
 SOURCE_ID = "paris_opendata"
 TZ = "Europe/Paris"

@@ -17,7 +17,7 @@ import pandas as pd
 
 from data_sources.adapters.http import Client, SourceError, is_missing
 from data_sources.adapters.opendatasoft import records
-from data_sources.model.schema import annual_rows
+from data_sources.model.observations import annual_rows
 
 SOURCE_ID = "ratp_opendata"
 DATASET = "trafic-annuel-entrant-par-station-du-reseau-ferre-{year}"

@@ -39,8 +39,8 @@ from data_sources.adapters.http import (
     SourceUnavailable,
     make_session,
 )
+from data_sources.model.observations import SchemaError, validate
 from data_sources.model.registries import INDICATORS_BY_ID, SOURCES, SOURCES_BY_ID
-from data_sources.model.schema import SchemaError, validate
 from data_sources.settings import Settings
 from data_sources.store.files import StoreUnavailable, cannot_write
 from data_sources.store.series import SeriesStore

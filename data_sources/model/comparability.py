@@ -13,9 +13,8 @@ breaks, partial periods, coverage) and the shown rows, and answer:
   after the latest one and says so), never from a partial period, dense series as the
   latest 12 months against the same months of an earlier year.
 
-Answers are data (dataclasses with local period labels); the components turn them into
-text in either language, and a refusal carries its reason as a key for them to word.
-Pure: no I/O.
+Answers are data (dataclasses with local period labels); the components word them in
+either language (a refusal carries its reason as a key). Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -39,7 +38,12 @@ from data_sources.model.comparisons import (
     ShownBreak,
     Span,
 )
-from data_sources.model.periods import DENSE, PERIOD_LENGTH, label_start, label_year
+from data_sources.model.observations import (
+    DENSE,
+    PERIOD_LENGTH,
+    label_start,
+    label_year,
+)
 from data_sources.model.registries import Indicator, SeriesBreak
 
 # ------------------------------------------------------------------ rows

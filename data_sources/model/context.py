@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_sources.model.observations import spreadsheet_safe
 from data_sources.model.registries import (
     CITIES,
     DOMAINS,
@@ -43,7 +44,6 @@ from data_sources.model.registries import (
     _by_lang,
     _load,
 )
-from data_sources.model.schema import spreadsheet_safe
 
 CONTEXT_DIR = SNAPSHOT_DIR / "_context"
 # The files copied from ../shared/data/context, and what they are.

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_sources.model.units import (
-    UGM3_PER_PPB,
-)
+from data_sources.model.observations import UGM3_PER_PPB
 from data_sources.snapshot_build.common import (
     PARIS_TZ,
     PST,

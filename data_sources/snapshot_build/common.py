@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_sources.model.periods import label_start
+from data_sources.model.observations import label_start
 from data_sources.model.registries import SOURCES_BY_ID
 
 # The date the files in ../shared/data were collected (SOURCES.md, first line).

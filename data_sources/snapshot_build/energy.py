@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_sources.model.units import (
-    conversion_factor,
-)
+from data_sources.model.observations import conversion_factor
 from data_sources.snapshot_build.common import (
     PARIS_TZ,
     SF_TZ,

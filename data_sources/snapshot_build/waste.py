@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_sources.model.units import (
-    TONNES_PER_SHORT_TON,
-    conversion_factor,
-)
+from data_sources.model.observations import TONNES_PER_SHORT_TON, conversion_factor
 from data_sources.snapshot_build.common import (
     FACTS_1,
     FACTS_2,

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_sources.model.schema import COLUMNS, validate
+from data_sources.model.observations import COLUMNS, validate
 
 log = logging.getLogger(__name__)
 

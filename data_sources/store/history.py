@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_sources.model.observations import KEY
 from data_sources.model.registries import CITIES_BY_ID, INDICATORS_BY_ID, SOURCES_BY_ID
-from data_sources.model.schema import KEY
 from data_sources.store.series import SeriesStore
 
 REQUIRED = ("city", "indicator", "time", "value")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_sources.model.observations import KEY, empty_frame, validate
 from data_sources.model.registries import SNAPSHOT_DIR
-from data_sources.model.schema import KEY, empty_frame, validate
 from data_sources.store.files import (
     SIDECAR_KEYS,
     StoredSeries,

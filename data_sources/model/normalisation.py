@@ -1,8 +1,6 @@
-"""Units and normalisation, in one place.
-
-Conversions are plain factors (value_in_to = value_in_from × factor). Gas-volume mixing
-ratios depend on the molecule, so ppb↔µg/m³ is per indicator (25 °C, 1 atm).
-"""
+"""Normalisation, in one place: a city's values per inhabitant, per km² or as an index
+of a base year, each only where the comparability model allows it (unit conversions
+are the observation's: data_sources.model.observations)."""
 
 from __future__ import annotations
 
@@ -12,67 +10,10 @@ import pandas as pd
 
 from data_sources.model import comparability
 from data_sources.model.comparisons import MIN_COVERAGE, Refusal, explain
+from data_sources.model.observations import UnitError
 from data_sources.model.registries import Indicator
 
 NORMALISATIONS = ("absolute", "per_capita", "per_km2", "index")
-
-# µg/m³ per ppb at 25 °C and 1 atm (molar mass / 24.45 L/mol).
-UGM3_PER_PPB = {"no2": 1.88, "o3": 1.96}
-
-KWH_PER_THERM = 29.3071
-TONNES_PER_SHORT_TON = 0.90718474
-KM_PER_MILE = 1.609344
-
-# Factors that do not depend on the indicator: (from, to) -> factor.
-FACTORS: dict[tuple[str, str], float] = {
-    ("GWh", "MWh"): 1e3,
-    ("GWh", "kWh"): 1e6,
-    ("MWh", "kWh"): 1e3,
-    ("kWh", "GWh"): 1e-6,
-    ("Mtherm", "GWh"): KWH_PER_THERM,  # 10⁶ therm × 29.3071 kWh = 29.3071 GWh
-    ("therm", "kWh"): KWH_PER_THERM,
-    ("short ton", "t"): TONNES_PER_SHORT_TON,
-    ("mi", "km"): KM_PER_MILE,
-    ("mi²", "km²"): KM_PER_MILE**2,
-    ("Mt CO2e", "t CO2e"): 1e6,
-}
-
-
-class UnitError(ValueError):
-    """A unit conversion or normalisation that makes no sense for this indicator."""
-
-
-def conversion_factor(from_unit: str, to_unit: str, indicator_id: str = "") -> float:
-    """Factor f such that value_in_to_unit = value_in_from_unit × f."""
-    if from_unit == to_unit:
-        return 1.0
-    if {from_unit, to_unit} == {"µg/m³", "ppb"}:
-        if indicator_id not in UGM3_PER_PPB:
-            raise UnitError(f"no ppb conversion for {indicator_id or 'this pollutant'}")
-        per_ppb = UGM3_PER_PPB[indicator_id]
-        return per_ppb if from_unit == "ppb" else 1 / per_ppb
-    if (from_unit, to_unit) in FACTORS:
-        return FACTORS[(from_unit, to_unit)]
-    if (to_unit, from_unit) in FACTORS:
-        return 1 / FACTORS[(to_unit, from_unit)]
-    # One hop through a shared unit (e.g. Mtherm → GWh → MWh).
-    for (a, b), first in FACTORS.items():
-        if a == from_unit:
-            try:
-                return first * conversion_factor(b, to_unit, indicator_id)
-            except UnitError:
-                continue
-    raise UnitError(f"cannot convert {from_unit} to {to_unit}")
-
-
-def convert(values: pd.Series, indicator: Indicator, to_unit: str) -> pd.Series:
-    """Values from the indicator's canonical unit to one of its offered units."""
-    if to_unit not in indicator.units:
-        offered = ", ".join(indicator.units)
-        raise UnitError(
-            f"unit '{to_unit}' is not offered for {indicator.id} ({offered})"
-        )
-    return values * conversion_factor(indicator.unit, to_unit, indicator.id)
 
 
 @dataclass(frozen=True)

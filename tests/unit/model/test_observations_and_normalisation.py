@@ -3,8 +3,9 @@
 import pandas as pd
 import pytest
 
+from data_sources.model.normalisation import normalise
+from data_sources.model.observations import UnitError, conversion_factor, convert
 from data_sources.model.registries import INDICATORS_BY_ID
-from data_sources.model.units import UnitError, conversion_factor, convert, normalise
 
 
 @pytest.mark.parametrize(
