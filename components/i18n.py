@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -17,18 +18,21 @@ from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from data_sources.model.registries import CITIES_BY_ID, LANGUAGES, PAIR
+from data_sources.model import comparisons, context
+from data_sources.model.comparisons import (
+    COVERAGE_WORDS,
+    PERIOD_WORDS,
+    REASONS,
+    WORDED_PARAMS,
+    Refusal,
+)
+from data_sources.model.context import STATUS_REASONS, STATUS_WORDS
+from data_sources.model.registries import CITIES_BY_ID, LANGUAGES, PAIR, message
 
 DEFAULT_LANG = "en"
 LOCALES = {"en": "en_US", "fr": "fr_FR"}
 CATALOGS = Path(__file__).parent / "locale"
 UNIT_CONTEXT = "unit:"
-
-
-def message(key: str, english: str) -> tuple[str, str]:
-    """A message of the source table: its key (the catalog's msgctxt) and its English.
-    `pybabel extract -k message:1c,2` finds every one (see the README)."""
-    return key, english
 
 
 # English, the source language: every interface string, keyed by its role (the
@@ -369,6 +373,15 @@ MESSAGES: dict[str, str] = dict(
     )
 )
 
+# The model's own messages, in English beside the rules that give them (a refusal of the
+# comparability model, the words of a target's status), translated like the rest.
+MESSAGES |= COVERAGE_WORDS | PERIOD_WORDS | REASONS | STATUS_WORDS | STATUS_REASONS
+# The files `pybabel extract` reads (the README's command; a test checks the template).
+SOURCE_FILES = tuple(
+    str(Path(module.__file__).resolve().relative_to(Path(__file__).parents[1]))
+    for module in (sys.modules[__name__], comparisons, context)
+)
+
 
 @cache
 def translations(lang: str) -> dict[str, str]:
@@ -406,6 +419,17 @@ def t(key: str, lang: str, **values: object) -> str:
     english = MESSAGES[key]
     text = translations(lang).get(key, english)
     return text.format(**values) if values else text
+
+
+def explain(refusal: Refusal, lang: str) -> str:
+    """A refusal of the comparability model in words, in `lang`."""
+    params = dict(refusal.params)
+    if params.get("city") in CITIES_BY_ID:
+        params["city"] = CITIES_BY_ID[params["city"]].name(lang)
+    for name, prefix in WORDED_PARAMS.items():
+        if name in params:
+            params[name] = t(f"{prefix}{params[name]}", lang)
+    return t(f"reason.{refusal.reason}", lang, **params)
 
 
 def mid_sentence(label: str) -> str:

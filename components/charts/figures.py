@@ -45,10 +45,9 @@ from components.charts.marks import (
     x_values,
 )
 from components.charts.theme import CITY_COLOURS, palette, template
-from components.i18n import fmt_number, fmt_period, t
+from components.i18n import explain, fmt_number, fmt_period, t
 from components.state import AXES, THEMES, VIEWS, ViewState
 from data_sources.model.comparability import pairs
-from data_sources.model.comparisons import explain
 from data_sources.model.observations import SUB_DAILY
 from data_sources.model.registries import CITIES_BY_ID, Indicator
 

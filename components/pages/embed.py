@@ -22,7 +22,7 @@ from dash import html
 
 import data_sources
 from components import reuse
-from components.i18n import pair_title, pick_lang, t
+from components.i18n import explain, pair_title, pick_lang, t
 from components.parts.cards import freshness, kpi_cards, source_line, summary_sentence
 from components.parts.context_view import events_section
 from components.publish import chart_images
@@ -45,7 +45,6 @@ from components.web.serving import (
     public_origin,
     standalone_plotly_src,
 )
-from data_sources.model.comparisons import explain
 from data_sources.model.registries import (
     CITIES_BY_ID,
     PAIR,

@@ -20,14 +20,14 @@ import pandas as pd
 
 import data_sources
 from components.charts.figures import data_only
-from components.i18n import pair_title, pick_lang, t, unit_label, value_text
+from components.i18n import explain, pair_title, pick_lang, t, unit_label, value_text
 from components.parts.cards import change_text, period_text, ratio_text
 from components.parts.context_view import status_badge, status_rule
 from components.shown import shown_for
 from components.state import parse_query, wants_overview
 from components.web.html_text import to_html
 from components.web.serving import asset, html_response
-from data_sources.model.comparisons import Change, Ratio, explain
+from data_sources.model.comparisons import Change, Ratio
 from data_sources.model.observations import PERIOD_LENGTH, label_start
 from data_sources.model.registries import (
     CITIES_BY_ID,

@@ -13,6 +13,7 @@ from dash import html
 
 from components import reuse
 from components.i18n import (
+    explain,
     fmt_date,
     fmt_number,
     fmt_period,
@@ -20,7 +21,7 @@ from components.i18n import (
     t,
 )
 from data_sources.model.comparability import pairs
-from data_sources.model.comparisons import Change, Ratio, Refusal, Span, explain
+from data_sources.model.comparisons import Change, Ratio, Refusal, Span
 from data_sources.model.observations import SUB_DAILY, label_moment
 from data_sources.model.registries import (
     CITIES_BY_ID,

@@ -9,22 +9,16 @@ from collections.abc import Mapping
 from dash import html
 
 from components.charts.marks import event_date_text
-from components.i18n import fmt_number, t, value_text
+from components.i18n import explain, fmt_number, t, value_text
 from components.parts.cards import span_text
-from data_sources.model.comparisons import Refusal, explain
-from data_sources.model.context import (
-    STATUS_REASONS,
-    STATUS_WORDS,
-    Event,
-    Status,
-    Target,
-)
+from data_sources.model.comparisons import Refusal
+from data_sources.model.context import Event, Status, Target
 from data_sources.model.registries import CITIES_BY_ID
 
 
 def status_badge(status: Status, lang: str) -> html.Span:
     return html.Span(
-        STATUS_WORDS[status.status][lang],
+        t(f"target_status.{status.status}", lang),
         className=f"status status-{status.status.replace('_', '-')}",
     )
 
@@ -45,7 +39,7 @@ def status_reason(target: Target, status: Status, unit: str, lang: str) -> str:
             "base_period": status.baseline[0],
             "path": value_text(status.path, unit, lang),
         }
-    return STATUS_REASONS[status.reason][lang].format(**facts)
+    return t(f"target_reason.{status.reason}", lang, **facts)
 
 
 def target_item(target: Target, status: Status, unit: str, lang: str) -> html.Li:

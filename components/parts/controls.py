@@ -8,10 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components import ids
-from components.i18n import t, unit_label
+from components.i18n import explain, t, unit_label
 from components.state import AXES, NORMS, PRESETS, VIEWS, ViewState
 from data_sources.model.comparability import norm_refusal, view_refusals
-from data_sources.model.comparisons import explain
 from data_sources.model.observations import SUB_DAILY
 from data_sources.model.registries import (
     DOMAINS,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data_sources.model.registries import CITIES_BY_ID, SeriesBreak
+from data_sources.model.registries import CITIES_BY_ID, SeriesBreak, message
 
 VIEWS = ("side", "overlay", "gap", "ratio")
 
@@ -107,134 +107,134 @@ class Assessment:
     latest_common: str | None = None  # the newest period the cities compare in
 
 
-COVERAGE_WORDS = {
-    "station": {"en": "one station", "fr": "une station"},
-    "stations": {"en": "a set of stations", "fr": "un ensemble de stations"},
-    "model_cell": {"en": "one model cell", "fr": "une maille de modèle"},
-    "city": {"en": "the city", "fr": "la ville"},
-    "county": {"en": "a county", "fr": "un comté"},
-    "metro": {"en": "an urban area", "fr": "une aire urbaine"},
-    "region": {"en": "a whole region", "fr": "une région entière"},
-    "network": {"en": "a whole network", "fr": "un réseau entier"},
-    "grid": {"en": "a power grid", "fr": "un réseau électrique"},
-}
+# Refusal parameters that are words, and the key prefix of their messages.
+WORDED_PARAMS = {"kind": "coverage.", "periods": "periods."}
+COVERAGE_WORDS: dict[str, str] = dict(
+    (
+        message("coverage.station", "one station"),
+        message("coverage.stations", "a set of stations"),
+        message("coverage.model_cell", "one model cell"),
+        message("coverage.city", "the city"),
+        message("coverage.county", "a county"),
+        message("coverage.metro", "an urban area"),
+        message("coverage.region", "a whole region"),
+        message("coverage.network", "a whole network"),
+        message("coverage.grid", "a power grid"),
+    )
+)
 
 
-PERIOD_WORDS = {
-    "monthly": {"en": "months", "fr": "mois"},
-    "daily": {"en": "days", "fr": "jours"},
-    "hourly": {"en": "hours", "fr": "heures"},
-}
+PERIOD_WORDS: dict[str, str] = dict(
+    (
+        message("periods.monthly", "months"),
+        message("periods.daily", "days"),
+        message("periods.hourly", "hours"),
+    )
+)
 
 
-def explain(refusal: Refusal, lang: str) -> str:
-    """A refusal in words ("en" for API errors, either language on pages)."""
+def explain(refusal: Refusal) -> str:
+    """A refusal in English, for the errors the data layer raises (the API quotes
+    them). Pages word refusals in their language from the same messages
+    (components.i18n.explain)."""
     params = dict(refusal.params)
-    if "city" in params and params["city"] in CITIES_BY_ID:
-        params["city"] = CITIES_BY_ID[params["city"]].name(lang)
-    if "kind" in params:
-        params["kind"] = COVERAGE_WORDS[params["kind"]][lang]
-    if "periods" in params:
-        params["periods"] = PERIOD_WORDS[params["periods"]][lang]
-    return REASONS[refusal.reason][lang].format(**params)
+    if params.get("city") in CITIES_BY_ID:
+        params["city"] = CITIES_BY_ID[params["city"]].name("en")
+    for name, words in (("kind", COVERAGE_WORDS), ("periods", PERIOD_WORDS)):
+        if name in params:
+            params[name] = words[f"{WORDED_PARAMS[name]}{params[name]}"]
+    return REASONS[f"reason.{refusal.reason}"].format(**params)
 
 
-# What each refusal says, in both languages (the API quotes the English one).
-REASONS: dict[str, dict[str, str]] = {
-    "level.none": {
-        "en": "The two cities' figures are not the same measure: they are shown side by side, never computed against each other.",
-        "fr": "Les chiffres des deux villes ne mesurent pas la même chose : ils sont montrés côte à côte, jamais calculés l'un par rapport à l'autre.",
-    },
-    "level.trends": {
-        "en": "The two cities measure this differently: compare their trends (values as an index), not their levels.",
-        "fr": "Les deux villes ne le mesurent pas de la même façon : comparer leurs tendances (valeurs en indice), pas leurs niveaux.",
-    },
-    "level.within_edition": {
-        "en": "Each survey edition changes its method: figures compare within one edition, never as an index across years.",
-        "fr": "Chaque édition de l'enquête change de méthode : les chiffres se comparent au sein d'une édition, jamais en indice d'une année à l'autre.",
-    },
-    "index.editions": {
-        "en": "No index: each survey edition changes its method, so one year cannot be set against another.",
-        "fr": "Pas d'indice : chaque édition de l'enquête change de méthode, une année ne peut donc pas être rapportée à une autre.",
-    },
-    "per_capita.intensive": {
-        "en": "This is not an extensive quantity ({unit}): dividing it by population makes no sense.",
-        "fr": "Ce n'est pas une grandeur extensive ({unit}) : la diviser par la population n'a pas de sens.",
-    },
-    "per_km2.intensive": {
-        "en": "This is not an extensive quantity ({unit}): dividing it by area makes no sense.",
-        "fr": "Ce n'est pas une grandeur extensive ({unit}) : la diviser par la surface n'a pas de sens.",
-    },
-    "per_capita.undefined": {
-        "en": "No per-inhabitant form is defined for this indicator.",
-        "fr": "Aucune forme par habitant n'est définie pour cet indicateur.",
-    },
-    "per_km2.undefined": {
-        "en": "No per-km² form is defined for this indicator: its publishers relate it to people, not to land.",
-        "fr": "Aucune forme par km² n'est définie pour cet indicateur : ses éditeurs le rapportent aux habitants, pas au territoire.",
-    },
-    "per_capita.coverage": {
-        "en": "{city}'s figure covers {kind}, not the city, and the population it serves is not documented: per inhabitant would divide it by the wrong population.",
-        "fr": "Le chiffre de {city} couvre {kind}, pas la ville, et la population desservie n'est pas documentée : par habitant, on le diviserait par la mauvaise population.",
-    },
-    "per_km2.coverage": {
-        "en": "{city}'s figure covers {kind}, not the city, and the area it serves is not documented: per km² would divide it by the wrong area.",
-        "fr": "Le chiffre de {city} couvre {kind}, pas la ville, et la surface desservie n'est pas documentée : par km², on le diviserait par la mauvaise surface.",
-    },
-    "ratio.index": {
-        "en": "No ratio of index values: an index compares each city with itself.",
-        "fr": "Pas de rapport entre indices : un indice compare chaque ville à elle-même.",
-    },
-    "ratio.moment": {
-        "en": "The two latest readings were not taken at the same moment.",
-        "fr": "Les deux dernières mesures n'ont pas été prises au même moment.",
-    },
-    "ratio.zero": {
-        "en": "The other city's value is 0.",
-        "fr": "La valeur de l'autre ville est 0.",
-    },
-    "ratio.editions": {
-        "en": "No figures of the same survey edition for both cities.",
-        "fr": "Aucun chiffre de la même édition de l'enquête pour les deux villes.",
-    },
-    "change.editions": {
-        "en": "Each survey edition changes its method: no change is computed across years.",
-        "fr": "Chaque édition de l'enquête change de méthode : aucune évolution n'est calculée d'une année à l'autre.",
-    },
-    "no_common_period": {
-        "en": "The two cities have no period in common here.",
-        "fr": "Les deux villes n'ont ici aucune période en commun.",
-    },
-    "window_coverage": {
-        "en": "Too few days measured by both cities in the last {days} days to compare their means.",
-        "fr": "Trop peu de jours mesurés par les deux villes sur les {days} derniers jours pour comparer leurs moyennes.",
-    },
-    "index.base_missing": {
-        "en": "No value in base year {year} for {city}.",
-        "fr": "Aucune valeur en {year}, l'année de base, pour {city}.",
-    },
-    "index.base_incomplete": {
-        "en": "{city} has no complete base year {year} ({count} of {needed} {periods}): an index would rest on part of a year.",
-        "fr": "{city} n'a pas d'année de base {year} complète ({count} {periods} sur {needed}) : l'indice reposerait sur une partie d'année.",
-    },
-    "index.no_base": {
-        "en": "{city} has no complete year to serve as the index base.",
-        "fr": "{city} n'a aucune année complète pouvant servir de base à l'indice.",
-    },
-    "index.zero": {
-        "en": "{city}'s value in {year} is 0: no index possible.",
-        "fr": "La valeur de {city} en {year} est 0 : pas d'indice possible.",
-    },
-    "window.too_few": {
-        "en": "Too few values on one side of the event ({count}; at least half of {wanted} periods on each side).",
-        "fr": "Trop peu de valeurs d'un côté de l'événement ({count} ; au moins la moitié de {wanted} périodes de chaque côté).",
-    },
-    "window.break": {
-        "en": "The series breaks inside the window: before and after do not measure the same thing.",
-        "fr": "La série est rompue dans la fenêtre : avant et après ne mesurent pas la même chose.",
-    },
-    "population_missing": {
-        "en": "No population figure for {city}.",
-        "fr": "Aucun chiffre de population pour {city}.",
-    },
-}
+# What each refusal says (English; the catalogs translate it, the API quotes it).
+REASONS: dict[str, str] = dict(
+    (
+        message(
+            "reason.level.none",
+            "The two cities' figures are not the same measure: they are shown side by side, never computed against each other.",
+        ),
+        message(
+            "reason.level.trends",
+            "The two cities measure this differently: compare their trends (values as an index), not their levels.",
+        ),
+        message(
+            "reason.level.within_edition",
+            "Each survey edition changes its method: figures compare within one edition, never as an index across years.",
+        ),
+        message(
+            "reason.index.editions",
+            "No index: each survey edition changes its method, so one year cannot be set against another.",
+        ),
+        message(
+            "reason.per_capita.intensive",
+            "This is not an extensive quantity ({unit}): dividing it by population makes no sense.",
+        ),
+        message(
+            "reason.per_km2.intensive",
+            "This is not an extensive quantity ({unit}): dividing it by area makes no sense.",
+        ),
+        message(
+            "reason.per_capita.undefined",
+            "No per-inhabitant form is defined for this indicator.",
+        ),
+        message(
+            "reason.per_km2.undefined",
+            "No per-km² form is defined for this indicator: its publishers relate it to people, not to land.",
+        ),
+        message(
+            "reason.per_capita.coverage",
+            "{city}'s figure covers {kind}, not the city, and the population it serves is not documented: per inhabitant would divide it by the wrong population.",
+        ),
+        message(
+            "reason.per_km2.coverage",
+            "{city}'s figure covers {kind}, not the city, and the area it serves is not documented: per km² would divide it by the wrong area.",
+        ),
+        message(
+            "reason.ratio.index",
+            "No ratio of index values: an index compares each city with itself.",
+        ),
+        message(
+            "reason.ratio.moment",
+            "The two latest readings were not taken at the same moment.",
+        ),
+        message("reason.ratio.zero", "The other city's value is 0."),
+        message(
+            "reason.ratio.editions",
+            "No figures of the same survey edition for both cities.",
+        ),
+        message(
+            "reason.change.editions",
+            "Each survey edition changes its method: no change is computed across years.",
+        ),
+        message(
+            "reason.no_common_period", "The two cities have no period in common here."
+        ),
+        message(
+            "reason.window_coverage",
+            "Too few days measured by both cities in the last {days} days to compare their means.",
+        ),
+        message(
+            "reason.index.base_missing", "No value in base year {year} for {city}."
+        ),
+        message(
+            "reason.index.base_incomplete",
+            "{city} has no complete base year {year} ({count} of {needed} {periods}): an index would rest on part of a year.",
+        ),
+        message(
+            "reason.index.no_base",
+            "{city} has no complete year to serve as the index base.",
+        ),
+        message(
+            "reason.index.zero", "{city}'s value in {year} is 0: no index possible."
+        ),
+        message(
+            "reason.window.too_few",
+            "Too few values on one side of the event ({count}; at least half of {wanted} periods on each side).",
+        ),
+        message(
+            "reason.window.break",
+            "The series breaks inside the window: before and after do not measure the same thing.",
+        ),
+        message("reason.population_missing", "No population figure for {city}."),
+    )
+)

@@ -43,6 +43,7 @@ from data_sources.model.registries import (
     SNAPSHOT_DIR,
     _by_lang,
     _load,
+    message,
 )
 
 CONTEXT_DIR = SNAPSHOT_DIR / "_context"
@@ -360,48 +361,43 @@ def target_status(target: Target, rows: pd.DataFrame) -> Status:
     return Status(status, "path", level, used, baseline, path)
 
 
-# What a status and its reason say, in both languages.
-STATUS_WORDS = {
-    "achieved": {"en": "achieved", "fr": "atteint"},
-    "missed": {"en": "missed", "fr": "manqué"},
-    "on_track": {"en": "on track", "fr": "en bonne voie"},
-    "off_track": {"en": "off track", "fr": "en retard"},
-    "no_data": {"en": "no data", "fr": "pas de données"},
-}
-STATUS_REASONS = {
-    "no_indicator": {
-        "en": "No indicator here measures it.",
-        "fr": "Aucun indicateur ici ne le mesure.",
-    },
-    "not_a_number": {
-        "en": "It is not one number.",
-        "fr": "Ce n'est pas un nombre unique.",
-    },
-    "no_target_year": {
-        "en": "It has no target year.",
-        "fr": "Il n'a pas d'année cible.",
-    },
-    "no_baseline_year": {
-        "en": "No baseline year is stated, so there is no path to measure it against.",
-        "fr": "Aucune année de référence n'est donnée : pas de trajectoire à laquelle le comparer.",
-    },
-    "baseline_not_measured": {
-        "en": "The series has no value in the baseline year {year}.",
-        "fr": "La série n'a pas de valeur pour l'année de référence {year}.",
-    },
-    "no_value": {
-        "en": "No value between the baseline and the target year.",
-        "fr": "Aucune valeur entre l'année de référence et l'année cible.",
-    },
-    "target_year": {
-        "en": "{period}: {value} against a target of {level}.",
-        "fr": "{period} : {value} pour un objectif de {level}.",
-    },
-    "path": {
-        "en": "{period}: {value}; the straight path from {base_period} to the target stood at {path}.",
-        "fr": "{period} : {value} ; la trajectoire linéaire de {base_period} à l'objectif était à {path}.",
-    },
-}
+# What a status and its reason say (English; the catalogs translate them).
+STATUS_WORDS: dict[str, str] = dict(
+    (
+        message("target_status.achieved", "achieved"),
+        message("target_status.missed", "missed"),
+        message("target_status.on_track", "on track"),
+        message("target_status.off_track", "off track"),
+        message("target_status.no_data", "no data"),
+    )
+)
+STATUS_REASONS: dict[str, str] = dict(
+    (
+        message("target_reason.no_indicator", "No indicator here measures it."),
+        message("target_reason.not_a_number", "It is not one number."),
+        message("target_reason.no_target_year", "It has no target year."),
+        message(
+            "target_reason.no_baseline_year",
+            "No baseline year is stated, so there is no path to measure it against.",
+        ),
+        message(
+            "target_reason.baseline_not_measured",
+            "The series has no value in the baseline year {year}.",
+        ),
+        message(
+            "target_reason.no_value",
+            "No value between the baseline and the target year.",
+        ),
+        message(
+            "target_reason.target_year",
+            "{period}: {value} against a target of {level}.",
+        ),
+        message(
+            "target_reason.path",
+            "{period}: {value}; the straight path from {base_period} to the target stood at {path}.",
+        ),
+    )
+)
 
 
 # ------------------------------------------------------------------ on a chart

@@ -35,7 +35,7 @@ def check_normalisation(
         )
     refusal = comparability.norm_refusal(indicator, norm, city_ids)
     if refusal is not None:
-        raise UnitError(f"{indicator.id}: {explain(refusal, 'en')}")
+        raise UnitError(f"{indicator.id}: {explain(refusal)}")
 
 
 def nearest_year(years: pd.Index, wanted: int) -> int:
@@ -173,7 +173,7 @@ def _index(
         for city_id in cities:
             refusal = base_year_refusal(rows_of[city_id], indicator, city_id, base_year)
             if refusal is not None:
-                raise UnitError(explain(refusal, "en"))
+                raise UnitError(explain(refusal))
         bases = dict.fromkeys(cities, base_year)
     else:
         common = sorted(set.intersection(*(set(rows_of[c]["year"]) for c in cities)))
@@ -187,7 +187,7 @@ def _index(
                 first = next((y for y in years if usable(city_id, y)), None)
                 if first is None:
                     refusal = Refusal("index.no_base", {"city": city_id})
-                    raise UnitError(explain(refusal, "en"))
+                    raise UnitError(explain(refusal))
                 bases[city_id] = first
                 notes.append(
                     f"{city_id}: index base {first} (no complete year common to all cities)"
@@ -201,7 +201,6 @@ def _index(
             raise UnitError(
                 explain(
                     Refusal("index.zero", {"city": city_id, "year": bases[city_id]}),
-                    "en",
                 )
             )
         values.append(rows["value"] / base_value * 100)

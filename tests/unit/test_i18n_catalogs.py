@@ -1,6 +1,7 @@
 """The translation catalogs: what a translator opens is what the app shows.
 
-English lives in the code (components/i18n.MESSAGES); every other language is a gettext
+English lives in the code (components/i18n.MESSAGES, which gathers the model's own
+messages too: its refusals and the words of a target's status); every other language is a gettext
 catalog under components/locale/. These tests fail when a message is left untranslated,
 when a translation drops or renames a placeholder (the page would fail to format it),
 when the code's English changed but the catalog still translates the old text, and when
@@ -10,6 +11,7 @@ the template a translator updates from (messages.pot) is behind the code.
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_file
@@ -20,6 +22,8 @@ from data_sources.model.registries import LANGUAGES
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != i18n.DEFAULT_LANG]
 TEMPLATE = i18n.CATALOGS / "messages.pot"
+REPO = Path(__file__).resolve().parents[2]
+README = REPO / "README.md"
 
 
 def catalog(lang: str):
@@ -73,11 +77,14 @@ def test_translations_keep_their_placeholders(lang):
 
 
 def test_the_template_is_what_pybabel_extracts_from_the_code():
-    # The extraction the README tells a translator to run (-k message:1c,2).
+    # The extraction the README tells a translator to run (-k message:1c,2), over the
+    # files it names: the interface's table and the model's own messages.
+    assert " ".join(i18n.SOURCE_FILES) in README.read_text(encoding="utf-8")
     extracted = {
         context: english
+        for path in i18n.SOURCE_FILES
         for _, english, _, context in extract_from_file(
-            "python", i18n.__file__, keywords={"message": ((1, "c"), 2)}
+            "python", REPO / path, keywords={"message": ((1, "c"), 2)}
         )
     }
     with TEMPLATE.open("rb") as file:
