@@ -79,7 +79,7 @@ def matches(data: bytes, integrity: str) -> bool:
     return hashlib.new(algorithm, data).digest() == base64.b64decode(digest)
 
 
-def fetch(pinned: Pinned, registry: str, target: Path, timeout: float) -> None:
+def download(pinned: Pinned, registry: str, target: Path, timeout: float) -> None:
     """Download the package's tarball, check it, and write the one file it is for."""
     url = pinned.tarball_url(registry)
     try:
@@ -136,7 +136,7 @@ def obtain(
             missing.append(f"{each.package}@{each.version}: offline")
         else:
             try:
-                fetch(each, registry, target, timeout)
+                download(each, registry, target, timeout)
                 log.info("fetched %s@%s into %s", each.package, each.version, target)
                 found[name] = target
             except VendorUnavailable as error:
