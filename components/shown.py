@@ -104,7 +104,7 @@ def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
         "start": f"{start_year}-01-01",
         "end": f"{end_year}-12-31",
         "norm": state.norm,
-        "unit": state.unit,
+        "unit": state.unit or None,  # the state's "" is the canonical unit
         "lang": state.lang,
     }
     result = data_sources.load_series(indicator.id, PAIR, pin=pin, **params)

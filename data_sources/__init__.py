@@ -251,8 +251,12 @@ def row_facts(indicator_id: str, settings: Settings | None = None) -> dict:
 def check_norm_and_unit(
     indicator: Indicator, norm: str | None, unit: str | None
 ) -> str:
-    """The normalisation asked for (default absolute), refused when malformed."""
-    norm = norm or "absolute"
+    """The normalisation asked for (absent: absolute), refused when malformed; an
+    empty value is not an absent one (the contract lists what each may be)."""
+    if unit == "":
+        offered = ", ".join(indicator.units)
+        raise BadRequest(f"unit must be one of {offered}, not ''")
+    norm = "absolute" if norm is None else norm
     if norm not in NORMALISATIONS:
         raise BadRequest(
             f"norm must be one of {', '.join(NORMALISATIONS)}, not '{norm}'"

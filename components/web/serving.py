@@ -26,6 +26,7 @@ from pathlib import Path
 
 import flask
 import plotly
+from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
 from components.i18n import t
@@ -297,7 +298,8 @@ def served_by_dash(request: flask.Request) -> bool:
 def install_guards(server: flask.Flask, callback_map) -> None:
     @server.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> flask.Response | HTTPException:
-        if flask.request.path.startswith("/api/"):
+        # The API and Dash's own routes (what scripts call) answer in JSON.
+        if flask.request.path.startswith(("/api/", "/_dash-")):
             response = json_error(exc.description or exc.name, exc.code or 500)
             # A 405 says which methods are allowed (RFC 9110), in JSON as in HTML.
             response.headers.extend(
@@ -310,8 +312,17 @@ def install_guards(server: flask.Flask, callback_map) -> None:
     def callback_shape() -> flask.Response | None:
         if flask.request.path != "/_dash-update-component":
             return None
+        if flask.request.method != "POST":  # (a GET would reach Dash's catch-all page)
+            response = json_error("method not allowed: a callback is a POST", 405)
+            response.headers["Allow"] = "POST"
+            return response
         refusal = callback_refusal(flask.request.get_json(silent=True), callback_map())
         return json_error(refusal, 400) if refusal else None
+
+    @server.errorhandler(DependencyException)
+    def unknown_component_file(_exc: DependencyException) -> flask.Response:
+        # Dash raises this for a /_dash-component-suites/ path it did not register.
+        return json_error("no such file", 404)
 
     @server.errorhandler(Exception)
     def unexpected(exc: Exception) -> flask.Response:

@@ -193,6 +193,12 @@ def test_unit_conversion_back_to_ppb(client):
             "dividing it by population makes no sense",
         ),
         ("/api/series/no2.csv?norm=per_parsec", 400, "norm must be one of"),
+        # An empty value is not an absent one: the contract lists what it may be.
+        ("/api/series/no2.csv?norm=", 400, "norm must be one of"),
+        ("/api/series/no2.csv?unit=", 400, "unit must be one of"),
+        ("/api/series/no2.csv?norm=index&base=", 400, "base must be a year"),
+        ("/api/series/no2.csv?pin=", 400, "pin"),
+        ("/api/targets?status=", 400, "unknown status ''"),
         ("/api/series/road_deaths.csv?unit=ppb", 400, "'ppb' is not offered"),
         ("/api/series/no2.csv?norm=index&base=20x7", 400, "base must be a year"),
         ("/api/series/no2.csv?colour=red", 400, "unknown parameter 'colour'"),

@@ -230,3 +230,27 @@ def test_a_hostile_request_costs_bounded_memory(client, method, path, payload):
     tracemalloc.stop()
     assert response.status_code < 500
     assert peak < 64 * 2**20, f"{peak / 2**20:.0f} MiB"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_dash-component-suites/dash/nope.js",
+        "/_dash-component-suites/dash/dcc/nope.v4_4_1m1.js",
+        "/_dash-component-suites/no_such_package/x.js",
+    ],
+)
+def test_an_unknown_component_file_is_a_404_not_a_500(client, path, caplog):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Traceback" not in caplog.text and "registered" not in response.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH", "TRACE"])
+def test_a_callback_by_the_wrong_method_is_a_405_that_says_post(client, method):
+    response = client.open("/_dash-update-component", method=method)
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+    assert "method" in response.get_json()["error"]
