@@ -93,7 +93,9 @@ def consistent(state: ViewState) -> ViewState:
 
 def parse_query(query: str | None, default_lang: str = "en") -> ViewState:
     """'?lang=fr&indicator=no2…' → a consistent ViewState (garbage → defaults)."""
-    params = {k: v[-1] for k, v in parse_qs((query or "").lstrip("?")).items()}
+    # A parameter given twice counts once, by its first value: as Flask's request.args,
+    # the page shell and the browser's URLSearchParams read it (one language a page).
+    params = {k: v[0] for k, v in parse_qs((query or "").lstrip("?")).items()}
     domain = _choice(params.get("domain"), DOMAINS, "air")
     indicator = params.get("indicator") or headline_indicator(domain).id
     if indicator in INDICATORS_BY_ID and "domain" not in params:

@@ -223,3 +223,16 @@ def test_the_page_html_is_made_in_one_place():
     assert 'class="_dash-loading static-shell"' in body and "Chargement" in body
     assert '<meta property="og:image"' in body and "/embed/no2.png?" in body
     assert "<footer>" not in body
+
+
+def test_a_request_naming_two_languages_is_in_one_of_them_throughout():
+    """`?lang=fr&lang=en`: the shell, the link previews and the layout all read the
+    first value, as every other parameter is read (it was a French shell around an
+    English layout)."""
+    client = server.test_client()
+    url = "/?indicator=road_deaths&lang=fr&lang=en"
+    page = client.get(url).get_data(as_text=True)
+    assert page.startswith('<!DOCTYPE html>\n<html lang="fr"') and "Chargement" in page
+    layout = client.get("/_dash-layout", headers={"Referer": "http://localhost" + url})
+    text = json.dumps(layout.get_json(), ensure_ascii=False)
+    assert "Personnes tuées sur la route par an" in text and '"lang": "fr"' in text
