@@ -13,7 +13,7 @@ and record the choice in the URL themselves.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from dash import (
     ClientsideFunction,
@@ -42,6 +42,7 @@ from components.parts.controls import (
 )
 from components.shown import data_years
 from components.state import (
+    YEAR_BOUNDS,
     ViewState,
     as_dict,
     consistent,
@@ -50,7 +51,7 @@ from components.state import (
     to_query,
     year_window,
 )
-from data_sources.model.observations import SUB_DAILY
+from data_sources.model.observations import SUB_DAILY, year_of
 from data_sources.model.registries import DOMAINS, INDICATORS_BY_ID, headline_indicator
 
 log = logging.getLogger(__name__)
@@ -82,38 +83,41 @@ def state_with(stored, presentation: dict) -> ViewState:
 def next_state(
     current: ViewState, trigger: str | None, values: dict, search: str | None
 ) -> ViewState:
-    """The state after a URL change (trigger = URL) or a control change."""
+    """The state after a URL change (trigger = URL) or a control change. Every value
+    goes through the URL's parser (a browser may send anything: wrong types and
+    unknown choices become defaults, as in a URL)."""
     if trigger in (None, ids.URL):
-        return parse_query(search, default_lang=current.lang)
-    state = replace(
-        current,
-        domain=values["domain"],
-        indicator=values["indicator"],
-        view=values["view"],
-        axis=values["axis"],
-        range=values["range"],
-        norm=values["norm"],
-        unit=values["unit"] or "",
-        clock=values["clock"],
-        table=bool(values["table"]),
-        events=bool(values["events"]),
-        theme=values["theme"],
-    )
-    if trigger == ids.DOMAIN_BUTTON:
-        state = replace(
-            state,
-            indicator=headline_indicator(state.domain).id,
-            unit="",
-            norm="absolute",
-            range="all",
-            start=None,
-            end=None,
-            event="",
+        return parse_query(
+            search if isinstance(search, str) else "", default_lang=current.lang
         )
-    elif trigger == ids.INDICATOR:
+    chosen = {
+        **{
+            name: values[name]
+            for name in ("domain", "indicator", "view", "axis", "range", "norm")
+        },
+        "unit": values["unit"] or "",
+        "clock": values["clock"],
+        "table": bool(values["table"]),
+        "events": bool(values["events"]),
+        "theme": values["theme"],
+    }
+    if trigger == ids.DOMAIN_BUTTON:  # a theme's headline, from its whole span
+        domain = values["domain"] if values["domain"] in DOMAINS else current.domain
+        chosen |= {
+            "domain": domain,
+            "indicator": headline_indicator(domain).id,
+            "unit": "",
+            "norm": "absolute",
+            "range": "all",
+            "start": None,
+            "end": None,
+            "event": "",
+        }
+    state = from_dict({**asdict(current), **chosen})
+    start, end = (year_of(values[end], *YEAR_BOUNDS) for end in ("from", "to"))
+    if trigger == ids.INDICATOR:
         state = replace(state, unit="", range="all", start=None, end=None, event="")
-    elif trigger in (ids.YEAR_FROM, ids.YEAR_TO) and values["from"] and values["to"]:
-        start, end = int(values["from"]), int(values["to"])
+    elif trigger in (ids.YEAR_FROM, ids.YEAR_TO) and start and end:
         if start > end:  # the year just chosen wins; the other follows it
             start, end = (start, start) if trigger == ids.YEAR_FROM else (end, end)
         state = replace(state, range="custom", start=start, end=end)

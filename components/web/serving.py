@@ -183,6 +183,15 @@ def json_error(message: str, status: int) -> flask.Response:
     )
 
 
+def is_callback_value(item) -> bool:
+    """{"id": a component id, "property": its name, "value": optional}."""
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("id"), str | dict)
+        and isinstance(item.get("property"), str)
+    )
+
+
 def callback_refusal(body, callback_map: dict) -> str | None:
     """Why a /_dash-update-component body is refused (None: it matches a callback).
     Dash trusts the shape of a callback request; a malformed one would crash it."""
@@ -192,10 +201,10 @@ def callback_refusal(body, callback_map: dict) -> str | None:
         and isinstance(body.get("inputs", []), list)
         and isinstance(body.get("state", []), list)
         and isinstance(body.get("outputs"), dict | list)
-        # an input is a dict, or a list of dicts for a pattern-matching id (ALL)
+        # an input is a dict, or a list of dicts for a pattern-matching id (ALL),
+        # each naming a component and one of its properties
         and all(
-            isinstance(i, dict)
-            or (isinstance(i, list) and all(isinstance(j, dict) for j in i))
+            all(map(is_callback_value, i if isinstance(i, list) else [i]))
             for i in body.get("inputs", []) + body.get("state", [])
         )
     ):
@@ -316,7 +325,11 @@ def install_guards(server: flask.Flask, callback_map) -> None:
             response = json_error("method not allowed: a callback is a POST", 405)
             response.headers["Allow"] = "POST"
             return response
-        refusal = callback_refusal(flask.request.get_json(silent=True), callback_map())
+        try:
+            body = flask.request.get_json(silent=True)
+        except RecursionError:  # JSON nested deeper than Python decodes
+            body = None
+        refusal = callback_refusal(body, callback_map())
         return json_error(refusal, 400) if refusal else None
 
     @server.errorhandler(DependencyException)

@@ -3,6 +3,8 @@ payloads, the answer is a 2xx/4xx, never a 5xx, and nothing comes back unescaped
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -254,3 +256,94 @@ def test_a_callback_by_the_wrong_method_is_a_405_that_says_post(client, method):
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
     assert "method" in response.get_json()["error"]
+
+
+def state_callback_request(client, values: dict, trigger: str, extra_button=None):
+    """The view-state callback as the browser posts it, with `values` for its inputs."""
+    client.get("/_dash-layout")  # Dash registers its callbacks on its first request
+    from app import app as dash_app
+
+    output = next(k for k in dash_app.callback_map if k.startswith("..url.search"))
+    registered = dash_app.callback_map[output]
+
+    def component(text):
+        return json.loads(text) if text.startswith("{") else text
+
+    inputs = []
+    for item in registered["inputs"]:
+        if item["id"].startswith("{"):  # the theme buttons, one per domain
+            buttons = [
+                {"id": {"type": "domain-button", "domain": d}, "property": "n_clicks"}
+                for d in ("air", "mobility")
+            ]
+            inputs.append(buttons + ([extra_button] if extra_button else []))
+        else:
+            name = item["id"]
+            inputs.append(
+                {"id": name, "property": item["property"], "value": values.get(name)}
+            )
+    outputs = [
+        {"id": component(part.rsplit(".", 1)[0]), "property": part.rsplit(".", 1)[1]}
+        for part in output.strip(".").split("...")
+    ]
+    return client.post(
+        "/_dash-update-component",
+        json={
+            "output": output,
+            "outputs": outputs,
+            "inputs": inputs,
+            "state": [
+                {"id": component(s["id"]), "property": s["property"]}
+                for s in registered["state"]
+            ],
+            "changedPropIds": [trigger],
+        },
+    )
+
+
+GOOD_VALUES = {"url": "?indicator=no2", "indicator": "no2", "norm": "absolute"}
+
+
+@pytest.mark.parametrize(
+    ("values", "trigger"),
+    [
+        ({"url": 5}, "url.search"),
+        ({"url": ["?indicator=no2"]}, "url.search"),
+        ({"indicator": {}}, "indicator.value"),
+        ({"clock": ["local"]}, "clock.value"),
+        ({"year-from": "abc", "year-to": "2020"}, "year-from.value"),
+        ({"year-from": [1], "year-to": "2020"}, "year-from.value"),
+    ],
+)
+def test_a_control_sent_a_value_of_the_wrong_type_is_its_default(
+    client, values, trigger
+):
+    response = state_callback_request(client, {**GOOD_VALUES, **values}, trigger)
+    assert response.status_code in (200, 204), response.get_data()
+
+
+def test_a_theme_button_of_no_theme_is_the_default_theme(client):
+    unknown = {"id": {"type": "domain-button", "domain": "nowhere"}, "value": 1}
+    unknown["property"] = "n_clicks"
+    trigger = '{"domain":"nowhere","type":"domain-button"}.n_clicks'
+    response = state_callback_request(client, GOOD_VALUES, trigger, unknown)
+    assert response.status_code == 200
+    assert '"domain":"air"' in response.get_data(as_text=True).replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"output": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"output": "share-url.value", "outputs": {"id": "share-url", "property":'
+        ' "value"}, "inputs": [{"id": "url", "value": "?a"}], "state": []}',
+        '{"output": "share-url.value", "outputs": {"id": "share-url", "property":'
+        ' "value"}, "inputs": [{"property": "search", "value": "?a"}], "state": []}',
+    ],
+)
+def test_a_callback_body_too_deep_or_missing_a_name_is_a_400(client, body):
+    response = client.post(
+        "/_dash-update-component", data=body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "malformed callback request"}
