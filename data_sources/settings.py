@@ -160,8 +160,8 @@ SETTINGS_DOC = (
     ),
     (
         "SISTERCITIES_PUBLIC_URL",
-        "the request's own origin",
-        "Public address of the site (https://…), for QR codes, embed snippets and link previews.",
+        "the address the request came to (its Host; never its `Origin`)",
+        "Public address (`https://…`) used in QR codes, embed snippets, citations and link previews; set it behind a proxy.",
     ),
     (
         "SISTERCITIES_CHROMIUM",

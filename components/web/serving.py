@@ -147,16 +147,12 @@ def frame_ancestors(origins: tuple[str, ...]) -> str:
 # ------------------------------------------------------------------ requests
 
 
-ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
-
-
 def public_origin() -> str:
-    """The configured public address, else the origin the browser says it is on."""
-    configured = Settings.current().public_url
-    if configured:
-        return configured
-    origin = flask.request.headers.get("Origin", "")
-    return origin if ORIGIN.fullmatch(origin) else flask.request.host_url.rstrip("/")
+    """The configured public address (SISTERCITIES_PUBLIC_URL), else the address the
+    request came to. Never the request's Origin: pages are cached publicly for a
+    minute and no cache keys on Origin, so one request's Origin would have built the
+    links every reader of the cached page gets (the Host is part of the cached URL)."""
+    return Settings.current().public_url or flask.request.host_url.rstrip("/")
 
 
 @lru_cache(maxsize=64)

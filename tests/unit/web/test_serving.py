@@ -236,3 +236,26 @@ def test_a_request_naming_two_languages_is_in_one_of_them_throughout():
     layout = client.get("/_dash-layout", headers={"Referer": "http://localhost" + url})
     text = json.dumps(layout.get_json(), ensure_ascii=False)
     assert "Personnes tuées sur la route par an" in text and '"lang": "fr"' in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/embed/no2",
+        "/present",
+        "/?indicator=no2",
+        "/oembed?url=http://localhost/embed/no2",
+        "/api/datapackage.json",
+    ],
+)
+def test_no_link_is_built_from_the_origin_header(path):
+    """Pages a shared cache keeps for a minute carry absolute links (share, citation,
+    oEmbed discovery, preview image): built from the address the server answers on,
+    never from a request's Origin, which no cache keys on (an attacker's Origin would
+    have reached every reader of the cached page)."""
+    client = server.test_client()
+    body = client.get(path, headers={"Origin": "https://evil.example"}).get_data(
+        as_text=True
+    )
+    assert "evil.example" not in body
+    assert "http://localhost" in body
