@@ -95,7 +95,7 @@ def _store_for(live_dir: str, redis_url: str | None) -> SeriesStore:
             RedisSeriesStore,  # only deployments with Redis need it
         )
 
-        return RedisSeriesStore(redis_url)
+        return RedisSeriesStore(redis_url, held_dir=live_dir)
     # A full disk takes the caches beside the live series first (see cache.give_way).
     return SeriesStore(live=LiveFiles(live_dir, make_room=partial(give_way, live_dir)))
 

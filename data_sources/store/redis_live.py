@@ -40,6 +40,7 @@ from data_sources.store.files import (
     StoredSeries,
     StoreError,
     StoreUnavailable,
+    atomic_write_bytes,
     clear_problem,
     parse_payload,
     prepare_series,
@@ -65,14 +66,26 @@ WRITE_LOCK_SECONDS = 300
 class RedisSeriesStore(SeriesStore):
     """Snapshot from files, live series and refresh statuses from Redis."""
 
-    def __init__(self, redis_url: str, snapshot_dir: Path | str = SNAPSHOT_DIR):
-        super().__init__(snapshot_dir=snapshot_dir, live=LiveRedis(redis_url))
+    def __init__(
+        self,
+        redis_url: str,
+        snapshot_dir: Path | str = SNAPSHOT_DIR,
+        held_dir: Path | str | None = None,
+    ):
+        super().__init__(
+            snapshot_dir=snapshot_dir, live=LiveRedis(redis_url, held_dir=held_dir)
+        )
 
 
 class LiveRedis:
     """The live side of the store in Redis (see the module's docstring for its keys)."""
 
-    def __init__(self, redis_url: str):
+    def __init__(self, redis_url: str, held_dir: Path | str | None = None):
+        # How many series Redis last held, in a file every worker of this instance
+        # reads (its data folder): a worker that never saw them still knows that an
+        # empty Redis was emptied, so all workers give /health?deep=1 one answer.
+        self.held_file = Path(held_dir) / "redis-held.json" if held_dir else None
+        self._held_written: int | None = None
         self.redis = redis.Redis.from_url(
             redis_url, socket_timeout=5, socket_connect_timeout=CONNECT_TIMEOUT
         )
@@ -210,9 +223,10 @@ class LiveRedis:
     def _check_not_emptied(self, found: list[StoredSeries]) -> None:
         """Redis answering with no series where it held some before was flushed, or
         restarted without persistence: said, until a refresh fills it again."""
-        before = len(self._known_series.get(None, []))
+        before = max(len(self._known_series.get(None, [])), self._held_before())
         if found:
             clear_problem(f"redis-emptied {self.where}")
+            self._remember_held(len(found))
         elif before:
             report_problem(
                 f"redis-emptied {self.where}",
@@ -221,6 +235,29 @@ class LiveRedis:
                 "holds none (flushed, or restarted without persistence); the snapshot "
                 "serves until the next refresh",
             )
+
+    def _held_before(self) -> int:
+        """The series count another worker saw in this Redis (0: none, or unknown)."""
+        if self.held_file is None:
+            return 0
+        try:
+            held = json.loads(self.held_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return 0
+        if not isinstance(held, dict) or held.get("where") != self.where:
+            return 0
+        count = held.get("series")
+        return count if isinstance(count, int) else 0
+
+    def _remember_held(self, count: int) -> None:
+        if self.held_file is None or count == self._held_written:
+            return
+        payload = json.dumps({"where": self.where, "series": count}).encode()
+        try:
+            atomic_write_bytes(self.held_file, payload)
+        except OSError as error:  # a read-only folder: this worker's memory only
+            log.warning("cannot record what Redis holds: %s", error)
+        self._held_written = count
 
     def _series(self, indicator_id: str | None) -> list[StoredSeries]:
         if indicator_id is None:

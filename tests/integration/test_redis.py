@@ -237,3 +237,30 @@ def test_a_writer_killed_at_random_leaves_a_whole_version_in_redis(redis_url):
         assert len(rows) == 24 and rows["value"].nunique() == 1  # never a mix
         seen.add(rows["value"].iloc[0])
     assert len(seen) > 1  # the kills landed at different points of the writing
+
+
+def test_every_worker_says_redis_was_emptied_not_only_the_one_that_saw_it(
+    redis_url, tmp_path
+):
+    """/health?deep=1 is asked of any worker: after Redis is flushed, the worker that
+    had read its series and one that never had must give the same answer (it was 503
+    from one and 200 from the other)."""
+    from data_sources.store.files import clear_problems, problems
+
+    instance_dir = tmp_path / "live"  # what the workers of one instance share
+    worker = RedisSeriesStore(redis_url, held_dir=instance_dir)
+    worker.write_live(tidy([1.0, 2.0]), {"fetched_at": "2026-11-25T10:00:00Z"})
+    assert any(s.provenance["origin"] == "live" for s in worker.series())
+    redis.Redis.from_url(redis_url).flushall()
+
+    for seen_before in (True, False):
+        clear_problems()  # each worker keeps its own problems: start from none
+        store = (
+            worker
+            if seen_before
+            else RedisSeriesStore(redis_url, held_dir=instance_dir)
+        )
+        store.series()
+        said = " ".join(problems().get("*", []))
+        assert "live store emptied" in said, seen_before
+    clear_problems()
