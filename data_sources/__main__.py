@@ -106,8 +106,14 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"import-history: {fault}", file=sys.stderr)
         return 3
     for item in done:
+        lost = (
+            f"; {item.unreadable} rows of a damaged version could not be read "
+            "(its file is kept aside, named *.damaged-<time>)"
+            if item.unreadable
+            else ""
+        )
         print(
-            f"{item.series}: {item.added} new rows ({item.before} → {item.after})",
+            f"{item.series}: {item.added} new rows ({item.before} → {item.after}){lost}",
             flush=True,
         )
     return 0

@@ -252,7 +252,7 @@ def write_series(
         if not _intact(data_path, sidecar["sha256"]):
             raise StoreError(f"{data_path}: written rows do not read back intact")
         sidecar_path = folder / f"{stem}.json"
-        previous = _verified_current(sidecar_path)
+        previous = _verified_current(sidecar_path) or _set_damage_aside(sidecar_path)
         if previous and previous["file"] != sidecar["file"]:
             sidecar["previous"] = previous
         text = json.dumps(sidecar, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -289,6 +289,29 @@ def _verified_current(sidecar_path: Path) -> dict | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return {"file": current["file"], "sha256": current["sha256"]}
+
+
+def _set_damage_aside(sidecar_path: Path) -> dict | None:
+    """The current version is damaged: its file is moved aside with the time (kept
+    for whoever can recover it, never deleted by a later write), and the version
+    before it, if intact, stays the previous one. Returns that version, or None."""
+    try:
+        current = json.loads(sidecar_path.read_text(encoding="utf-8"))
+        damaged = sidecar_path.parent / current["file"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if damaged.exists():
+        stamp = pd.Timestamp.now(tz="UTC").strftime("%Y%m%dT%H%M%SZ")
+        aside = damaged.with_name(f"{damaged.name}.damaged-{stamp}")
+        with contextlib.suppress(OSError):
+            damaged.rename(aside)
+            log.warning("damaged version kept aside: %s", aside)
+    previous = current.get("previous") if isinstance(current, dict) else None
+    if isinstance(previous, dict) and _intact(
+        sidecar_path.parent / str(previous.get("file")), str(previous.get("sha256"))
+    ):
+        return {"file": previous["file"], "sha256": previous["sha256"]}
+    return None
 
 
 def read_sidecars(root: Path, indicator_id: str | None = None) -> list[StoredSeries]:

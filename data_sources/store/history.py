@@ -148,12 +148,15 @@ def check_row(row: dict, line: int, default_source: str | None) -> dict | str:
 
 @dataclass
 class Imported:
-    """What an import wrote: per series, the rows it had, added and now holds."""
+    """What an import wrote: per series, the rows it could read before, added and
+    now holds (counted from the data), and the rows its sidecars promised that could
+    not be read (a damaged version, kept aside)."""
 
     series: str
     before: int
     added: int
     after: int
+    unreadable: int = 0
 
 
 def import_frame(
@@ -166,7 +169,8 @@ def import_frame(
         for (indicator_id, city_id, source_id), rows in frame.groupby(
             ["indicator", "city", "source"]
         ):
-            before = store.live_count(indicator_id, city_id, source_id)
+            said = store.live_count(indicator_id, city_id, source_id)
+            before = len(store.live_rows(indicator_id, city_id, source_id))
             previous, merged = store.merged_live(indicator_id, city_id, source_id, rows)
             added = len(merged) - len(previous)
             unchanged = added == 0 and previous.set_index(list(KEY))[
@@ -194,6 +198,7 @@ def import_frame(
                     before,
                     added,
                     before + added,
+                    max(said - before, 0),
                 )
             )
     return done

@@ -301,3 +301,47 @@ def test_splitting_a_whole_series_keeps_what_its_parts_already_hold(tmp_path):
     assert len(rows) == 289
     assert rows[pd.Timestamp("2025-02-01", tz="UTC")] == 9.0
     assert rows[pd.Timestamp("2025-01-31T12:00", tz="UTC")] == 1.0
+
+
+def history_rows(count: int, start: str) -> pd.DataFrame:
+    """Hourly Vélib' history rows in the store's schema (hand-made: tests only)."""
+    return pd.DataFrame(
+        {
+            "city": "paris",
+            "indicator": "bikes_available_all",
+            "time": pd.date_range(start, periods=count, freq="h", tz="UTC"),
+            "freq": "instant",
+            "value": [float(n) for n in range(count)],
+            "source": "velib_history",
+        }
+    )
+
+
+def test_an_import_after_damage_says_what_it_stored_and_keeps_the_damage_aside(
+    tmp_path,
+):
+    """200 rows, then 50 more, then the newest file damaged: the next import of 10
+    rows says 200 → 210, as stored, that 50 rows could not be read, and keeps the
+    damaged file aside (it said 250 → 260 and deleted both older versions)."""
+    from data_sources.store.history import import_frame
+
+    store = SeriesStore(tmp_path / "live", tmp_path / "snapshot")
+    import_frame(store, history_rows(200, "2022-05-01"), "a.csv")
+    import_frame(store, history_rows(50, "2022-05-09T08:00"), "b.csv")
+    [newest] = [s for s in store.live.series("bikes_available_all")]
+    newest.data_path.write_bytes(newest.data_path.read_bytes()[:200])  # a disk fault
+    [done] = import_frame(store, history_rows(10, "2022-05-12"), "c.csv")
+    stored = store.live_rows("bikes_available_all", "paris", "velib_history")
+    assert (
+        (done.before, done.added, done.after)
+        == (200, 10, 210)
+        == (
+            200,
+            10,
+            len(stored),
+        )
+    )
+    assert done.unreadable == 50
+    kept = [p.name for p in newest.data_path.parent.iterdir() if "damaged" in p.name]
+    assert len(kept) == 1 and kept[0].startswith(newest.data_path.name)
+    clear_problems()
