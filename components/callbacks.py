@@ -42,17 +42,17 @@ from components.parts.controls import (
 )
 from components.shown import data_years
 from components.state import (
-    YEAR_BOUNDS,
     ViewState,
     as_dict,
     consistent,
     from_dict,
     parse_query,
+    parse_year,
     to_query,
     year_window,
 )
-from data_sources.model.observations import SUB_DAILY, year_of
-from data_sources.model.registries import DOMAINS, INDICATORS_BY_ID, headline_indicator
+from data_sources.model.observations import SUB_DAILY
+from data_sources.model.registries import DOMAINS, INDICATORS_BY_ID
 
 log = logging.getLogger(__name__)
 
@@ -101,11 +101,9 @@ def next_state(
         "events": bool(values["events"]),
         "theme": values["theme"],
     }
-    if trigger == ids.DOMAIN_BUTTON:  # a theme's headline, from its whole span
-        domain = values["domain"] if values["domain"] in DOMAINS else current.domain
-        chosen |= {
-            "domain": domain,
-            "indicator": headline_indicator(domain).id,
+    fields = {**asdict(current), **chosen}
+    if trigger == ids.DOMAIN_BUTTON:  # a theme opens on its headline, whole span
+        fields |= {
             "unit": "",
             "norm": "absolute",
             "range": "all",
@@ -113,8 +111,9 @@ def next_state(
             "end": None,
             "event": "",
         }
-    state = from_dict({**asdict(current), **chosen})
-    start, end = (year_of(values[end], *YEAR_BOUNDS) for end in ("from", "to"))
+        del fields["indicator"]  # the URL's rule: no indicator → the theme's headline
+    state = from_dict(fields)
+    start, end = parse_year(values["from"]), parse_year(values["to"])
     if trigger == ids.INDICATOR:
         state = replace(state, unit="", range="all", start=None, end=None, event="")
     elif trigger in (ids.YEAR_FROM, ids.YEAR_TO) and start and end:

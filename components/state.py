@@ -53,7 +53,8 @@ def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
     return value if value in allowed else default
 
 
-def _year(value: str | None) -> int | None:
+def parse_year(value: object) -> int | None:
+    """A year as the URL and the year selects give it ('2017'), else None."""
     return year_of(value, *YEAR_BOUNDS)
 
 
@@ -108,8 +109,8 @@ def parse_query(query: str | None, default_lang: str = "en") -> ViewState:
         view=_choice(params.get("view"), VIEWS, "side"),
         axis=_choice(params.get("axis"), AXES, "auto"),
         range=_choice(params.get("range"), PRESETS, "all"),
-        start=_year(params.get("from")),
-        end=_year(params.get("to")),
+        start=parse_year(params.get("from")),
+        end=parse_year(params.get("to")),
         norm=_choice(params.get("norm"), NORMS, "absolute"),
         unit=params.get("unit", ""),
         clock=_choice(params.get("clock"), CLOCKS, "local"),
