@@ -9,6 +9,7 @@ README says how to update it and how to add a language.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import sys
 from functools import cache
@@ -67,6 +68,17 @@ MESSAGES: dict[str, str] = dict(
         message("api_link", "Data API"),
         message("api_contract", "its contract (OpenAPI)"),
         message("ratio", "{city}: {ratio}× {other} ({period})"),
+        message(
+            "ratio.per_inhabitant",
+            "{city}: {ratio}× {other} per inhabitant ({period})",
+        ),
+        message(
+            "ratio.people",
+            "Per inhabitant: {a} {a_value}, {b} {b_value} {unit}. Totals {a_total} and {b_total} {total_unit}; populations ({year}): {a_people} and {b_people}.",
+        ),
+        message("millions", "{number} million"),
+        message("million_one", "{number} million"),
+        message("overview_people", "Per inhabitant, and the populations"),
         message("change", "{sign}{change}% since {since}"),
         message(
             "change.break",
@@ -134,6 +146,10 @@ MESSAGES: dict[str, str] = dict(
         message(
             "summary_ratio",
             "{when}, {label} in {a} was {a_value} {unit}, {ratio} times {b}'s ({b_value} {unit}).",
+        ),
+        message(
+            "summary_ratio.per_inhabitant",
+            "{when}, {label}: {a} {a_total} {total_unit}, {b} {b_total}. Per inhabitant, {high}'s figure was {ratio} times {low}'s: {high_value} against {low_value} {unit}.",
         ),
         message(
             "summary_window.daily",
@@ -445,10 +461,49 @@ def fmt_number(value: float, lang: str, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
 
 
+# Prose, cards, the overview and the stage print this many significant figures: what
+# the data carry (a total converted from short tons is not known to the tenth of a
+# tonne); the table, the CSV and the JSON keep every digit.
+SIGNIFICANT = 3
+
+
+def quoted_decimals(value: float, *others: float) -> int:
+    """Decimals that give the smallest of `value` and `others` three significant
+    figures (so two cities side by side read alike), never more than `value` itself
+    carries (a count has none; SF's published "80 %" is not "80.0 %")."""
+    needed = 0
+    for each in (value, *others):
+        if each is None or not math.isfinite(each) or each == 0:
+            continue
+        needed = max(needed, SIGNIFICANT - 1 - math.floor(math.log10(abs(each))))
+    return max(0, min(needed, _decimals_carried(value)))
+
+
+def _decimals_carried(value: float) -> int:
+    text = f"{abs(value):.6f}".rstrip("0")
+    return len(text.split(".")[1])
+
+
+def quoted(value: float, lang: str, *others: float) -> str:
+    """A number as a reader may quote it: three significant figures ('5.61 million',
+    '471,000', '12.7', '1.55'), with the decimals `others` need too."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    if value != 0:
+        magnitude = math.floor(math.log10(abs(value)))
+        if magnitude >= SIGNIFICANT:  # 471,040.7 → 471,000
+            value = round(value, SIGNIFICANT - 1 - magnitude)
+        if magnitude >= 6:
+            key = "millions" if abs(value) >= 2e6 else "million_one"  # 1,5 million
+            return t(key, lang, number=fmt_number(value / 1e6, lang, 2))
+    digits = quoted_decimals(value, *others)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
 def value_text(value: float, unit: str, lang: str) -> str:
-    """A value with its unit, whole from 10 up ('42 deaths', '7.1 µg/m³')."""
-    digits = 0 if abs(value) >= 10 or value == 0 else 1
-    return f"{fmt_number(value, lang, digits)} {unit}".strip()
+    """A value with its unit, as quoted ('42 deaths', '7.1 µg/m³', '5.61 million t')."""
+    return f"{quoted(value, lang)} {unit}".strip()
 
 
 def fmt_period(moment: dt.datetime, freq: str, lang: str) -> str:

@@ -73,7 +73,7 @@ def shown_frame(
         provenance or [],
         {},
         norm,
-        comparability.assess(frame, indicator, norm, PAIR),
+        comparability.assess(frame, indicator, norm, PAIR, data_sources.populations()),
     )
 
 
@@ -138,7 +138,9 @@ def shown_data(state: ViewState, pin: str | None = None) -> ShownData:
         data_sources.series_provenance(indicator.id),
         {**params, "pin": pin},
         state.norm,
-        comparability.assess(result.frame, indicator, state.norm, PAIR),
+        comparability.assess(
+            result.frame, indicator, state.norm, PAIR, data_sources.populations()
+        ),
         live_problem=data_sources.live_store_problem(),
         events=events,
         targets=targets,

@@ -475,6 +475,18 @@ def context_records(name: str, settings: Settings | None = None) -> list[dict]:
     return [context.event_record(event) for event in context.events()]
 
 
+def populations(settings: Settings | None = None) -> pd.DataFrame:
+    """The cities' population rows with their local `year` (a ratio of totals is per
+    inhabitant: it divides by them), read once per stored version."""
+    return _populations(rows_version(settings=settings), settings)
+
+
+@lru_cache(maxsize=4)
+def _populations(_version: str, settings) -> pd.DataFrame:
+    rows = get_store(settings).read("population")
+    return rows.assign(year=local_times(rows).dt.year)
+
+
 def rows_version(*indicator_ids: str, settings: Settings | None = None) -> str:
     """A key that changes when these indicators' stored rows (or refresh statuses) do;
     unlike data_version, not with the clock (for pages that show no staleness)."""

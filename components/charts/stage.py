@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from components.charts.figures import overlay_figure
 from components.charts.theme import CITY_COLOURS, palette, template
-from components.i18n import fmt_number
+from components.i18n import quoted
 from data_sources.model.observations import DENSE as DENSE_FREQUENCIES
 from data_sources.model.registries import CITIES_BY_ID
 
@@ -158,7 +158,7 @@ def place_stage_labels(
     for city, index in wanted:
         xs, ys, values = series[city]
         x, y = xs[index], ys[index]
-        text = fmt_number(values[index], lang)
+        text = quoted(values[index], lang)
         # The higher city's values go above its line first, the lower's below.
         positions = STAGE_POSITIONS if city == order[0] else (below, above, *beside)
         for position in positions:
@@ -190,9 +190,7 @@ def stage_bars(shown, lang: str) -> go.Figure:
             x=[CITIES_BY_ID[c].name(lang) for c, _ in latest],
             y=[row["value"] for _, row in latest],
             marker_color=[CITIES_BY_ID[c].colour_on_dark for c, _ in latest],
-            text=[
-                f"{fmt_number(row['value'], lang, 0)} {shown.unit}" for _, row in latest
-            ],
+            text=[f"{quoted(row['value'], lang)} {shown.unit}" for _, row in latest],
             textposition="outside",
             textfont={"size": STAGE_FONT * 2, "color": ink},
             cliponaxis=False,

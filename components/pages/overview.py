@@ -21,7 +21,13 @@ import pandas as pd
 import data_sources
 from components.charts.figures import data_only
 from components.i18n import explain, pair_title, pick_lang, t, unit_label, value_text
-from components.parts.cards import change_text, period_text, ratio_text
+from components.parts.cards import (
+    change_text,
+    people_text,
+    period_text,
+    ratio_sides,
+    ratio_text,
+)
 from components.parts.context_view import status_badge, status_rule
 from components.shown import shown_for
 from components.state import parse_query, wants_overview
@@ -138,7 +144,14 @@ def comparison_cell(shown, href: str, lang: str) -> str:
     assessment = shown.assessment
     a, b = PAIR
     if isinstance(assessment.ratio, Ratio):
-        text = escape(ratio_text(assessment.ratio, a, b, shown.indicator, lang))
+        high, low = ratio_sides(assessment.ratio)
+        text = escape(ratio_text(assessment.ratio, high, low, shown.indicator, lang))
+        people = people_text(assessment.ratio, shown.indicator, shown.unit, lang)
+        if people:  # what the ratio rests on, one click away
+            text += (
+                f'<details class="ov-people"><summary>{escape(t("overview_people", lang))}'
+                f"</summary>{escape(people)}</details>"
+            )
     elif assessment.level == "trends":
         text = escape(t("overview_trends", lang))
     else:

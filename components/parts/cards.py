@@ -18,6 +18,7 @@ from components.i18n import (
     fmt_number,
     fmt_period,
     mid_sentence,
+    quoted,
     t,
 )
 from data_sources.model.comparability import pairs
@@ -83,7 +84,8 @@ def change_text(
 def ratio_text(
     ratio: Ratio, city_id: str, other_id: str, indicator: Indicator, lang: str
 ) -> str:
-    """'Paris: 2.3× San Francisco (2016)', from `city_id`'s side of the ratio."""
+    """'Paris: 2.3× San Francisco (2016)', from `city_id`'s side of the ratio; a ratio
+    of totals says it is per inhabitant."""
     value = ratio.value if city_id == ratio.cities[0] else 1 / ratio.value
     facts = {
         "city": CITIES_BY_ID[city_id].name(lang),
@@ -97,7 +99,44 @@ def ratio_text(
         )
     if ratio.edition:
         return t("ratio.edition", lang, edition=ratio.edition, **facts)
+    if ratio.per_inhabitant:
+        return t("ratio.per_inhabitant", lang, **facts)
     return t("ratio", lang, **facts)
+
+
+def ratio_sides(ratio: Ratio) -> tuple[str, str]:
+    """The cities in the order a headline reads best: the larger first ('2.0×', not
+    '0.5×')."""
+    a, b = ratio.cities
+    return (a, b) if ratio.value >= 1 else (b, a)
+
+
+def people_text(ratio: Ratio, indicator: Indicator, unit: str, lang: str) -> str:
+    """What a ratio of totals rests on: each city per inhabitant, its total and the
+    population it was divided by (empty for a ratio of anything else)."""
+    if not ratio.per_inhabitant or None in ratio.people:
+        return ""
+    a_id, b_id = ratio.cities
+    a_people, b_people = ratio.people
+    a_total, b_total = (
+        quoted(v, lang) if v is not None else "–" for v in ratio.totals or (None, None)
+    )
+    years = sorted({a_people.year, b_people.year})
+    return t(
+        "ratio.people",
+        lang,
+        a=CITIES_BY_ID[a_id].name(lang),
+        b=CITIES_BY_ID[b_id].name(lang),
+        a_value=quoted(ratio.a, lang, ratio.b),
+        b_value=quoted(ratio.b, lang, ratio.a),
+        unit=indicator.per_capita.units[lang],
+        a_total=a_total,
+        b_total=b_total,
+        total_unit=unit,
+        year="–".join(str(y) for y in years),
+        a_people=quoted(a_people.value, lang),
+        b_people=quoted(b_people.value, lang),
+    )
 
 
 def kpi_card(
@@ -117,7 +156,7 @@ def kpi_card(
         children += [
             html.P(
                 [
-                    html.Span(fmt_number(last["value"], lang), className="kpi-value"),
+                    html.Span(quoted(last["value"], lang), className="kpi-value"),
                     f" {shown.unit}",
                 ]
             ),
@@ -144,13 +183,14 @@ def kpi_card(
                     className="kpi-change",
                 )
             )
-        if isinstance(shown.assessment.ratio, Ratio):
+        ratio = shown.assessment.ratio
+        if isinstance(ratio, Ratio):
+            people = people_text(ratio, indicator, shown.unit, lang)
             children.append(
                 html.P(
-                    ratio_text(
-                        shown.assessment.ratio, city_id, other_id, indicator, lang
-                    ),
+                    ratio_text(ratio, city_id, other_id, indicator, lang),
                     className="kpi-ratio",
+                    title=people or None,
                 )
             )
     return html.Div(
@@ -224,14 +264,16 @@ def freshness(shown, city_id: str, lang: str) -> html.Span:
 
 
 def _latest_pair(shown, lang: str) -> dict:
-    """Each city's latest value and its period, worded."""
-    facts = {}
+    """Each city's latest value and its period, worded (with the same decimals)."""
+    facts, values = {}, {}
     for key, city_id in zip(("a", "b"), shown.city_ids[:2], strict=True):
         rows = shown.frame[shown.frame["city"] == city_id]
         last = rows.iloc[-1]
         facts[key] = CITIES_BY_ID[city_id].name(lang)
-        facts[f"{key}_value"] = fmt_number(last["value"], lang)
+        values[key] = float(last["value"])
         facts[f"{key}_when"] = period_text(last["period"], shown.indicator, lang)
+    facts["a_value"] = quoted(values["a"], lang, values["b"])
+    facts["b_value"] = quoted(values["b"], lang, values["a"])
     return facts
 
 
@@ -253,9 +295,9 @@ def _summary_index(shown, lang: str) -> str | None:
         ),
         label=mid_sentence(indicator.label(lang)),
         a=CITIES_BY_ID[a_id].name(lang),
-        a_value=fmt_number(last["a"], lang),
+        a_value=quoted(last["a"], lang, last["b"]),
         b=CITIES_BY_ID[b_id].name(lang),
-        b_value=fmt_number(last["b"], lang),
+        b_value=quoted(last["b"], lang, last["a"]),
         unit=shown.unit,
     )
 
@@ -316,10 +358,10 @@ def _summary_ratio(shown, ratio: Ratio, lang: str) -> str:
     facts = {
         "label": mid_sentence(indicator.label(lang)),
         "a": CITIES_BY_ID[a_id].name(lang),
-        "a_value": fmt_number(ratio.a, lang),
+        "a_value": quoted(ratio.a, lang, ratio.b),
         "unit": shown.unit,
         "b": CITIES_BY_ID[b_id].name(lang),
-        "b_value": fmt_number(ratio.b, lang),
+        "b_value": quoted(ratio.b, lang, ratio.a),
         "ratio": fmt_number(ratio.value, lang, 1),
     }
     if ratio.window:
@@ -336,6 +378,26 @@ def _summary_ratio(shown, ratio: Ratio, lang: str) -> str:
         if ratio.edition
         else t(f"when.{indicator.freq}", lang, period=period)
     )
+    if ratio.per_inhabitant:
+        high, low = ratio_sides(ratio)
+        a_total, b_total = ratio.totals
+        return t(
+            "summary_ratio.per_inhabitant",
+            lang,
+            when=when,
+            **{
+                **facts,
+                "unit": indicator.per_capita.units[lang],
+                "ratio": fmt_number(max(ratio.value, 1 / ratio.value), lang, 1),
+            },
+            total_unit=shown.unit,
+            a_total=quoted(a_total, lang),
+            b_total=quoted(b_total, lang),
+            high=CITIES_BY_ID[high].name(lang),
+            low=CITIES_BY_ID[low].name(lang),
+            high_value=facts["a_value" if high == a_id else "b_value"],
+            low_value=facts["b_value" if high == a_id else "a_value"],
+        )
     return t("summary_ratio", lang, when=when, **facts)
 
 

@@ -6,9 +6,9 @@ breaks, partial periods, coverage) and the shown rows, and answer:
 - which views may be drawn (gap and ratio only where levels compare);
 - which normalisations make sense (per inhabitant needs the population the figure covers;
   an index needs a complete base year; no index across survey editions);
-- the ratio of the two cities ("N× the other city"): same period, same edition, no
-  partial period; a dense series (daily, hourly) as a mean over a stated common window,
-  never one day against another;
+- the ratio of the two cities ("N× the other city", `ratios`): same period, same
+  edition, no partial period, totals per inhabitant (`totals`); a dense series (daily,
+  hourly) as a mean over a stated common window, never one day against another;
 - each city's change over the shown years: never across a series break (it starts
   after the latest one and says so), never from a partial period, dense series as the
   latest 12 months against the same months of an earlier year.
@@ -24,16 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data_sources.model import ratios, totals
 from data_sources.model.comparisons import (
     AGGREGATE,
     MIN_COVERAGE,
-    PER_CAPITA_COVERAGE,
-    SAME_MOMENT,
     SCALES_DIFFER,
     WINDOW,
     Assessment,
     Change,
-    Ratio,
     Refusal,
     ShownBreak,
     Span,
@@ -44,7 +42,7 @@ from data_sources.model.observations import (
     label_start,
     label_year,
 )
-from data_sources.model.registries import Indicator, SeriesBreak
+from data_sources.model.registries import PAIR, Indicator, SeriesBreak
 
 # ------------------------------------------------------------------ rows
 
@@ -142,19 +140,14 @@ def annotate(
     return out
 
 
-def latest_segment(rows: pd.DataFrame) -> pd.DataFrame:
-    """One city's rows after its latest break, partial periods left out."""
-    if rows.empty:
-        return rows
-    kept = rows[rows["segment"] == rows["segment"].max()]
-    return kept[~kept["partial"]]
-
-
 # ------------------------------------------------------------------ what is allowed
 
 
-def view_refusals(indicator: Indicator, norm: str) -> dict[str, Refusal | None]:
-    """Per view, None where it may be drawn, else why not."""
+def view_refusals(
+    indicator: Indicator, norm: str, city_ids: tuple[str, ...] = PAIR
+) -> dict[str, Refusal | None]:
+    """Per view, None where it may be drawn, else why not. Totals pair (gap, ratio)
+    only per inhabitant: never drawn from the totals themselves."""
     level = indicator.comparability.level
     paired: Refusal | None = None
     if level == "none":
@@ -163,6 +156,12 @@ def view_refusals(indicator: Indicator, norm: str) -> dict[str, Refusal | None]:
         paired = Refusal("level.trends")
     elif level == "within_edition" and norm == "index":
         paired = Refusal("level.within_edition")
+    elif totals.is_total(indicator) and norm == "absolute":
+        coverage = totals.coverage_refusal(indicator, "per_capita", city_ids)
+        paired = Refusal(
+            "totals.absolute" if coverage is None else "ratio.totals_coverage",
+            {} if coverage is None else coverage.params,
+        )
     return {
         "side": None,
         "overlay": Refusal("level.none") if level == "none" else None,
@@ -184,122 +183,8 @@ def norm_refusal(
             other = indicator.per_km2 if norm == "per_capita" else indicator.per_capita
             reason = "undefined" if other is not None else "intensive"
             return Refusal(f"{norm}.{reason}", {"unit": indicator.unit})
-        for city_id in city_ids:
-            coverage = indicator.comparability.coverage.get(city_id)
-            if coverage is None or coverage.kind in PER_CAPITA_COVERAGE:
-                continue
-            served = coverage.population if norm == "per_capita" else coverage.area_km2
-            if served is None:
-                return Refusal(
-                    f"{norm}.coverage", {"city": city_id, "kind": coverage.kind}
-                )
+        return totals.coverage_refusal(indicator, norm, city_ids)
     return None
-
-
-# ------------------------------------------------------------------ the ratio
-
-
-def common_window(
-    a: pd.DataFrame, b: pd.DataFrame, freq: str
-) -> tuple[pd.Series, pd.Series, Span] | Refusal:
-    """Both cities' values on their common periods of the latest window (dense)."""
-    both = pd.merge(
-        a[["period", "value"]],
-        b[["period", "value"]],
-        on="period",
-        suffixes=("_a", "_b"),
-    )
-    if both.empty:
-        return Refusal("no_common_period")
-    starts = label_start(both["period"])
-    end = starts.max()
-    inside = starts > end - WINDOW[freq]
-    expected = WINDOW[freq] / (
-        pd.Timedelta(days=1) if freq == "daily" else pd.Timedelta(hours=1)
-    )
-    if inside.sum() < MIN_COVERAGE * expected:
-        return Refusal(
-            "window_coverage",
-            {"days": int(WINDOW[freq].days), "count": int(inside.sum())},
-        )
-    window = both[inside.to_numpy()]
-    span = Span(window["period"].iloc[0], window["period"].iloc[-1], len(window))
-    return window["value_a"], window["value_b"], span
-
-
-def window_ratio(
-    a: pd.DataFrame, b: pd.DataFrame, freq: str, cities: tuple[str, str]
-) -> Ratio | Refusal:
-    """Dense series: the ratio of the means over the latest common window."""
-    found = common_window(a, b, freq)
-    if isinstance(found, Refusal):
-        return found
-    a_values, b_values, span = found
-    a_mean, b_mean = float(a_values.mean()), float(b_values.mean())
-    if b_mean == 0:
-        return Refusal("ratio.zero")
-    return Ratio(cities, a_mean / b_mean, a_mean, b_mean, span, window=True)
-
-
-def moment_ratio(
-    a: pd.DataFrame, b: pd.DataFrame, cities: tuple[str, str]
-) -> Ratio | Refusal:
-    """Instant readings: the latest of each, when taken at the same moment."""
-    last_a, last_b = a.iloc[-1], b.iloc[-1]
-    if abs(pd.Timestamp(last_a["time"]) - pd.Timestamp(last_b["time"])) > SAME_MOMENT:
-        return Refusal("ratio.moment")
-    if last_b["value"] == 0:
-        return Refusal("ratio.zero")
-    return Ratio(
-        cities,
-        float(last_a["value"] / last_b["value"]),
-        float(last_a["value"]),
-        float(last_b["value"]),
-        Span(last_a["period"], last_a["period"]),
-        window=False,
-    )
-
-
-def ratio_of(
-    frame: pd.DataFrame, indicator: Indicator, norm: str, a_id: str, b_id: str
-) -> Ratio | Refusal | None:
-    """a ÷ b as the model allows it; None when a city has no row at all."""
-    level = indicator.comparability.level
-    if level in ("trends", "none"):
-        return Refusal(f"level.{level}")
-    if norm == "index":
-        return Refusal("ratio.index")
-    rows = {c: frame[frame["city"] == c].sort_values("time") for c in (a_id, b_id)}
-    if any(r.empty for r in rows.values()):
-        return None
-    a, b = (latest_segment(rows[c]) for c in (a_id, b_id))
-    if a.empty or b.empty:
-        return Refusal("no_common_period")
-    if indicator.freq in DENSE:
-        return window_ratio(a, b, indicator.freq, (a_id, b_id))
-    if indicator.freq == "instant":
-        return moment_ratio(a, b, (a_id, b_id))
-    both = pd.merge(
-        a[["period", "value", "edition"]],
-        b[["period", "value", "edition"]],
-        on=["period", "edition"] if level == "within_edition" else "period",
-        suffixes=("_a", "_b"),
-    )
-    both = both[both["value_b"] != 0]
-    if both.empty:
-        return Refusal(
-            "ratio.editions" if level == "within_edition" else "no_common_period"
-        )
-    last = both.sort_values("period").iloc[-1]
-    return Ratio(
-        (a_id, b_id),
-        float(last["value_a"] / last["value_b"]),
-        float(last["value_a"]),
-        float(last["value_b"]),
-        Span(last["period"], last["period"]),
-        window=False,
-        edition=str(last["edition"]) if level == "within_edition" else "",
-    )
 
 
 # ------------------------------------------------------------------ change over time
@@ -413,7 +298,7 @@ def change_of(
     if indicator.comparability.level == "within_edition":
         return Refusal("change.editions")
     rows = frame[frame["city"] == city_id].sort_values("time")
-    kept = latest_segment(rows)
+    kept = ratios.latest_segment(rows)
     if len(kept) < 2:
         return None
     after = None
@@ -585,14 +470,19 @@ def latest_common(
 
 
 def assess(
-    frame: pd.DataFrame, indicator: Indicator, norm: str, city_ids: tuple[str, ...]
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    norm: str,
+    city_ids: tuple[str, ...],
+    populations: pd.DataFrame | None = None,
 ) -> Assessment:
-    """The model applied to an annotated frame (see `annotate`)."""
+    """The model applied to an annotated frame (see `annotate`); `populations` (rows
+    with their local `year`) for a ratio of totals, which is per inhabitant."""
     a_id, b_id = city_ids[:2]
     return Assessment(
         level=indicator.comparability.level,
-        views=view_refusals(indicator, norm),
-        ratio=ratio_of(frame, indicator, norm, a_id, b_id),
+        views=view_refusals(indicator, norm, city_ids),
+        ratio=ratios.ratio_of(frame, indicator, norm, a_id, b_id, populations),
         changes={c: change_of(frame, indicator, c) for c in city_ids},
         breaks=shown_breaks(frame, indicator),
         scales_differ=scales_differ(frame, city_ids),

@@ -60,8 +60,20 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Population:
+    """The population a city's figure was divided by: its year and headcount."""
+
+    city: str
+    year: int
+    value: float
+
+
+@dataclass(frozen=True)
 class Ratio:
-    """a ÷ b over the same span (a mean over a common window for dense series)."""
+    """a ÷ b over the same span (a mean over a common window for dense series).
+
+    For totals, a and b are per inhabitant (in the indicator's per-capita unit),
+    `people` the populations they were divided by and `totals` the values divided."""
 
     cities: tuple[str, str]  # (a, b)
     value: float
@@ -70,6 +82,12 @@ class Ratio:
     span: Span
     window: bool  # True: means over a window of common periods
     edition: str = ""
+    people: tuple[Population | None, ...] = ()
+    totals: tuple[float | None, ...] = ()
+
+    @property
+    def per_inhabitant(self) -> bool:
+        return bool(self.people)
 
 
 @dataclass(frozen=True)
@@ -198,6 +216,14 @@ REASONS: dict[str, str] = dict(
             "The two latest readings were not taken at the same moment.",
         ),
         message("reason.ratio.zero", "The other city's value is 0."),
+        message(
+            "reason.totals.absolute",
+            "These are totals of two cities of different size: their gap and ratio are drawn per inhabitant (choose Per inhabitant).",
+        ),
+        message(
+            "reason.ratio.totals_coverage",
+            "These are totals, which compare only per inhabitant, and {city}'s figure covers {kind} whose population is not published: the two totals are shown side by side, never as a ratio.",
+        ),
         message(
             "reason.ratio.editions",
             "No figures of the same survey edition for both cities.",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_sources.model import comparability
+from data_sources.model import comparability, totals
 from data_sources.model.comparisons import MIN_COVERAGE, Refusal, explain
 from data_sources.model.observations import UnitError
 from data_sources.model.registries import Indicator
@@ -36,11 +36,6 @@ def check_normalisation(
     refusal = comparability.norm_refusal(indicator, norm, city_ids)
     if refusal is not None:
         raise UnitError(f"{indicator.id}: {explain(refusal)}")
-
-
-def nearest_year(years: pd.Index, wanted: int) -> int:
-    """The available year closest to `wanted` (the earlier one on a tie)."""
-    return int(min(years, key=lambda year: (abs(year - wanted), year)))
 
 
 # Periods a complete base year needs for a sub-annual index (daily and hourly: the same
@@ -134,23 +129,16 @@ def normalise(
 def _per_capita(
     out: pd.DataFrame, indicator: Indicator, populations, lang: str
 ) -> Normalised:
-    assert indicator.per_capita is not None
-    notes: list[str] = []
-    divisors = []
-    for city_id, year in zip(out["city"], out["year"], strict=True):
-        city_pop = (
-            populations[populations["city"] == city_id]
-            if populations is not None
-            else None
-        )
-        if city_pop is None or city_pop.empty:
-            raise UnitError(f"no population figure for {city_id}")
-        by_year = pd.Series(city_pop["value"].to_numpy(), index=city_pop["year"])
-        used = nearest_year(by_year.index, year)
-        if used != year:
-            notes.append(f"{city_id} {year}: population of {used} used")
-        divisors.append(by_year[used])
-    out["value"] = out["value"] / divisors * indicator.per_capita.factor
+    divided = totals.per_inhabitant(out, indicator, populations, out["year"])
+    if isinstance(divided, Refusal):
+        raise UnitError(f"no population figure for {divided.params['city']}")
+    values, used = divided
+    notes = [
+        f"{city_id} {year}: population of {found.year} used"
+        for city_id, year, found in zip(out["city"], out["year"], used, strict=True)
+        if found.year != year
+    ]
+    out["value"] = values
     unit = indicator.per_capita.units[lang]
     return Normalised(out, unit, tuple(dict.fromkeys(notes)))
 

@@ -23,7 +23,7 @@ from components.parts.cards import summary_sentence
 from components.shown import shown_data
 from components.state import NORMS, VIEWS, as_dict, parse_query
 from data_sources import BadRequest, load_series
-from data_sources.model import comparability
+from data_sources.model import comparability, comparisons
 from data_sources.model.registries import INDICATORS, INDICATORS_BY_ID, LANGUAGES, PAIR
 from tests.helpers import texts
 
@@ -106,8 +106,8 @@ def test_daily_pm25_compares_means_over_a_stated_window_never_two_days():
     assert "Paris: 1.1× San Francisco (12-month mean to Nov 26, 2024)" in text
     assert (
         "Over the 328 days both cities measured in the 12 months to Nov 26, 2024, "
-        "PM2.5, daily mean averaged 7.3 µg/m³ in Paris, 1.1 times San Francisco's "
-        "(6.6 µg/m³)."
+        "PM2.5, daily mean averaged 7.28 µg/m³ in Paris, 1.1 times San Francisco's "
+        "(6.57 µg/m³)."
     ) in text
     assert (
         "-37%: mean of the 12 months to Nov 26, 2024 vs the same months to Nov 26, 2023"
@@ -261,10 +261,10 @@ def test_nothing_anywhere_compares_what_the_model_forbids(indicator, view, norm,
     )
     if rule.comparability.level in ("trends", "none") or state.norm == "index":
         # no "N× the other city", nowhere
-        assert not isinstance(assessment.ratio, comparability.Ratio)
+        assert not isinstance(assessment.ratio, comparisons.Ratio)
         for text in (summary, view_text):
             assert not FORBIDDEN_WORDS.search(text), (query, text)
-    if isinstance(assessment.ratio, comparability.Ratio):
+    if isinstance(assessment.ratio, comparisons.Ratio):
         ratio = assessment.ratio
         # same period, same edition, no partial period; dense series as a window
         assert rule.freq not in ("daily", "hourly") or ratio.window
@@ -280,12 +280,16 @@ def test_nothing_anywhere_compares_what_the_model_forbids(indicator, view, norm,
             assert not a_rows["partial"].any() and not b_rows["partial"].any()
             if rule.comparability.level == "within_edition":
                 assert set(a_rows["edition"]) == set(b_rows["edition"])
+        # totals of two cities are only ever set against each other per inhabitant
+        assert (rule.per_capita is not None and state.norm == "absolute") == (
+            ratio.per_inhabitant
+        )
     refused = assessment.views.get(state.view)
     if refused is not None:
         figure = figure_json(state)
         assert not [t for t in figure["data"] if t.get("y")], query  # nothing drawn
     for city_id, change in assessment.changes.items():
-        if isinstance(change, comparability.Change):
+        if isinstance(change, comparisons.Change):
             rows = shown.frame[shown.frame["city"] == city_id]
             start = rows[rows["period"] == change.start.first]
             # never from a partial period, never across a break

@@ -140,8 +140,17 @@ def test_summary_when_only_one_city_has_data():
 def test_kpi_card_gives_latest_value_change_and_ratio():
     data = shown("?indicator=road_deaths&range=custom&from=2017&to=2021")
     card = kpi_card(data, "paris", "sf", "en")
+    # A total: set against the other city per inhabitant, and said so; what the
+    # ratio rests on (each city per inhabitant, its total, its population) on hover.
     assert texts(card) == (
-        "Paris 45 deaths 2021 +45% since 2017 Paris: 1.7× San Francisco (2021)"
+        "Paris 45 deaths 2021 +45% since 2017 "
+        "Paris: 0.7× San Francisco per inhabitant (2021)"
+    )
+    (ratio,) = [c for c in walk(card) if getattr(c, "className", "") == "kpi-ratio"]
+    assert ratio.title == (
+        "Per inhabitant: Paris 2.11, San Francisco 3.09 deaths per 100,000 "
+        "inhabitants. Totals 45 and 27 deaths; populations (2020–2021): "
+        "2.13 million and 874,000."
     )
 
 
@@ -162,12 +171,25 @@ def english_figure(view, query, axis="auto"):
 
 
 def test_gap_view_marks_the_years_where_the_cities_swap_places():
-    figure = english_figure("gap", "?indicator=road_deaths")
+    figure = english_figure("gap", "?indicator=pm10")
     gap, marks = figure.data
-    # Paris below SF in 2013 only: crossed between 2012 (+10) and 2013 (−5), two thirds of
-    # the way; back above by 2017, after years with no Paris data.
-    assert [x[:7] for x in marks.x] == ["2012-09", "2017-01"]
-    assert [y for y in gap.y if y is not None][:4] == [19.0, 22.0, 10.0, -5.0]
+    # Paris above SF every year but 2020: crossed between 2019 (+5.6) and 2020 (−4.4),
+    # 56 % of the way, and back between 2020 and 2021 (+3.9).
+    assert [x[:7] for x in marks.x] == ["2019-07", "2020-07"]
+    assert [round(y, 2) for y in gap.y if y is not None][-3:] == [5.61, -4.4, 3.93]
+
+
+def test_gap_of_totals_is_per_inhabitant_never_of_the_totals():
+    # Road deaths: Paris has more deaths than SF most years, but SF has 2.6 times
+    # fewer inhabitants — per inhabitant SF is higher every year, so nothing crosses.
+    refused = english_figure("gap", "?indicator=road_deaths")
+    assert not [trace for trace in refused.data if trace.y]
+    assert "drawn per inhabitant" in refused.layout.annotations[0].text.replace(
+        "<br>", " "
+    )
+    (gap,) = english_figure("gap", "?indicator=road_deaths&norm=per_capita").data
+    assert all(y < 0 for y in gap.y if y is not None)
+    assert round(gap.y[0], 2) == -1.06  # 2010
 
 
 def test_a_daily_gap_pairs_monthly_means_of_the_days_both_cities_measured():
