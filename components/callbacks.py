@@ -230,6 +230,7 @@ def render_view(stored, *args):
 @callback(
     Output(ids.EMBED_SNIPPETS, "data"),
     *(Output(ids.CITE[fmt], "value") for fmt in reuse.FORMATS),
+    Output(ids.REUSE, "children"),
     Input(ids.STATE, "data"),
     Input(ids.EMBED_PIN, "value"),
     prevent_initial_call=True,  # drawn with the page
@@ -238,7 +239,7 @@ def update_share_codes(stored, pin_choice):
     """The iframe snippets and the citation of the current view, pinned to today's
     data if asked."""
     snippets, codes = share_codes(from_dict(stored), pinned=bool(pin_choice))
-    return snippets, *(codes[fmt] for fmt in reuse.FORMATS)
+    return snippets, *(codes[fmt] for fmt in reuse.FORMATS), codes.get("reuse", "")
 
 
 @callback(
@@ -262,16 +263,21 @@ clientside_callback(
     Input(ids.URL, "search"),
 )
 
-# The page language lives in <html lang> (the theme: assets/presentation.js).
+# The page language lives in <html lang> (the theme: assets/presentation.js), and the
+# page's title names the indicator shown (tabs and bookmarks tell views apart).
 clientside_callback(
     """
-    function(state) {
+    function(state, titles) {
         if (state && state.lang) { document.documentElement.lang = state.lang; }
+        if (state && titles && titles[state.indicator]) {
+            document.title = titles[state.indicator];
+        }
         return window.dash_clientside.no_update;
     }
     """,
     Output(ids.NOOP, "data"),
     Input(ids.STATE, "data"),
+    State(ids.TITLES, "data"),
 )
 
 # Presentation toggles: answered in the browser from the bundle sent with the view.

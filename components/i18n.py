@@ -78,6 +78,19 @@ MESSAGES: dict[str, str] = dict(
         ),
         message("millions", "{number} million"),
         message("million_one", "{number} million"),
+        message(
+            "reuse.yes",
+            "A newspaper may republish this chart as it stands, crediting: {credits}.",
+        ),
+        message(
+            "reuse.no",
+            "Not for a newspaper as it stands: the terms of {publishers} do not allow commercial republication without their permission. Credit: {credits}.",
+        ),
+        message(
+            "reuse.unclear",
+            "Commercial republication is not confirmed: the terms of {publishers} are ambiguous or were not found — ask them first. Credit: {credits}.",
+        ),
+        message("reuse_label", "May I republish this?"),
         message("overview_people", "Per inhabitant, and the populations"),
         message("change", "{sign}{change}% since {since}"),
         message(
@@ -446,6 +459,11 @@ def explain(refusal: Refusal, lang: str) -> str:
         if name in params:
             params[name] = t(f"{prefix}{params[name]}", lang)
     return t(f"reason.{refusal.reason}", lang, **params)
+
+
+def view_title(indicator_label: str, lang: str) -> str:
+    """A view's page title: its indicator first, so tabs and bookmarks tell apart."""
+    return f"{indicator_label} — {pair_title(lang)}"
 
 
 def mid_sentence(label: str) -> str:

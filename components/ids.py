@@ -49,7 +49,9 @@ EMBED_SNIPPET = "embed-snippet"
 EMBED_PIN = "embed-pin"
 # "Cite this" in each format (components.reuse.FORMATS).
 CITE = {fmt: f"cite-{fmt}" for fmt in ("text", "bibtex", "csl")}
+REUSE = "share-reuse"  # may a newspaper republish the view, and whom to credit
 
 
 SVG_BUTTON = "svg-button"
 NOOP = "noop"
+TITLES = "view-titles"  # each indicator's page title, in the page's language

@@ -218,6 +218,29 @@ def publishers(provenance: list[dict]) -> list[str]:
     return list(dict.fromkeys(source.publisher for source in sources_of(provenance)))
 
 
+def credit_lines(provenance: list[dict], lang: str) -> list[str]:
+    """Each source's credit line as its licence asks (LICENCES.md), each once."""
+    return list(dict.fromkeys(s.terms.line(lang) for s in sources_of(provenance)))
+
+
+def republication(provenance: list[dict], lang: str) -> str:
+    """Whether a newspaper may republish the chart as it stands, and whom to credit,
+    on the publishers' own words: yes only if every source says yes."""
+    sources = sources_of(provenance)
+    if not sources:
+        return ""
+    credits = " · ".join(credit_lines(provenance, lang))
+    refusing = [s.publisher for s in sources if s.terms.commercial == "no"]
+    unclear = [s.publisher for s in sources if s.terms.commercial == "unclear"]
+    if refusing:
+        names = ", ".join(dict.fromkeys(refusing))
+        return t("reuse.no", lang, publishers=names, credits=credits)
+    if unclear:
+        names = ", ".join(dict.fromkeys(unclear))
+        return t("reuse.unclear", lang, publishers=names, credits=credits)
+    return t("reuse.yes", lang, credits=credits)
+
+
 def bibtex_escape(text: str) -> str:
     return "".join(BIBTEX_ESCAPES.get(char, char) for char in text)
 

@@ -58,6 +58,17 @@ def source_status(settings: Settings | None = None) -> list[dict]:
                 "url": source.url,
                 "licence": source.licence,
                 "licence_url": source.licence_url,
+                # The publisher's own words (../shared/data/LICENCES.md): whether
+                # they were found, what they say, whom to credit, and whether a
+                # commercial outlet may republish a chart (yes / no / unclear).
+                "licence_terms": {
+                    "status": source.terms.status,
+                    "quote": source.terms.quote,
+                    "credit": source.terms.credit,
+                    "commercial": source.terms.commercial,
+                    "commercial_note": source.terms.commercial_note,
+                    "line": source.terms.lines,
+                },
                 "live": source.live,
                 "status": status,
                 "fetched_at": fetched_at,

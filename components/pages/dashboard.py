@@ -27,7 +27,7 @@ from components.charts.figures import (
     shown_presentation,
     snippet_key,
 )
-from components.i18n import pick_lang, t
+from components.i18n import pick_lang, t, view_title
 from components.parts.layout import (
     chart,
     chart_figure,
@@ -135,15 +135,16 @@ def citation_codes(state: ViewState, pin: str | None) -> dict[str, str]:
     url = origin + (embed_path(state, pin) if pin else "/" + to_query(state))
     # The provenance the view's own source line names (read once per data version).
     shown = shown_for(data_only(state), data_sources.data_version(state.indicator))
+    provenance = [] if isinstance(shown, str) else shown.provenance
     found = reuse.citation(
         INDICATORS_BY_ID[state.indicator],
-        [] if isinstance(shown, str) else shown.provenance,
+        provenance,
         url,
         dt.datetime.now(dt.UTC).date(),
         state.lang,
         pin,
     )
-    return found.as_dict()
+    return {**found.as_dict(), "reuse": reuse.republication(provenance, state.lang)}
 
 
 def page_html(rendered: str) -> str:
@@ -152,8 +153,10 @@ def page_html(rendered: str) -> str:
     args = flask.request.args
     lang = pick_lang(args.get("lang"), flask.request.headers.get("Accept-Language"))
     theme = "dark" if args.get("theme") == "dark" else "light"
-    preview = link_preview(flask.request.query_string.decode(), lang)
-    return serving.page_html(rendered, lang, theme, preview)
+    query = flask.request.query_string.decode()
+    preview = link_preview(query, lang)
+    label = INDICATORS_BY_ID[parse_query(query, lang).indicator].label(lang)
+    return serving.page_html(rendered, lang, theme, preview, view_title(label, lang))
 
 
 def link_preview(query: str, lang: str) -> str:

@@ -23,7 +23,13 @@ from dash import html
 import data_sources
 from components import reuse
 from components.i18n import explain, pair_title, pick_lang, t
-from components.parts.cards import freshness, kpi_cards, source_line, summary_sentence
+from components.parts.cards import (
+    freshness,
+    kpi_cards,
+    reuse_line,
+    source_line,
+    summary_sentence,
+)
 from components.parts.context_view import events_section
 from components.publish import chart_images
 from components.reuse import (
@@ -144,6 +150,7 @@ def embed_body(page: EmbedPage) -> list:
         events_details(page),
         measures_details(shown, lang),
         source_line(shown.provenance, lang),
+        reuse_line(shown.provenance, lang),
         cite_details(page),
         html.P(
             html.A(

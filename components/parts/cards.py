@@ -466,25 +466,41 @@ def source_line(provenance: list[dict], lang: str, compact: bool = False) -> htm
         )
         if meta.get("origin") == "live":
             live.add(source_id)
-    parts: list = [html.Strong(t("sources_label", lang))]
-    for index, (source_id, fetched_at) in enumerate(fetched.items()):
+    # The credit line each licence asks for (publisher and licence, LICENCES.md),
+    # linked to the page that states the licence; sources of one line said once.
+    lines: dict[str, tuple[str, str, bool]] = {}
+    for source_id, fetched_at in fetched.items():
         source = SOURCES_BY_ID.get(source_id)
         if source is None:
             continue
+        line = source.terms.line(lang)
+        _, before, was_live = lines.get(line, ("", "", False))
+        lines[line] = (
+            source.licence_url,
+            max(before, fetched_at),
+            was_live or source_id in live,
+        )
+    parts: list = [html.Strong(t("sources_label", lang))]
+    for index, (line, (url, fetched_at, is_live)) in enumerate(lines.items()):
         if index:
             parts.append(" · ")
-        link = (
-            html.A(source.publisher, href=source.url)
-            if source.url
-            else source.publisher
-        )
-        details = f"{t('licence', lang)}: {source.licence}"
+        parts.append(html.A(line, href=url) if url else line)
         if fetched_at:
             day = fmt_date(dt.date.fromisoformat(fetched_at[:10]), lang)
-            key = "fetched" if source_id in live else "collected"
-            details += f"; {t(key, lang, date=day)}"
-        parts += [link, f" ({details})"]
+            key = "fetched" if is_live else "collected"
+            parts.append(f" ({t(key, lang, date=day)})")
     return html.P(parts, className="source-line")
+
+
+def reuse_line(provenance: list[dict], lang: str) -> html.P:
+    """May a newspaper republish the chart, and whom to credit (the licences' words)."""
+    return html.P(
+        [
+            html.Strong(t("reuse_label", lang) + " "),
+            reuse.republication(provenance, lang),
+        ],
+        className="reuse-line",
+    )
 
 
 LEVEL_CLASS = {

@@ -10,12 +10,13 @@ from dash import dcc, html
 
 from components import ids, reuse
 from components.charts.figures import choices, snippet_key
-from components.i18n import LOCALES, fmt_number, t, unit_label
+from components.i18n import LOCALES, fmt_number, t, unit_label, view_title
 from components.parts.cards import (
     data_table,
     freshness,
     kpi_cards,
     measures_panel,
+    reuse_line,
     source_line,
     summary_sentence,
 )
@@ -36,6 +37,7 @@ from components.parts.controls import (
 from components.state import ViewState, to_query
 from data_sources.model.registries import (
     CITIES_BY_ID,
+    INDICATORS,
     PAIR,
     Indicator,
 )
@@ -114,6 +116,9 @@ def share_panel(state: ViewState, share: tuple[dict, dict]) -> html.Details:
                         target_id=ids.EMBED_SNIPPET,
                         title=t("copy_snippet", lang),
                         className="copy",
+                    ),
+                    html.P(
+                        codes.get("reuse", ""), id=ids.REUSE, className="reuse-line"
                     ),
                     cite_block(codes, lang),
                 ],
@@ -232,6 +237,7 @@ def panel_body(state: ViewState, shown, chart_parts: list, csv_href: str) -> lis
         if shown.notes
         else None,
         source_line(shown.provenance, lang),
+        reuse_line(shown.provenance, lang),
         html.P(
             [
                 html.A(t("download_csv", lang), href=csv_href, className="download"),
@@ -321,6 +327,10 @@ def page(
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.STATE, data=state.__dict__),
             dcc.Store(id=ids.NOOP),
+            dcc.Store(
+                id=ids.TITLES,
+                data={i.id: view_title(i.label(lang), lang) for i in INDICATORS},
+            ),
             dcc.Store(id=ids.PRESENTATION, data=choices()),
             dcc.Store(id=ids.RENDERED, data=rendered),
             html.A(t("skip", lang), href=f"#{ids.CHART_AREA}", className="skip-link"),

@@ -204,6 +204,20 @@ def source_schema() -> dict:
             "publisher": TEXT,
             "dataset": TEXT,
             "licence": TEXT,
+            "licence_terms": obj(
+                {
+                    "status": {
+                        "type": "string",
+                        "enum": ["verified", "partial", "not found", "not applicable"],
+                    },
+                    "quote": TEXT,
+                    "credit": TEXT,
+                    "commercial": {"type": "string", "enum": ["yes", "no", "unclear"]},
+                    "commercial_note": TEXT,
+                    "line": obj({"en": TEXT, "fr": TEXT}, ["en", "fr"]),
+                },
+                ["status", "commercial", "line"],
+            ),
             "status": {"type": "string", "enum": statuses},
             "live": {"type": "boolean"},
             "feeds": array_of({"type": "object"}),
@@ -211,7 +225,7 @@ def source_schema() -> dict:
             "no_live_source": {"type": ["string", "null"]},
             "newest_observation": {"type": ["string", "null"]},
         },
-        ["id", "publisher", "dataset", "licence", "status", "feeds"],
+        ["id", "publisher", "dataset", "licence", "licence_terms", "status", "feeds"],
     )
 
 

@@ -242,10 +242,12 @@ def static_shell(lang: str) -> str:
     )
 
 
-def page_html(rendered: str, lang: str, theme: str, preview: str) -> str:
+def page_html(
+    rendered: str, lang: str, theme: str, preview: str, title: str = ""
+) -> str:
     """Dash's rendered page template, made this app's page (the one place its HTML is
     edited): its language and theme, a static first paint, `preview` (the link-preview
-    tags of the view in the URL) in its head."""
+    tags of the view in the URL) in its head, and the view's own `title`."""
     # A bare <html> hides the language from screen readers; the theme must apply
     # before the first paint (no white flash on a dark page).
     page = rendered.replace("<html>", f'<html lang="{lang}" data-theme="{theme}">', 1)
@@ -255,6 +257,10 @@ def page_html(rendered: str, lang: str, theme: str, preview: str) -> str:
     # Dash's template wraps its scripts in <footer>, a second "contentinfo" landmark
     # beside the site's own footer; a plain <div> holds them just as well.
     page = page.replace("<footer>", "<div>", 1).replace("</footer>", "</div>", 1)
+    if title:
+        page = re.sub(
+            r"<title>.*?</title>", f"<title>{escape(title)}</title>", page, count=1
+        )
     return page.replace("</head>", preview + "</head>", 1)
 
 

@@ -5,6 +5,7 @@ Each registry is a tuple in file order plus a `*_BY_ID` dict derived from it.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -163,13 +164,70 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """A source's licence as its publisher states it (../shared/data/LICENCES.md, read
+    into the snapshot by build-snapshot): `status` verified / partial / not found / not
+    applicable; `commercial` yes / no / unclear (may a newspaper republish a chart)."""
+
+    status: str
+    name: str  # the licence's standard name; "" where no publisher text names it
+    quote: str
+    page: str
+    credit: str
+    commercial: str
+    commercial_note: str
+    lines: dict[str, str]  # the credit line to show, per language
+
+    def line(self, lang: str) -> str:
+        return self.lines[lang]
+
+    def attribution(self, url: str) -> dict[str, str]:
+        """The licence part of a series' provenance: its name (or that it is to be
+        confirmed) and the page that states it (else the dataset's own page)."""
+        return {
+            "licence": self.name or UNCONFIRMED_NAME,
+            "licence_url": self.page or url,
+        }
+
+
+UNCONFIRMED_NAME = "licence to be confirmed with the publisher"
+
+
+def licence_from(fact: dict) -> Licence:
+    """A source's licence facts as build-snapshot writes them (licences.json)."""
+    return Licence(
+        fact["status"],
+        fact["licence"],
+        fact["quote"],
+        fact["page"],
+        fact["credit"],
+        fact["commercial"],
+        fact["commercial_note"],
+        fact["line"],
+    )
+
+
+UNCONFIRMED = Licence(
+    "not found",
+    "",
+    "",
+    "",
+    "",
+    "unclear",
+    "",
+    {"en": UNCONFIRMED_NAME, "fr": "licence à confirmer auprès de l'éditeur"},
+)
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     publisher: str
     dataset: str
     url: str
-    licence: str
+    licence: str  # the licence's name, or that it is to be confirmed (from `terms`)
     licence_url: str
+    terms: Licence = UNCONFIRMED
     base_url: str | None = None  # a live source; None for snapshot-only publishers
     update_every: int | None = None  # seconds after which its data count as stale
     city: str | None = None  # a source that serves one city only
@@ -336,15 +394,33 @@ def load_indicators() -> tuple[Indicator, ...]:
     return tuple(indicators)
 
 
+LICENCES_PATH = SNAPSHOT_DIR / "_licences" / "licences.json"
+
+
+def load_licences(path: Path = LICENCES_PATH) -> dict[str, Licence]:
+    """Each source's licence facts, as build-snapshot wrote them (none: unconfirmed)."""
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        facts = json.load(handle)["sources"]
+    return {source_id: licence_from(fact) for source_id, fact in facts.items()}
+
+
 def load_sources() -> tuple[Source, ...]:
     raw = _load("sources.toml")
-    return tuple(
-        Source(
-            id=source_id,
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()},
+    licences = load_licences()
+    sources = []
+    for source_id, entry in raw["sources"].items():
+        terms = licences.get(source_id, UNCONFIRMED)
+        sources.append(
+            Source(
+                id=source_id,
+                **terms.attribution(entry["url"]),
+                terms=terms,
+                **{k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()},
+            )
         )
-        for source_id, entry in raw["sources"].items()
-    )
+    return tuple(sources)
 
 
 CITIES = load_cities()

@@ -1,4 +1,4 @@
-"""Air: Airparif, AirBase, AQICN and the station exports for Paris; the EPA's files for
+"""Air: Airparif, AirBase and the station exports for Paris; the EPA's files for
 San Francisco.
 """
 
@@ -37,7 +37,6 @@ SF_COUNTY_INPUT = (
     "conreport.csv @ 62ff967bcfcf56d474c07dc360e12f7335aa6cde"
 )
 AIRBASE_ANNUAL = "air/paris_no2_annual_airbase_FR04037_FR04012_1999_2012.csv"
-AQICN = "air/paris_aqicn_daily_aqi_subindices_2013_2025.csv"
 
 
 # The station exports of 2017-2020 take over from this day (Paris local days).
@@ -357,7 +356,7 @@ def until_2017(data_dir: Path) -> Iterator[Series]:
 
 
 def paris_no2_and_aqi(data_dir: Path) -> Iterator[Series]:
-    """Paris's NO₂ from AirBase's background stations, and AQICN's sub-indices."""
+    """Paris's NO₂ from AirBase's background stations."""
     airbase = read_input(data_dir, AIRBASE_ANNUAL)
     background = airbase[airbase["station_code"] == "FR04037"]
     yield Series(
@@ -387,17 +386,6 @@ def paris_no2_and_aqi(data_dir: Path) -> Iterator[Series]:
         note=" Published in ppb; converted × 1.88 to µg/m³ (25 °C, 1 atm).",
     )
 
-    aqi = read_input(data_dir, AQICN)
-    yield Series(
-        "aqi_pm25_subindex",
-        "paris",
-        "waqi",
-        "daily",
-        frame_of(local_start(aqi["date"], PARIS_TZ), aqi["pm25"]),
-        "aqicn.org daily PM2.5 sub-index (US EPA AQI scale), an index and not a "
-        "concentration; blank days left out.",
-        [
-            f"../shared/data/{AQICN} ← aiMBF/air_quality_project data/paris-air-quality.csv "
-            "@ aa9a5c10d5c44bfdf991db032abeecbaa7aca5d6"
-        ],
-    )
+    # aqicn.org's daily sub-indices (air/paris_aqicn_daily_aqi_subindices_2013_2025.csv)
+    # are not shipped: WAQI's terms say its data "can not be redistributed as cached or
+    # archived data" (../shared/data/LICENCES.md, row 6).

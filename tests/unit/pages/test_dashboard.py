@@ -362,12 +362,15 @@ def test_the_layout_follows_the_query_and_ignores_unknown_parameters():
 
 def test_source_line_names_publisher_licence_and_access_date():
     text = texts(rendered_view(parse_query("?indicator=road_deaths")))
+    # Each source's credit line as LICENCES.md gives it: the publisher's licence where
+    # its text was found, "to be confirmed" where not (the Baromètre's "Licence
+    # Ouverte 2.0" was never read on a page of its publisher).
     assert (
-        "ONISR (Sécurité routière)" in text and "licence: Licence Ouverte 2.0" in text
-    )
-    # Our copy's date, said as what it is: when the snapshot's files were collected.
-    assert "snapshot collected Nov 25, 2026" in text
-    assert "DataSF (SFDPH, SFMTA, SFPD)" in text
+        "Data: Baromètre des résultats de l'action publique (ONISR) — licence to be "
+        "confirmed (snapshot collected Nov 25, 2026)"
+    ) in text
+    assert "Licence Ouverte" not in text
+    assert "Data: DataSF (City and County of San Francisco), ODC PDDL 1.0" in text
 
 
 def comparability_pairs(data, key):

@@ -150,7 +150,7 @@ def test_any_callback_payload_gets_a_clear_answer(client, stored, pin):
         ),
         (
             "..embed-snippets.data...cite-text.value...cite-bibtex.value"
-            "...cite-csl.value..",
+            "...cite-csl.value...share-reuse.children..",
             [
                 {"id": "view-state", "property": "data", "value": stored},
                 {"id": "embed-pin", "property": "value", "value": pin},
