@@ -139,6 +139,8 @@ MESSAGES: dict[str, str] = dict(
         message("local_time_short", "local time"),
         message("stale_short", "stale"),
         message("partial_short", "partial year"),
+        message("mark.partial", "partial: {reason}"),
+        message("mark.provisional", "provisional"),
         message("table_label", "Data table"),
         message("city_label", "{city}: "),
         message("period", "Period"),

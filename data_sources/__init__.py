@@ -52,13 +52,33 @@ API_COLUMNS = (
     "origin",
     "stale",
     "period",
+    "period_status",
     "note",
 )
 
 
+# A period of a whole year, month or day on the city's calendar: '1999', '1999-03',
+# '1999-03-14' (an hour or an instant carries its time: '2025-10-18T11:09').
+CALENDAR_PERIOD = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
+TIME_CONVENTION = (
+    "For a year, month or day: the date the period starts on the city's own calendar "
+    "(1999-01-01 for 1999), so a spreadsheet files the row in its own period; for an "
+    "hour or an instant: the UTC instant (ISO 8601)."
+)
+
+
 def api_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows as the data API publishes them: its columns, in its order."""
-    return frame.loc[:, list(API_COLUMNS)]
+    """Rows as the data API publishes them: its columns, in its order, `time` as
+    TIME_CONVENTION says (the rows inside the app keep their UTC instants: a year of
+    Paris starts at 23:00 UTC the day before, which a spreadsheet files in the wrong
+    year)."""
+    rows = frame.loc[:, list(API_COLUMNS)]
+    periods = rows["period"].astype(str)
+    calendar = periods.str.match(CALENDAR_PERIOD)
+    if calendar.any():
+        starts = (periods[calendar] + "-01-01").str[:10]  # '1999' → '1999-01-01'
+        rows = rows.assign(time=rows["time"].where(~calendar, starts))
+    return rows
 
 
 def api_csv(frame: pd.DataFrame) -> str:
@@ -344,6 +364,7 @@ def api_frame(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
             "origin": frame["origin"],
             "stale": frame["stale"].astype(bool),
             "period": frame["period"],
+            "period_status": frame["period_status"],
             "note": frame["note"],
             **{column: frame[column] for column in RULE_COLUMNS},
         },

@@ -147,12 +147,23 @@ def city_trace(
         marker={
             "color": CITY_COLOURS[city_id],
             "size": 9 if sparse else 4,
-            "symbol": city.marker_symbol,
+            "symbol": marker_symbols(rows, xs, city.marker_symbol, clock)
+            if sparse
+            else city.marker_symbol,
         },
         connectgaps=False,
         **hover,
         **extra,
     )
+
+
+def marker_symbols(rows: pd.DataFrame, xs: list, symbol: str, clock: str):
+    """The city's marker, hollow on a partial or provisional period (not whole or not
+    final: never read as one that is); one symbol when none is."""
+    if "partial" not in rows or not rows["partial"].astype(bool).any():
+        return symbol
+    hollow = set(x_values(rows[rows["partial"].astype(bool)], clock))
+    return [f"{symbol}-open" if x in hollow else symbol for x in xs]
 
 
 def finish(

@@ -24,6 +24,7 @@ from components.i18n import explain, pair_title, pick_lang, t, unit_label, value
 from components.parts.cards import (
     change_text,
     people_text,
+    period_mark,
     period_text,
     ratio_sides,
     ratio_text,
@@ -123,6 +124,9 @@ def city_cell(shown, city_id: str, lang: str) -> str:
     last = rows.iloc[-1]
     value = value_text(float(last["value"]), shown.unit, lang)
     when = period_text(last["period"], shown.indicator, lang)
+    mark = period_mark(last, lang)
+    if mark:  # a partial or provisional latest value never reads as a whole one
+        when = f"{when} ({mark})"
     change = shown.assessment.changes.get(city_id)
     trend = ""
     if isinstance(change, Change):

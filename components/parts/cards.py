@@ -111,6 +111,20 @@ def ratio_sides(ratio: Ratio) -> tuple[str, str]:
     return (a, b) if ratio.value >= 1 else (b, a)
 
 
+def period_mark(row, lang: str) -> str:
+    """'partial: covers 2025-01-01 to 2025-12-04 only', 'provisional', or '' for a
+    whole, final period (a row of the API shape: period_status and its note)."""
+    status = row.get("period_status", "partial" if row.get("partial") else "complete")
+    if status == "complete":
+        return ""
+    reason = str(row.get("note") or "").split(" | ")[-1]
+    if status == "provisional":
+        return t("mark.provisional", lang)
+    return (
+        t("mark.partial", lang, reason=reason) if reason else t("partial_short", lang)
+    )
+
+
 def people_text(ratio: Ratio, indicator: Indicator, unit: str, lang: str) -> str:
     """What a ratio of totals rests on: each city per inhabitant, its total and the
     population it was divided by (empty for a ratio of anything else)."""
@@ -163,13 +177,13 @@ def kpi_card(
             html.P(
                 [
                     period_text(last["period"], indicator, lang),
-                    # a year that is not whole says so (its note says why)
+                    # a period that is not whole or not final says so, and why
                     html.Span(
-                        f" ({t('partial_short', lang)})",
+                        f" ({period_mark(last, lang)})",
                         className="kpi-partial",
                         title=last["note"],
                     )
-                    if last["partial"]
+                    if period_mark(last, lang)
                     else "",
                 ],
                 className="kpi-date",

@@ -22,16 +22,22 @@ from components.reuse import sources_of
 from data_sources.model.registries import INDICATORS, PAIR, Indicator
 
 PACKAGE_NAME = "sister-cities"
+CALENDAR_FREQS = ("annual", "monthly", "daily")  # whose `time` is a date
 # The API's columns (data_sources.API_COLUMNS) as Table Schema fields.
 FIELDS = {
     "city": ("string", "The city: one of the pair's ids."),
-    "time": ("datetime", "UTC instant the period starts (ISO 8601)."),
+    "time": ("datetime", data_sources.TIME_CONVENTION),
     "value": ("number", "The value, in the row's unit."),
     "unit": ("string", "Unit of the value."),
     "source": ("string", "Id of the source (see the resource's sources)."),
     "origin": ("string", "snapshot (shipped with the app) or live (refreshed)."),
     "stale": ("boolean", "True when newer data were due from the source."),
     "period": ("string", "The period on the city's own calendar (2016, 2016-03…)."),
+    "period_status": (
+        "string",
+        "complete, partial (the note says which days or months it covers) or "
+        "provisional (its publisher may still revise it).",
+    ),
     "note": ("string", "What the row's definition needs said (station, scope…)."),
 }
 
@@ -48,6 +54,8 @@ def table_schema(indicator: Indicator) -> dict:
         field = {"name": name, "type": kind, "description": description}
         if name == "city":
             field["constraints"] = {"required": True, "enum": list(PAIR)}
+        if name == "time" and indicator.freq in CALENDAR_FREQS:
+            field["type"] = "date"  # the period's first day (TIME_CONVENTION)
         if name == "value":
             # The indicator's unit (the CSV names it per row: `unit`).
             field["unit"] = indicator.unit

@@ -8,7 +8,7 @@ holds the running app to it (tests/integration/test_openapi.py).
 
 from __future__ import annotations
 
-from data_sources import API_COLUMNS, PIN_PATTERN
+from data_sources import API_COLUMNS, PIN_PATTERN, TIME_CONVENTION
 from data_sources.model.context import PRECISIONS, STATUSES
 from data_sources.model.normalisation import NORMALISATIONS
 from data_sources.model.registries import CITIES, DOMAINS, INDICATORS, LANGUAGES
@@ -135,13 +135,24 @@ def row_schema() -> dict:
     return obj(
         {
             "city": {"type": "string", "enum": [c.id for c in CITIES]},
-            "time": {"type": "string", "format": "date-time"},
+            "time": {
+                "type": "string",
+                "description": TIME_CONVENTION,
+                "examples": ["1999-01-01", "2025-10-18T09:09:16Z"],
+            },
             "value": {"type": ["number", "null"]},
             "unit": TEXT,
             "source": TEXT,
             "origin": TEXT,
             "stale": {"type": "boolean"},
             "period": TEXT,
+            "period_status": {
+                "type": "string",
+                "enum": ["complete", "partial", "provisional"],
+                "description": "Whether the period is whole and final: partial "
+                "(the note says what it covers) or provisional (its publisher may "
+                "still revise it) figures are never a headline comparison's period.",
+            },
             "note": TEXT,
         },
         list(API_COLUMNS),

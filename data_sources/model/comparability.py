@@ -95,7 +95,9 @@ def annotate(
     lang: str,
     facts: dict[tuple[str, str, str], dict] | None = None,
 ) -> pd.DataFrame:
-    """The frame with `edition`, `partial`, `segment` and `note` columns.
+    """The frame with `edition`, `partial`, `period_status`, `segment` and `note`
+    columns (`period_status`: complete, partial or provisional; `partial` is True for
+    both of the last two: neither is a headline's period).
 
     `facts`: (city, source, period) → what a row's provenance says of it: the survey
     `edition` it comes from (else a figure is its period's own edition), and a
@@ -114,15 +116,26 @@ def annotate(
     out["segment"] = 0
     notes = pd.Series("", index=out.index, dtype=object)
     comparability = indicator.comparability
+    out["period_status"] = "complete"
     for city_id, rows in out.groupby("city", sort=False):
         listed = {
             p: r.reasons[lang] for p, r in partial_periods(indicator, city_id).items()
         }
-        reasons = [
-            listed.get(period) or row_partial.get((city_id, source, period))
-            for source, period in zip(rows["source"], rows["period"], strict=True)
-        ]
+        provisional = {
+            p.period: p.reasons[lang]
+            for p in comparability.provisional
+            if p.city == city_id
+        }
+        reasons, statuses = [], []
+        for source, period in zip(rows["source"], rows["period"], strict=True):
+            partial = listed.get(period) or row_partial.get((city_id, source, period))
+            reasons.append(partial or provisional.get(period))
+            statuses.append(
+                "partial" if partial else "provisional" if reasons[-1] else "complete"
+            )
+        # Neither a partial nor a provisional figure starts a change or is paired.
         out.loc[rows.index, "partial"] = [r is not None for r in reasons]
+        out.loc[rows.index, "period_status"] = statuses
         out.loc[rows.index, "segment"] = segments(rows, indicator, city_id)
         parts: dict = {index: [] for index in rows.index}
         coverage = comparability.coverage.get(city_id)

@@ -132,6 +132,9 @@ class Comparability:
     notes: dict[str, str]
     breaks: tuple[SeriesBreak, ...] = ()
     partial: tuple[PartialPeriod, ...] = ()
+    # Figures their publisher calls provisional: shown marked, never a headline's
+    # period (a comparison or change uses the latest final one).
+    provisional: tuple[PartialPeriod, ...] = ()
     coverage: dict[str, Coverage] = field(default_factory=dict)
 
 
@@ -328,6 +331,14 @@ def _comparability(table: dict) -> Comparability:
                 reasons=_by_lang(entry, "reason"),
             )
             for entry in table.get("partial", [])
+        ),
+        provisional=tuple(
+            PartialPeriod(
+                city=entry["city"],
+                period=entry["period"],
+                reasons=_by_lang(entry, "reason"),
+            )
+            for entry in table.get("provisional", [])
         ),
         coverage=coverage,
     )

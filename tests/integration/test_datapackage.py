@@ -40,7 +40,7 @@ def test_the_descriptor_validates_with_every_indicator_fetched_from_its_url(serv
     assert no2["path"] == f"{served}/api/series/no2.csv?cities=paris%2Csf"
     fields = {f["name"]: f for f in no2["schema"]["fields"]}
     assert (fields["value"]["type"], fields["value"]["unit"]) == ("number", "µg/m³")
-    assert fields["time"]["type"] == "datetime"
+    assert fields["time"]["type"] == "date"  # a year: the day it starts, locally
     assert INDICATORS_BY_ID["no2"].comparability.notes["en"] in no2["description"]
     publishers = {s["title"].split(" — ")[0] for s in no2["sources"]}
     assert SOURCES_BY_ID["airparif"].publisher in publishers

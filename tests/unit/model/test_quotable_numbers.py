@@ -134,3 +134,39 @@ def test_a_network_total_is_never_a_ratio():
     assert not printed_ratios(text) and "×" not in text
     assert "whose population is not published" in text
     assert INDICATORS_BY_ID["bikes_available"].per_capita is not None
+
+
+def latest_rows(indicator_id: str) -> dict[str, dict]:
+    """Each city's newest row, as the API publishes it."""
+    newest = {}
+    for row in api_rows(indicator_id):
+        newest[row["city"]] = row  # the API's rows are in time order per city
+    return newest
+
+
+def test_every_partial_or_provisional_value_shown_is_marked():
+    rows = overview_rows()
+    marked = []
+    for indicator_id, text in rows.items():
+        slide = visible(f"/present?slides={indicator_id}&lang=en")
+        for row in latest_rows(indicator_id).values():
+            status = row["period_status"]
+            assert status in ("complete", "partial", "provisional")
+            if status == "complete":
+                continue
+            mark = "(provisional)" if status == "provisional" else "(partial: covers"
+            for where, shown in (("overview", text), ("stage", slide)):
+                assert mark in shown, (where, indicator_id, row["city"], row["period"])
+            marked.append((indicator_id, row["city"], row["period"]))
+    # The values of the finding: NO₂ 2025 (1 Jan–4 Dec), PM2.5 2024 (to 26 Nov), SF's
+    # provisional road deaths of 2025.
+    assert {("no2", "paris", "2025"), ("road_deaths", "sf", "2025")} <= set(marked)
+    assert "2025 (partial: covers 2025-01-01 to 2025-12-04 only)" in rows["no2"]
+
+
+def test_a_headline_never_rests_on_a_provisional_or_partial_period():
+    # SF's 2025 road deaths are provisional: the comparison stays on 2023 (the latest
+    # final year both have) and SF's own change ends in 2024, said so.
+    text = overview_rows()["road_deaths"]
+    assert "per inhabitant (2023)" in text
+    assert "from 2010 to 2024" in text

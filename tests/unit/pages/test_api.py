@@ -84,6 +84,7 @@ def test_no2_csv_matches_the_published_annual_values(client, shared_data):
         "origin",
         "stale",
         "period",
+        "period_status",
         "note",
     ]
     paris = {r["period"]: float(r["value"]) for r in rows if r["city"] == "paris"}
@@ -113,9 +114,9 @@ def test_no2_csv_matches_the_published_annual_values(client, shared_data):
     for record in halles[halles["meets_75pct_days"]].itertuples():
         assert paris[str(record.year)] == record.annual_mean_of_daily_valeur_brute
     assert paris["2023"] == 21.60 and "2019" not in paris  # no full year in 2019
-    assert (
-        rows[0]["time"] == "1998-12-31T23:00:00Z"
-    )  # Paris 1999 starts at local midnight
+    # A year's row is filed in its own year: `time` is the day it starts on the
+    # city's calendar (inside the app, Paris's 1999 starts 1998-12-31T23:00:00Z).
+    assert rows[0]["time"] == "1999-01-01" and rows[0]["period"] == "1999"
     assert {r["unit"] for r in rows} == {"µg/m³"}
     # Stale by the data's own age: SF's newest annual mean (2023) is older than a year
     # plus the 18 months publishers take; Paris's (2025) is not.
@@ -285,3 +286,16 @@ def test_hostile_query_values_are_never_written_into_the_page(client):
     )
     assert "<script>alert(1)" not in body and "<b>" not in body
     assert '<html lang="en" data-theme="light">' in body
+
+
+def test_every_calendar_row_is_filed_in_its_own_period(client):
+    # Issue 27: 26 of 70 NO₂ rows had `time` = the previous year's 31 December.
+    for indicator_id in ("no2", "road_deaths", "electricity_monthly", "pm25"):
+        text = client.get(f"/api/series/{indicator_id}.csv").get_data(as_text=True)
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert rows
+        for row in rows:
+            assert row["time"].startswith(row["period"]), (indicator_id, row)
+    # An instant keeps its UTC time: it has no calendar period to fall in.
+    bikes = client.get("/api/series/bikes_available.json").get_json()["data"]
+    assert bikes[0]["time"].endswith("Z")

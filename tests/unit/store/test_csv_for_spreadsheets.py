@@ -84,6 +84,7 @@ def test_series_csv_notes_are_neutralised_and_values_stay_numbers():
             "origin": ["snapshot", "live"],
             "stale": [False, False],
             "period": ["2020", "2020"],
+            "period_status": ["complete", "complete"],
             "note": ["-2 stations closed", None],
         }
     )
