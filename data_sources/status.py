@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_sources import get_store, is_stale, parse_fetched
-from data_sources.model.registries import (
-    SOURCES,
-)
+from data_sources import get_store, is_out_of_date, is_stale, parse_fetched
+from data_sources.model.observations import period_end
+from data_sources.model.registries import INDICATORS_BY_ID, SOURCES
 from data_sources.settings import Settings
 from data_sources.store.files import (
     StoreUnavailable as StoreUnavailable,  # for the web app
@@ -22,8 +21,11 @@ def source_status(settings: Settings | None = None) -> list[dict]:
 
     Status: `disabled` (needs an API key that is not set), `error` (a stored file of it
     is damaged, or the live store cannot be reached: `message` says which and what is
-    served instead), `unavailable` (no data at all), `stale` (its last refresh failed,
-    or its data are older than its update interval), `ok`. `feeds`: the (indicator,
+    served instead), `unavailable` (no data at all), `archive` (a snapshot-only source:
+    its shipped data are all there is and will not be refreshed, however old), `stale`
+    (a live source whose last refresh failed, that was not fetched within its update
+    interval, or whose newest observation is older than its indicator's cadence and
+    publication lag allow), `ok` (a live source, fresh). `feeds`: the (indicator,
     city) series it gives, stored or that a refresh writes, and for a snapshot-only
     source `feeds_without_live_source` (those no live source refreshes) with
     `no_live_source` (why); `newest_observation`: the UTC start of the newest period
@@ -48,7 +50,12 @@ def source_status(settings: Settings | None = None) -> list[dict]:
         last = statuses.get(source.id, {})
         faults = damage.get(source.id, []) + (live_faults if source.live else [])
         status = source_state(source, settings, faults, bool(mine))
-        if status == "ok" and is_stale(source.id, fetched_at or "", statuses, now):
+        behind = data_behind(mine, now) if source.live else None
+        if status == "ok" and not source.live:
+            status = "archive"  # what was shipped is all there is: never refreshed
+        elif status == "ok" and (
+            is_stale(source.id, fetched_at or "", statuses, now) or behind
+        ):
             status = "stale"
         rows.append(
             {
@@ -73,7 +80,9 @@ def source_status(settings: Settings | None = None) -> list[dict]:
                 "status": status,
                 "fetched_at": fetched_at,
                 "last_attempt": last.get("attempted_at"),
-                "message": "; ".join(faults) if faults else last.get("message"),
+                "message": "; ".join(faults)
+                if faults
+                else last.get("message") or (behind if status == "stale" else None),
                 "storage": storage,
                 "series": len(mine),
                 "update_every_seconds": source.update_every,
@@ -87,6 +96,25 @@ def source_status(settings: Settings | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def data_behind(provenance: list[dict], now: pd.Timestamp) -> str | None:
+    """Which series is behind, when one's newest observation (shipped or refreshed) is
+    older than its indicator's cadence plus publication lag allow; None: none is."""
+    newest: dict[tuple[str, str], str] = {}
+    for meta in provenance:
+        key = (meta.get("indicator"), meta.get("city"))
+        if meta.get("last"):
+            newest[key] = max(newest.get(key, ""), meta["last"])
+    for (indicator_id, city_id), last in sorted(newest.items()):
+        indicator = INDICATORS_BY_ID.get(indicator_id)
+        if indicator is None:
+            continue
+        if is_out_of_date(
+            indicator, period_end(pd.Timestamp(last), indicator.freq), now
+        ):
+            return f"{indicator_id} ({city_id}): newest observation {last[:10]}, older than its cadence allows"
+    return None
 
 
 def source_state(source, settings: Settings, faults: list[str], stored: bool) -> str:

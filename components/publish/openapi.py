@@ -208,7 +208,7 @@ def series_schema() -> dict:
 
 
 def source_schema() -> dict:
-    statuses = ["ok", "stale", "error", "unavailable", "disabled"]
+    statuses = ["ok", "stale", "archive", "error", "unavailable", "disabled"]
     return obj(
         {
             "id": TEXT,

@@ -223,14 +223,19 @@ def test_sources_report_status_licence_and_fetch_date(client):
     body = client.get("/api/sources").get_json()
     by_id = {entry["id"]: entry for entry in body}
     assert by_id["paris_bike_counters"]["licence"].startswith("ODbL")
-    assert by_id["airparif"]["status"] == "ok"
+    # Snapshot-only: its data are all there is (to 2016), never "ok" as if current.
+    assert by_id["airparif"]["status"] == "archive"
     assert by_id["airparif"]["fetched_at"] == "2026-11-25"
     assert {entry["status"] for entry in body} <= {
-        "ok",
+        "archive",
         "stale",
         "unavailable",
         "disabled",
     }
+    # No source whose newest observation is years old reads "ok".
+    for entry in body:
+        if (entry["newest_observation"] or "9999") < "2025":
+            assert entry["status"] != "ok", entry["id"]
 
 
 def test_sources_say_what_no_live_source_refreshes_and_why(client):
