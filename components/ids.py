@@ -54,4 +54,5 @@ REUSE = "share-reuse"  # may a newspaper republish the view, and whom to credit
 
 SVG_BUTTON = "svg-button"
 NOOP = "noop"
+TILES_HEADING = "tiles-heading"
 TITLES = "view-titles"  # each indicator's page title, in the page's language

@@ -35,6 +35,7 @@ from components.parts.layout import (
     panel_body,
     panel_head,
     tile,
+    tiles_heading,
 )
 from components.reuse import dashboard_meta, embed_path, snippet
 from components.shown import (
@@ -288,10 +289,11 @@ def tiles_now(lang: str) -> list:
 
 @lru_cache(maxsize=16)
 def _tiles(lang: str, _data_version: str, now: pd.Timestamp) -> list:
-    tiles = []
+    tiles, points = [], []
     for kind, indicator, frame in tile_series():
         for city_id in PAIR:
             point = latest_point(frame, city_id)
+            points.append(point)
             unit = point["unit"] if point is not None else ""
             tiles.append(
                 tile(
@@ -305,4 +307,4 @@ def _tiles(lang: str, _data_version: str, now: pd.Timestamp) -> list:
                     indicator.freq,
                 )
             )
-    return tiles
+    return [tiles_heading(points, lang), *tiles]

@@ -11,6 +11,7 @@ without Dash or plotly.js: plain HTML and inline SVG, light on a phone.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from html import escape
 from urllib.parse import urlencode
@@ -22,6 +23,7 @@ import data_sources
 from components.charts.figures import data_only
 from components.i18n import explain, pair_title, pick_lang, t, unit_label, value_text
 from components.parts.cards import (
+    age_text,
     change_text,
     people_text,
     period_mark,
@@ -35,7 +37,7 @@ from components.state import parse_query, wants_overview
 from components.web.html_text import to_html
 from components.web.serving import asset, html_response
 from data_sources.model.comparisons import Change, Ratio
-from data_sources.model.observations import PERIOD_LENGTH, label_start
+from data_sources.model.observations import PERIOD_LENGTH, SUB_DAILY, label_start
 from data_sources.model.registries import (
     CITIES_BY_ID,
     DOMAINS,
@@ -117,6 +119,10 @@ def sparkline(rows: pd.DataFrame, city_id: str, indicator, lang: str) -> str:
     )
 
 
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
 def city_cell(shown, city_id: str, lang: str) -> str:
     rows = shown.frame[shown.frame["city"] == city_id]
     if rows.empty:
@@ -127,6 +133,15 @@ def city_cell(shown, city_id: str, lang: str) -> str:
     mark = period_mark(last, lang)
     if mark:  # a partial or provisional latest value never reads as a whole one
         when = f"{when} ({mark})"
+    # Its age, so a 2018 value never sits beside a 2025 one looking alike; marked
+    # when newer data were due (the indicator's cadence and publication lag).
+    if shown.indicator.freq not in SUB_DAILY:
+        when += " · " + age_text(last["period"], shown.indicator.freq, lang, today())
+    stale = (
+        f' <span class="ov-stale">{escape(t("overview_stale", lang))}</span>'
+        if last["stale"]
+        else ""
+    )
     change = shown.assessment.changes.get(city_id)
     trend = ""
     if isinstance(change, Change):
@@ -138,7 +153,7 @@ def city_cell(shown, city_id: str, lang: str) -> str:
     return (
         f'<td class="ov-city"><span class="ov-label">{escape(CITIES_BY_ID[city_id].name(lang))}</span>'
         f'<span class="ov-value">{escape(value)}</span> '
-        f'<span class="ov-when">{escape(when)}</span>'
+        f'<span class="ov-when">{escape(when)}</span>{stale}'
         f"{sparkline(rows, city_id, shown.indicator, lang)}{trend}</td>"
     )
 
@@ -295,7 +310,9 @@ def overview_html(lang: str, theme: str, _version: str) -> str:
 def warm() -> None:
     """Build the overview in both languages (light), so no visitor waits for it."""
     for lang in ("en", "fr"):
-        overview_html(lang, "light", data_sources.rows_version(*ROWS))
+        overview_html(
+            lang, "light", f"{data_sources.rows_version(*ROWS)}:{today().isoformat()}"
+        )
 
 
 # Dash's name for its page at `/` (its routes are named by their path).
@@ -315,9 +332,11 @@ def install(server: flask.Flask) -> None:
             request.args.get("lang"), request.headers.get("Accept-Language")
         )
         theme = "dark" if request.args.get("theme") == "dark" else "light"
-        # The rows' own version: the overview shows no staleness, so the clock's
-        # 5-minute grain in data_version would only rebuild it for nothing.
-        version = data_sources.rows_version(*ROWS)
+        # The rows' own version and the date: the overview says each value's age in
+        # years, months or days, and whether newer data were due (the overview's rows
+        # are annual or monthly: the clock's 5-minute grain in data_version would
+        # only rebuild it for nothing).
+        version = f"{data_sources.rows_version(*ROWS)}:{today().isoformat()}"
         response = html_response(overview_html(lang, theme, version))
         response.headers["Vary"] = "Accept-Language"
         return response

@@ -168,13 +168,18 @@ def slide_sources(shown, lang: str) -> html.P:
     return line
 
 
-def live_strip(values: list[dict], langs: tuple[str, ...]) -> html.Div:
-    """'Now: bikes available — Paris 18,066 · San Francisco 5,472' (ages added by JS)."""
+def live_strip(values: list[dict], langs: tuple[str, ...]) -> html.Div | None:
+    """'Now: bikes available — Paris 18,066 · San Francisco 5,472' (ages added by JS),
+    of the readings that are current (within their cadence): "Now" is never said of
+    a reading months old. None when no reading is: the strip yields its place."""
     lang = langs[0]
     items = []
     for tile in values:
         cities = []
-        for city_id, point in tile["cities"].items():
+        current = {c: p for c, p in tile["cities"].items() if not p["stale"]}
+        if not current:
+            continue
+        for city_id, point in current.items():
             cities.append(
                 html.Span(
                     [
@@ -211,6 +216,8 @@ def live_strip(values: list[dict], langs: tuple[str, ...]) -> html.Div:
                 className="live-tile",
             )
         )
+    if not items:
+        return None
     return html.Div(
         [html.Span(t("now", lang), className="live-now"), *items],
         className="live-strip",

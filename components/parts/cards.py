@@ -111,6 +111,26 @@ def ratio_sides(ratio: Ratio) -> tuple[str, str]:
     return (a, b) if ratio.value >= 1 else (b, a)
 
 
+def age_text(period: str, freq: str, lang: str, today: dt.date) -> str:
+    """How old a period is, in the grain of its frequency: '8 years old', '3 months
+    old', 'this year' ('il y a 8 ans', 'cette année')."""
+    start = label_moment(period)
+    if freq == "annual":
+        count, unit = today.year - start.year, "years"
+    elif freq == "monthly":
+        count, unit = (
+            (today.year - start.year) * 12 + today.month - start.month,
+            "months",
+        )
+    else:
+        count, unit = (today - start.date()).days, "days"
+    if unit != "years" and count >= 24 * (30 if unit == "days" else 1):
+        count, unit = today.year - start.year, "years"  # '3 years old', not 40 months
+    if count <= 0:
+        return t(f"age.current.{unit}", lang)
+    return t(f"age.{unit}{'.one' if count == 1 else ''}", lang, count=count)
+
+
 def period_mark(row, lang: str) -> str:
     """'partial: covers 2025-01-01 to 2025-12-04 only', 'provisional', or '' for a
     whole, final period (a row of the API shape: period_status and its note)."""

@@ -373,12 +373,22 @@ REFRESH_MS = 60_000
 def tiles_placeholder(lang: str, tiles: list | None = None) -> html.Section:
     return html.Section(
         [
-            html.H2(t("now", lang), className="visually-hidden"),
             html.Div(tiles, id=ids.TILES, className="tiles"),
             dcc.Interval(id=ids.TICK, interval=REFRESH_MS),
         ],
         className="tiles-section",
-        **{"aria-label": t("now", lang)},
+        **{"aria-labelledby": ids.TILES_HEADING},
+    )
+
+
+def tiles_heading(points: list, lang: str) -> html.H2:
+    """'Now' only when every reading is within its cadence; else 'Latest readings'
+    (each tile gives its own date and age)."""
+    current = all(p is not None and not bool(p["stale"]) for p in points)
+    return html.H2(
+        t("now" if current else "latest_readings", lang),
+        id=ids.TILES_HEADING,
+        className="visually-hidden",
     )
 
 
