@@ -281,7 +281,7 @@ MESSAGES: dict[str, str] = dict(
         ),
         message(
             "status_rule.3",
-            "Otherwise the latest value is set against the straight path from the baseline year's value to the target: at or better than the path, on track; worse, off track. When the target year is past but its value not yet published, this says where the latest value stood.",
+            "Otherwise the latest value is set against the straight path from the baseline year's value to the target: at or better than the path, on track; worse, off track. When the target year is past but its value not yet published: awaiting data, saying where the latest value stood against the path.",
         ),
         message(
             "status_rule.4",

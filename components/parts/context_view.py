@@ -27,7 +27,7 @@ def status_reason(target: Target, status: Status, unit: str, lang: str) -> str:
     """Why a target has its status, with the values it was read from."""
     if status.status == "no_data" and target.why is not None:
         return target.why[lang]
-    facts = {"year": target.baseline_year}
+    facts = {"year": target.baseline_year, "target_year": target.target_year}
     if status.latest is not None:
         facts |= {
             "period": status.latest[0],

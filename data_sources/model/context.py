@@ -25,6 +25,7 @@ new station, definition or source, see the comparability model).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -56,7 +57,7 @@ PROVENANCE_FILE = "provenance.json"
 CONTEXT_LICENCE = (
     "Facts and short quotations from the public pages each row names; cite the page."
 )
-STATUSES = ("achieved", "missed", "on_track", "off_track", "no_data")
+STATUSES = ("achieved", "missed", "on_track", "off_track", "awaiting_data", "no_data")
 PRECISIONS = ("day", "month", "year")
 CITY_IDS_BY_NAME = {city.names["en"]: city.id for city in CITIES}
 
@@ -309,9 +310,13 @@ def lower_is_met(target: Target) -> bool:
     return not INDICATORS_BY_ID[target.indicator].higher_is_better
 
 
-def target_status(target: Target, rows: pd.DataFrame) -> Status:
+def target_status(
+    target: Target, rows: pd.DataFrame, this_year: int | None = None
+) -> Status:
     """The rule of the module docstring, for one target and its city's rows (the
-    data API's frame: period, value, partial, segment)."""
+    data API's frame: period, value, partial, segment); `this_year` (default: the
+    current one) tells a target year that is past from one still to come."""
+    this_year = this_year or dt.date.today().year
     if target.indicator is None:
         return Status("no_data", "no_indicator")
     if target.value is None:
@@ -357,7 +362,13 @@ def target_status(target: Target, rows: pd.DataFrame) -> Status:
         target.target_year - int(base["year"])
     )
     path = float(base["value"]) + (level - float(base["value"])) * share
-    status = "on_track" if meets(used[1], path) else "off_track"
+    on_path = meets(used[1], path)
+    if target.target_year < this_year:
+        # The target year is past and its figure not published: neither on nor off
+        # track, but where the latest value stood.
+        reason = "awaiting.on_path" if on_path else "awaiting.off_path"
+        return Status("awaiting_data", reason, level, used, baseline, path)
+    status = "on_track" if on_path else "off_track"
     return Status(status, "path", level, used, baseline, path)
 
 
@@ -368,6 +379,7 @@ STATUS_WORDS: dict[str, str] = dict(
         message("target_status.missed", "missed"),
         message("target_status.on_track", "on track"),
         message("target_status.off_track", "off track"),
+        message("target_status.awaiting_data", "awaiting data"),
         message("target_status.no_data", "no data"),
     )
 )
@@ -391,6 +403,14 @@ STATUS_REASONS: dict[str, str] = dict(
         message(
             "target_reason.target_year",
             "{period}: {value} against a target of {level}.",
+        ),
+        message(
+            "target_reason.awaiting.off_path",
+            "The {target_year} figure is not published yet; in {period} it was {value}, worse than the straight path from {base_period} to the target ({path}).",
+        ),
+        message(
+            "target_reason.awaiting.on_path",
+            "The {target_year} figure is not published yet; in {period} it was {value}, at or better than the straight path from {base_period} to the target ({path}).",
         ),
         message(
             "target_reason.path",

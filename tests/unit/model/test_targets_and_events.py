@@ -78,7 +78,10 @@ def test_paris_2020_target_is_read_on_2019_when_2020_is_not_published():
     found = status_of("paris_ghg_2020")
     assert found.latest == ("2019", pytest.approx(5_606_195.571))
     assert found.level == pytest.approx(7_117_957.09 * 0.75, abs=1)
-    assert found.status == "off_track"
+    # 2020 is past and unpublished: not "off track" as if the year were to come, but
+    # awaiting its figure, with where 2019 stood (above the straight path).
+    assert (found.status, found.reason) == ("awaiting_data", "awaiting.off_path")
+    assert found.latest[1] > found.path
 
 
 @pytest.mark.parametrize(
@@ -159,7 +162,12 @@ def test_api_targets_gives_each_target_with_status_and_source(client):
     assert "eliminating traffic deaths" in vision_zero["quote"]
     every = client.get("/api/targets").get_json()
     assert len(every) == 34
-    assert {t["status"] for t in every} == {"missed", "off_track", "no_data"}
+    assert {t["status"] for t in every} == {
+        "missed",
+        "off_track",
+        "awaiting_data",
+        "no_data",
+    }
     missed = client.get("/api/targets?status=missed").get_json()
     assert {t["id"] for t in missed} == {"sf_vision_zero_2024", "sf_zero_landfill_2020"}
 
@@ -170,7 +178,7 @@ def test_api_targets_csv_has_one_row_per_target(client):
     assert response.mimetype == "text/csv" and len(table) == 21
     first = table[0]
     assert first["id"] == "paris_ghg_2020" and first["baseline_year"] == "2004"
-    assert first["latest_period"] == "2019" and first["status"] == "off_track"
+    assert first["latest_period"] == "2019" and first["status"] == "awaiting_data"
 
 
 def test_api_events_by_theme_include_the_ones_drawn_on_every_theme(client):
@@ -329,3 +337,18 @@ def test_the_overview_keeps_serving_while_new_data_are_read():
     release.set()
     until(lambda: page("en", "v2") == "en v2")
     assert built == ["v1", "v2"]
+
+
+def test_a_past_target_year_without_its_figure_says_so_in_both_languages(client):
+    from components.parts.context_view import status_reason
+    from data_sources.model.context import targets
+
+    (target,) = [t for t in targets() if t.id == "paris_ghg_2020"]
+    found = status_of("paris_ghg_2020")
+    text = status_reason(target, found, "t CO₂e", "en")
+    assert text.startswith("The 2020 figure is not published yet; in 2019 it was 5.61")
+    assert "worse than the straight path from 2004" in text
+    french = status_reason(target, found, "t CO₂e", "fr")
+    assert french.startswith("Le chiffre de 2020 n'est pas encore publié")
+    overview = client.get("/?lang=en").get_data(as_text=True)
+    assert "awaiting data" in overview
