@@ -138,7 +138,7 @@ MESSAGES: dict[str, str] = dict(
         message("freshness", "{city}: latest data {when}"),
         message("local_time_short", "local time"),
         message("stale_short", "stale"),
-        message("partial_short", "partial year"),
+        message("partial_short", "partial period"),
         message("mark.partial", "partial: {reason}"),
         message("age.years", "{count} years old"),
         message("age.years.one", "1 year old"),

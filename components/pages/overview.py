@@ -135,8 +135,10 @@ def city_cell(shown, city_id: str, lang: str) -> str:
         when = f"{when} ({mark})"
     # Its age, so a 2018 value never sits beside a 2025 one looking alike; marked
     # when newer data were due (the indicator's cadence and publication lag).
+    age = ""
     if shown.indicator.freq not in SUB_DAILY:
-        when += " · " + age_text(last["period"], shown.indicator.freq, lang, today())
+        age = age_text(last["period"], shown.indicator.freq, lang, today())
+        age = f'<span class="ov-age"> · {escape(age)}</span>'
     stale = (
         f' <span class="ov-stale">{escape(t("overview_stale", lang))}</span>'
         if last["stale"]
@@ -153,7 +155,7 @@ def city_cell(shown, city_id: str, lang: str) -> str:
     return (
         f'<td class="ov-city"><span class="ov-label">{escape(CITIES_BY_ID[city_id].name(lang))}</span>'
         f'<span class="ov-value">{escape(value)}</span> '
-        f'<span class="ov-when">{escape(when)}</span>{stale}'
+        f'<span class="ov-when">{escape(when)}</span>{age}{stale}'
         f"{sparkline(rows, city_id, shown.indicator, lang)}{trend}</td>"
     )
 

@@ -131,18 +131,19 @@ def age_text(period: str, freq: str, lang: str, today: dt.date) -> str:
     return t(f"age.{unit}{'.one' if count == 1 else ''}", lang, count=count)
 
 
-def period_mark(row, lang: str) -> str:
-    """'partial: covers 2025-01-01 to 2025-12-04 only', 'provisional', or '' for a
-    whole, final period (a row of the API shape: period_status and its note)."""
+def period_mark(row, lang: str, short: bool = False) -> str:
+    """'partial: covers 2025-01-01 to 2025-12-04 only' ('partial period' when
+    `short`: a card, whose title gives the rest), 'provisional', or '' for a whole,
+    final period (a row of the API shape: period_status and its note)."""
     status = row.get("period_status", "partial" if row.get("partial") else "complete")
     if status == "complete":
         return ""
     reason = str(row.get("note") or "").split(" | ")[-1]
     if status == "provisional":
         return t("mark.provisional", lang)
-    return (
-        t("mark.partial", lang, reason=reason) if reason else t("partial_short", lang)
-    )
+    if short or not reason:
+        return t("partial_short", lang)
+    return t("mark.partial", lang, reason=reason)
 
 
 def people_text(ratio: Ratio, indicator: Indicator, unit: str, lang: str) -> str:
@@ -199,7 +200,7 @@ def kpi_card(
                     period_text(last["period"], indicator, lang),
                     # a period that is not whole or not final says so, and why
                     html.Span(
-                        f" ({period_mark(last, lang)})",
+                        f" ({period_mark(last, lang, short=True)})",
                         className="kpi-partial",
                         title=last["note"],
                     )

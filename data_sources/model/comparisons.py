@@ -222,7 +222,7 @@ REASONS: dict[str, str] = dict(
         ),
         message(
             "reason.ratio.totals_coverage",
-            "These are totals, which compare only per inhabitant, and {city}'s figure covers {kind} whose population is not published: the two totals are shown side by side, never as a ratio.",
+            "No ratio: totals compare per inhabitant only, and these networks' populations are not published.",
         ),
         message(
             "reason.ratio.editions",

@@ -352,7 +352,10 @@ def test_nothing_on_any_slide_overlaps_at_projector_sizes(stage, size):
             ".getBoundingClientRect().bottom"
         )
         cards = [b for b in blocks if ".kpi-card" in b["what"]]
-        assert len(cards) == 2 and all(c["b"] <= shelf + 1 for c in cards), where
+        assert len(cards) == 2 and all(c["b"] <= shelf + 1 for c in cards), (
+            where,
+            shelf,
+        )
         for box in blocks + labels:
             assert box["r"] <= size[0] + 1 and box["b"] <= size[1] + 1, (where, box)
             assert box["l"] >= -1 and box["t"] >= -1, (where, box)

@@ -132,7 +132,7 @@ def test_a_network_total_is_never_a_ratio():
     # Bike-share networks: their served population is not published.
     text = visible("/embed/bikes_available?lang=en")
     assert not printed_ratios(text) and "×" not in text
-    assert "whose population is not published" in text
+    assert "these networks' populations are not published" in text
     assert INDICATORS_BY_ID["bikes_available"].per_capita is not None
 
 
@@ -154,9 +154,15 @@ def test_every_partial_or_provisional_value_shown_is_marked():
             assert status in ("complete", "partial", "provisional")
             if status == "complete":
                 continue
-            mark = "(provisional)" if status == "provisional" else "(partial: covers"
+            # The overview says what the period covers; a card (the stage's) says
+            # "partial period", the rest in its title.
+            provisional = status == "provisional"
+            marks = {
+                "overview": "(provisional)" if provisional else "(partial: covers",
+                "stage": "(provisional)" if provisional else "(partial period)",
+            }
             for where, shown in (("overview", text), ("stage", slide)):
-                assert mark in shown, (where, indicator_id, row["city"], row["period"])
+                assert marks[where] in shown, (where, indicator_id, row["city"])
             marked.append((indicator_id, row["city"], row["period"]))
     # The values of the finding: NO₂ 2025 (1 Jan–4 Dec), PM2.5 2024 (to 26 Nov), SF's
     # provisional road deaths of 2025.
