@@ -19,7 +19,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from data_sources.model import comparisons, context
+from data_sources.model import comparisons, context, totals
 from data_sources.model.comparisons import (
     COVERAGE_WORDS,
     PERIOD_WORDS,
@@ -381,6 +381,14 @@ MESSAGES: dict[str, str] = dict(
         message("aggregated.daily", "daily means of the hours both cities have"),
         message("not_offered", "Not offered: {names}. "),
         message("level.levels", "Levels compare (ratio and gap shown)."),
+        message(
+            "level.totals",
+            "Totals: compared per inhabitant (ratio and gap per inhabitant).",
+        ),
+        message(
+            "level.totals_unserved",
+            "Totals of networks whose populations are not published: shown side by side, no ratio.",
+        ),
         message("level.trends", "Compare trends, not levels."),
         message("level.within_edition", "Compare within one survey edition only."),
         message("level.none", "Not comparable: shown side by side."),
@@ -397,6 +405,10 @@ MESSAGES: dict[str, str] = dict(
         message("measures.partial", "Partial periods"),
         message("scales_differ", "Scales differ: each city has its own axis"),
         message("crossover", "crossover: the cities swap places"),
+        message(
+            "crossover.index",
+            "crossover: the cities' changes since the base year swap order",
+        ),
         # Display names of units; symbols (µg/m³, GWh, %) read the same everywhere.
         message("unit:deaths", "deaths"),
         message("unit:bikes", "bikes"),
@@ -477,6 +489,16 @@ def explain(refusal: Refusal, lang: str) -> str:
 def view_title(indicator_label: str, lang: str) -> str:
     """A view's page title: its indicator first, so tabs and bookmarks tell apart."""
     return f"{indicator_label} — {pair_title(lang)}"
+
+
+def level_words(indicator, lang: str) -> str:
+    """What compares, in a few words: the level, and for totals that they compare per
+    inhabitant only (or not at all where no population covers them)."""
+    level = indicator.comparability.level
+    if level == "levels" and totals.is_total(indicator):
+        unserved = totals.coverage_refusal(indicator, "per_capita", PAIR) is not None
+        return t("level.totals_unserved" if unserved else "level.totals", lang)
+    return t(f"level.{level}", lang)
 
 
 def mid_sentence(label: str) -> str:

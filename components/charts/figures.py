@@ -365,14 +365,16 @@ def gap_line(
     )
 
 
-def crossover_marks(points: list, pivot: float, lang: str, ink: str) -> go.Scatter:
+def crossover_marks(
+    points: list, pivot: float, lang: str, ink: str, key: str = "crossover"
+) -> go.Scatter:
     return go.Scatter(
         x=iso(points),
         y=[pivot] * len(points),
         mode="markers",
-        name=t("crossover", lang),
+        name=t(key, lang),
         marker={"symbol": "x", "size": 12, "color": ink},
-        hovertemplate=t("crossover", lang) + "<extra></extra>",
+        hovertemplate=t(key, lang) + "<extra></extra>",
     )
 
 
@@ -418,7 +420,10 @@ def gap_figure(
     if not dense:
         points = crossovers(list(both["x"]), values.to_numpy(), pivot, freq)
         if points:
-            figure.add_trace(crossover_marks(points, pivot, lang, ink))
+            # Two indices crossing say the cities' changes since the base year swap
+            # order, not the cities' levels.
+            key = "crossover.index" if shown.norm == "index" else "crossover"
+            figure.add_trace(crossover_marks(points, pivot, lang, ink, key))
     add_breaks(figure, shown, lang, theme)
     axis_title = title if mode == "ratio" else f"{title} ({unit})"
     if aggregated:

@@ -22,7 +22,7 @@ from dash import html
 
 import data_sources
 from components import reuse
-from components.i18n import explain, pair_title, pick_lang, t
+from components.i18n import explain, level_words, pair_title, pick_lang, t
 from components.parts.cards import (
     freshness,
     kpi_cards,
@@ -211,7 +211,7 @@ def measures_details(shown, lang: str) -> html.Details:
             html.Summary(
                 [
                     html.Strong(t("comparability_label", lang)),
-                    t(f"level.{indicator.comparability.level}", lang),
+                    level_words(indicator, lang),
                 ]
             ),
             html.P(indicator.comparability.notes[lang]),
@@ -298,7 +298,7 @@ def image_figure(figure, shown, lang: str, size: tuple[int, int] = OG_SIZE):
     note = "<br>".join(
         textwrap.wrap(
             t("comparability_label", lang)
-            + t(f"level.{comparability.level}", lang)
+            + level_words(shown.indicator, lang)
             + " "
             + comparability.notes[lang],
             150,

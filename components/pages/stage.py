@@ -21,7 +21,14 @@ from dash import html
 
 import data_sources
 from components.charts.stage import stage_figure
-from components.i18n import fmt_number, pair_title, parse_langs, t, unit_label
+from components.i18n import (
+    fmt_number,
+    level_words,
+    pair_title,
+    parse_langs,
+    t,
+    unit_label,
+)
 from components.parts.cards import kpi_cards, source_line, summary_sentence
 from components.shown import TILE_INDICATORS, available_ids, latest_values, shown_data
 from components.state import parse_query, to_query
@@ -158,10 +165,9 @@ def slide_sources(shown, lang: str) -> html.P:
     """The comparability level, then the sources, in one small line: a slide's type
     stays for the chart and the sentence."""
     line = source_line(shown.provenance, lang, compact=True)
-    level = shown.indicator.comparability.level
     line.children = [
         html.Strong(t("comparability_label", lang)),
-        t(f"level.{level}", lang),
+        level_words(shown.indicator, lang),
         " ",
         *line.children,
     ]

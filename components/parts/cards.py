@@ -17,6 +17,7 @@ from components.i18n import (
     fmt_date,
     fmt_number,
     fmt_period,
+    level_words,
     mid_sentence,
     quoted,
     t,
@@ -552,7 +553,7 @@ def comparability_note(indicator: Indicator, lang: str) -> html.P:
     return html.P(
         [
             html.Strong(t("comparability_label", lang)),
-            html.Span(t(f"level.{level}", lang), className="level"),
+            html.Span(level_words(indicator, lang), className="level"),
             " ",
             indicator.comparability.notes[lang],
         ],

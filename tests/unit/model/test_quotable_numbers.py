@@ -176,3 +176,20 @@ def test_a_headline_never_rests_on_a_provisional_or_partial_period():
     text = overview_rows()["road_deaths"]
     assert "per inhabitant (2023)" in text
     assert "from 2010 to 2024" in text
+
+
+def test_the_words_around_a_view_say_what_it_compares():
+    from tests.unit.pages.test_dashboard import english_figure
+
+    # A total's comparability line says it compares per inhabitant; a network total
+    # that it does not compare at all (not "ratio and gap shown").
+    assert "Totals: compared per inhabitant" in visible("/embed/road_deaths?lang=en")
+    bikes = visible("/embed/bikeshare_trips?lang=en")
+    assert "Totals of networks whose populations are not published" in bikes
+    assert "ratio and gap shown" not in bikes
+    # Two indices crossing: the changes since the base year swap order, not the
+    # cities' levels (Paris's electricity is higher every year).
+    figure = english_figure("ratio", "?indicator=electricity_monthly&norm=index")
+    names = [trace.name for trace in figure.data]
+    assert "crossover: the cities swap places" not in names
+    assert "crossover: the cities' changes since the base year swap order" in names
