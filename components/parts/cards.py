@@ -212,6 +212,9 @@ def kpi_card(
             ),
         ]
         change = shown.assessment.changes.get(city_id)
+        if isinstance(change, Refusal) and change.reason == "change.no_year_before":
+            # Said, not skipped: the card would otherwise look as if nothing changed.
+            children.append(html.P(explain(change, lang), className="kpi-change"))
         if isinstance(change, Change):
             children.append(
                 html.P(

@@ -207,9 +207,10 @@ def _percent(start: float, end: float) -> float | None:
     return None if start == 0 else (end - start) / abs(start) * 100
 
 
-def window_change(rows: pd.DataFrame, freq: str) -> Change | None:
-    """The latest window's mean against the same window in the earliest earlier year
-    that is fully inside the rows and covered enough (dense series)."""
+def window_change(rows: pd.DataFrame, freq: str) -> Change | Refusal | None:
+    """The latest window's mean against the same window a year earlier (dense
+    series); never reaching further back: where the year before is not covered
+    enough, a Refusal says so. None: the latest window itself is too thin."""
     starts = label_start(rows["period"])
     values = pd.Series(rows["value"].to_numpy(), index=starts.to_numpy())
     end = starts.max()
@@ -226,26 +227,20 @@ def window_change(rows: pd.DataFrame, freq: str) -> Change | None:
     latest = mean_over(end)
     if latest is None:
         return None
-    years_back = (end - starts.min()).days // 365
-    for back in range(years_back, 0, -1):
-        earlier_end = end - pd.DateOffset(years=back)
-        if earlier_end - length < starts.min() - step:
-            continue  # the earlier window would start before the rows do
-        earlier = mean_over(earlier_end)
-        if earlier is None:
-            continue
-        percent = _percent(float(earlier.mean()), float(latest.mean()))
-        if percent is None:
-            return None
-        return Change(
-            percent,
-            _span(rows, earlier.index),
-            _span(rows, latest.index),
-            float(earlier.mean()),
-            float(latest.mean()),
-            window=True,
-        )
-    return None
+    earlier = mean_over(end - pd.DateOffset(years=1))
+    if earlier is None:
+        return Refusal("change.no_year_before", {"periods": freq})
+    percent = _percent(float(earlier.mean()), float(latest.mean()))
+    if percent is None:
+        return None
+    return Change(
+        percent,
+        _span(rows, earlier.index),
+        _span(rows, latest.index),
+        float(earlier.mean()),
+        float(latest.mean()),
+        window=True,
+    )
 
 
 def _span(rows: pd.DataFrame, starts) -> Span:
@@ -337,8 +332,8 @@ def change_of(
                 window=False,
             )
         )
-    if found is None:
-        return None
+    if found is None or isinstance(found, Refusal):
+        return found
     return Change(**{**found.__dict__, "after_break": after})
 
 

@@ -229,6 +229,10 @@ REASONS: dict[str, str] = dict(
             "No figures of the same survey edition for both cities.",
         ),
         message(
+            "reason.change.no_year_before",
+            "Too few {periods} measured in the same months a year earlier: no change computed (never against an older year instead).",
+        ),
+        message(
             "reason.change.editions",
             "Each survey edition changes its method: no change is computed across years.",
         ),

@@ -193,3 +193,11 @@ def test_the_words_around_a_view_say_what_it_compares():
     names = [trace.name for trace in figure.data]
     assert "crossover: the cities swap places" not in names
     assert "crossover: the cities' changes since the base year swap order" in names
+
+
+def test_a_daily_change_is_the_year_before_never_an_older_year():
+    # SF's PM2.5 card compared its latest 12 months with "the same months to Dec 31,
+    # 2015", eight years back; it is the year before, or said to be missing.
+    text = visible("/embed/pm25?lang=en")
+    assert "vs the same months to Dec 31, 2023" in text
+    assert "Dec 31, 2015" not in text
