@@ -33,7 +33,6 @@ from components.state import parse_query, wants_overview
 from components.web.serving import json_error, public_origin
 from data_sources.model.registries import INDICATORS_BY_ID
 
-PROVIDER_NAME = "Sister Cities"
 DEFAULT_SIZE = (720, 560)  # the iframe's width and height when the consumer sets none
 CACHE_AGE = 3600  # seconds a consumer may keep the answer
 EMBED_PATH = re.compile(r"/embed/([a-z0-9_]+)")
@@ -93,7 +92,9 @@ def oembed_answer(request: EmbedRequest, limits: tuple[int | None, int | None]) 
         "width": width,
         "height": height,
         "title": title,
-        "provider_name": PROVIDER_NAME,
+        "provider_name": t(
+            "title", state.lang
+        ),  # the app's name in the link's language
         "provider_url": f"{origin}/",
         "cache_age": CACHE_AGE,
     }

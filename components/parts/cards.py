@@ -483,7 +483,7 @@ def data_table(shown, lang: str) -> html.Div:
 
 def source_line(provenance: list[dict], lang: str, compact: bool = False) -> html.P:
     """Publisher, licence and latest access date of every source behind a chart
-    (`compact`: each publisher once, no details — a stage slide, read from afar).
+    (`compact`: each credit line once, no dates — a stage slide, read from afar).
 
     Publisher, link and licence come from the source registry; the sidecars only say
     which sources feed the chart and when each was fetched.
@@ -492,7 +492,7 @@ def source_line(provenance: list[dict], lang: str, compact: bool = False) -> htm
         return html.P(
             [
                 html.Strong(t("sources_label", lang)),
-                " · ".join(reuse.publishers(provenance)),
+                " · ".join(reuse.credit_lines(provenance, lang)),
             ],
             className="source-line",
         )

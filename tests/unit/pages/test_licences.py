@@ -106,3 +106,10 @@ def test_a_french_embed_shows_the_french_licence_lines_only():
             if en in english and en != fr:
                 assert en not in french and fr in french, (indicator_id, source.id)
         assert "Puis-je le republier ?" in french
+
+
+def test_a_french_slide_credits_its_sources_in_french():
+    french = visible("/present?slides=road_deaths&lang=fr")
+    assert "Source : chiffres cités de pages web publiques" in french
+    assert "Figures quoted on public web pages" not in french
+    assert "licence to be confirmed" not in french

@@ -39,7 +39,7 @@ def test_a_dashboard_link_becomes_its_chart_in_the_links_language():
     assert (answer["width"], answer["height"]) == (720, 560)
     assert 'width="720" height="560"' in answer["html"]
     assert "<script" not in answer["html"]  # consumers strip scripts: none is relied on
-    assert answer["provider_name"] == "Sister Cities"
+    assert answer["provider_name"] == "Villes sœurs"  # the link's language: fr
     assert answer["thumbnail_url"] == (
         "http://localhost/embed/road_deaths.png?view=gap&lang=fr"
     )
