@@ -84,11 +84,11 @@ MESSAGES: dict[str, str] = dict(
         ),
         message(
             "reuse.no",
-            "Not for a newspaper as it stands: the terms of {publishers} do not allow commercial republication without their permission. Credit: {credits}.",
+            "Not for a newspaper as it stands: commercial republication needs the publisher's permission for {sources}. Credit: {credits}.",
         ),
         message(
             "reuse.unclear",
-            "Commercial republication is not confirmed: the terms of {publishers} are ambiguous or were not found — ask them first. Credit: {credits}.",
+            "Commercial republication is not confirmed (terms ambiguous or not found; ask the publisher first) for {sources}. Credit: {credits}.",
         ),
         message("reuse_label", "May I republish this?"),
         message("overview_people", "Per inhabitant, and the populations"),

@@ -225,19 +225,24 @@ def credit_lines(provenance: list[dict], lang: str) -> list[str]:
 
 def republication(provenance: list[dict], lang: str) -> str:
     """Whether a newspaper may republish the chart as it stands, and whom to credit,
-    on the publishers' own words: yes only if every source says yes."""
+    on the publishers' own words: yes only if every source says yes. The sources are
+    named by their credit lines, in the page's language."""
     sources = sources_of(provenance)
     if not sources:
         return ""
     credits = " · ".join(credit_lines(provenance, lang))
-    refusing = [s.publisher for s in sources if s.terms.commercial == "no"]
-    unclear = [s.publisher for s in sources if s.terms.commercial == "unclear"]
-    if refusing:
-        names = ", ".join(dict.fromkeys(refusing))
-        return t("reuse.no", lang, publishers=names, credits=credits)
-    if unclear:
-        names = ", ".join(dict.fromkeys(unclear))
-        return t("reuse.unclear", lang, publishers=names, credits=credits)
+
+    def lines(answer: str) -> str:
+        return " · ".join(
+            dict.fromkeys(
+                s.terms.line(lang) for s in sources if s.terms.commercial == answer
+            )
+        )
+
+    if lines("no"):
+        return t("reuse.no", lang, sources=lines("no"), credits=credits)
+    if lines("unclear"):
+        return t("reuse.unclear", lang, sources=lines("unclear"), credits=credits)
     return t("reuse.yes", lang, credits=credits)
 
 

@@ -88,7 +88,11 @@ def test_waqi_is_not_shipped():
     "indicator_id, verdict",
     [
         ("road_deaths", "Commercial republication is not confirmed"),
-        ("no2", "Not for a newspaper as it stands: the terms of Airparif"),
+        (
+            "no2",
+            "Not for a newspaper as it stands: commercial republication needs the "
+            "publisher's permission for Data: Airparif, ODbL licence.",
+        ),
     ],
 )
 def test_each_embed_says_whether_a_newspaper_may_republish_it(indicator_id, verdict):
@@ -106,6 +110,10 @@ def test_a_french_embed_shows_the_french_licence_lines_only():
             if en in english and en != fr:
                 assert en not in french and fr in french, (indicator_id, source.id)
         assert "Puis-je le republier ?" in french
+        # The sources it names are named in French too (the citation, below it,
+        # still names the registry's publishers as they are written: English).
+        verdict = french.split("Puis-je le republier ?")[1].split("Citer")[0]
+        assert "Figures quoted on public web pages" not in verdict
 
 
 def test_a_french_slide_credits_its_sources_in_french():
