@@ -324,23 +324,21 @@ def _comparability(table: dict) -> Comparability:
             )
             for entry in table.get("breaks", [])
         ),
-        partial=tuple(
-            PartialPeriod(
-                city=entry["city"],
-                period=entry["period"],
-                reasons=_by_lang(entry, "reason"),
-            )
-            for entry in table.get("partial", [])
-        ),
-        provisional=tuple(
-            PartialPeriod(
-                city=entry["city"],
-                period=entry["period"],
-                reasons=_by_lang(entry, "reason"),
-            )
-            for entry in table.get("provisional", [])
-        ),
+        partial=_periods(table.get("partial", [])),
+        provisional=_periods(table.get("provisional", [])),
         coverage=coverage,
+    )
+
+
+def _periods(entries: list[dict]) -> tuple[PartialPeriod, ...]:
+    """Periods listed with their reason (partial or provisional ones)."""
+    return tuple(
+        PartialPeriod(
+            city=entry["city"],
+            period=entry["period"],
+            reasons=_by_lang(entry, "reason"),
+        )
+        for entry in entries
     )
 
 
