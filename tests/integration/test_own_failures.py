@@ -93,8 +93,10 @@ def infra_matrix():
 
 
 def gbfs_clock():
-    """Bay Wheels' real station_status, its `last_updated` moved one minute per request
-    (hand-made timestamps): every refresh is a new point, as on the real feed."""
+    """Bay Wheels' real station_status, its `last_updated` set to a minute ago and a
+    second more per request (hand-made timestamps): every refresh is a new point, and
+    a current one (a feed a day behind is stale by its data's own age), as on the real
+    feed."""
     shared = Path(
         os.environ.get("SISTERCITIES_SHARED_DATA", REPO.parent / "shared" / "data")
     )
@@ -102,10 +104,11 @@ def gbfs_clock():
         shared / "mobility/gbfs_samples/baywheels_station_status_2023-07-19.json"
     ).read_text(encoding="utf-8")
     calls = iter(range(10**6))
-    start = int(time.time()) - 86_400  # a day ago, a minute more per refresh
 
     def handler(_request) -> Reply:
-        stamp = start + 60 * next(calls)
+        # The clock's own time, so the points stay current however long the tests
+        # take; the count keeps two requests in one second apart.
+        stamp = int(time.time()) - 60 + next(calls)
         return Reply(
             200,
             re.sub(r'"last_updated":\s*\d+', f'"last_updated": {stamp}', body, count=1),
