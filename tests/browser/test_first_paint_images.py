@@ -45,7 +45,9 @@ def test_images_asked_for_again_are_drawn_after_the_renderer_was_stopped(tmp_pat
     drawing, queued = tiny_figure("drawing"), tiny_figure("queued")
     # One image being drawn, one queued behind it, and then the renderer is stopped.
     chart_images.render_later(drawing, "svg", settings=settings)
-    until(chart_images._later.empty)  # taken by the renderer
+    # Taken by the renderer, once it is done with what earlier pages asked for (one
+    # drawing each: a busy machine may take more than a minute over them).
+    until(chart_images._later.empty, timeout=3 * WAIT_SECONDS)
     chart_images.render_later(queued, "svg", settings=settings)
     stop_thread(until(the_renderer))
 
