@@ -193,6 +193,7 @@ MESSAGES: dict[str, str] = dict(
             "{when}, {label} stood at {a_value} in {a} and {b_value} in {b} ({unit}).",
         ),
         message("when.edition", "In {period} ({edition} edition)"),
+        message("card_edition", "{edition} edition"),
         message("when.annual", "In {period}"),
         message("when.monthly", "In {period}"),
         message("when.daily", "On {period}"),

@@ -199,6 +199,11 @@ def kpi_card(
             html.P(
                 [
                     period_text(last["period"], indicator, lang),
+                    # survey figures compare within one edition: each card names its
+                    # own, so "97 h" is never read beside a ratio of another edition
+                    f" ({t('card_edition', lang, edition=last['edition'])})"
+                    if indicator.comparability.level == "within_edition"
+                    else "",
                     # a period that is not whole or not final says so, and why
                     html.Span(
                         f" ({period_mark(last, lang, short=True)})",

@@ -201,3 +201,13 @@ def test_a_daily_change_is_the_year_before_never_an_older_year():
     text = visible("/embed/pm25?lang=en")
     assert "vs the same months to Dec 31, 2023" in text
     assert "Dec 31, 2015" not in text
+
+
+def test_survey_cards_name_their_edition():
+    # INRIX: the ratio is of the 2018 edition; the cards' latest figures are of other
+    # editions, and say which (97 h beside "2× (2018 edition)" read as one figure).
+    text = visible("/embed/congestion_hours?lang=en")
+    assert "97 hours per driver 2024 (2024 edition)" in text
+    assert "45 hours per driver 2023 (2023 edition)" in text
+    assert "(2018, 2018 edition)" in text
+    assert "édition 2024" in visible("/embed/congestion_hours?lang=fr")
