@@ -22,6 +22,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from plotly.utils import PlotlyJSONEncoder
@@ -100,6 +101,15 @@ _later: queue.LifoQueue = queue.LifoQueue(LATER_QUEUE)
 _later_keys: set[str] = set()
 _later_lock = threading.Lock()
 _later_thread: threading.Thread | None = None
+# When the renderer last took or finished an image. A renderer that has done neither
+# for longer than one drawing may take (its slot wait, the browser's timeout and a
+# margin) while images wait is stuck (e.g. stopped from outside at a point that left
+# it alive but blocked): the next ask starts another one.
+_later_progress = time.monotonic()
+
+
+def stuck_after() -> float:
+    return SLOT_WAIT_SECONDS + RENDER_TIMEOUT_SECONDS + 15
 
 
 def render_later(
@@ -122,11 +132,20 @@ def render_later(
         # may have stopped the last one with images still queued (Dash's test runner
         # stops every thread it started). It leaves by itself only under this lock
         # with the queue empty (_next_later), so none is left behind that way.
-        if _later_thread is None or not _later_thread.is_alive():
+        stuck = (
+            not _later.empty() and time.monotonic() - _later_progress > stuck_after()
+        )
+        if _later_thread is None or not _later_thread.is_alive() or stuck:
+            _note_progress()
             _later_thread = threading.Thread(
                 target=_draw_later, name="first-paint images", daemon=True
             )
             _later_thread.start()
+
+
+def _note_progress() -> None:
+    global _later_progress
+    _later_progress = time.monotonic()
 
 
 def _next_later():
@@ -139,7 +158,8 @@ def _next_later():
         except queue.Empty:
             with _later_lock:
                 if _later.empty():
-                    _later_thread = None
+                    if _later_thread is threading.current_thread():
+                        _later_thread = None  # (a replaced one leaves the new one be)
                     return None
 
 
@@ -150,11 +170,13 @@ def _draw_later() -> None:
             if asked is None:
                 return
             key, figure, fmt, stacked, settings = asked
+            _note_progress()
             try:
                 image_for(figure, fmt, settings, stacked)
             except Exception as error:  # noqa: BLE001 (the worker outlives a bad image)
                 log.warning("first-paint image not drawn: %s", error)
             finally:
+                _note_progress()
                 with _later_lock:
                     _later_keys.discard(key)
     except SystemExit:  # stopped from outside (a server shutting down): quietly

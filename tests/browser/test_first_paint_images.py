@@ -43,11 +43,15 @@ def the_renderer() -> threading.Thread | None:
 def test_images_asked_for_again_are_drawn_after_the_renderer_was_stopped(tmp_path):
     settings = Settings.from_env(data_dir=tmp_path / "store")
     drawing, queued = tiny_figure("drawing"), tiny_figure("queued")
+
     # One image being drawn, one queued behind it, and then the renderer is stopped.
-    chart_images.render_later(drawing, "svg", settings=settings)
-    # Taken by the renderer, once it is done with what earlier pages asked for (one
-    # drawing each: a busy machine may take more than a minute over them).
-    until(chart_images._later.empty, timeout=3 * WAIT_SECONDS)
+    # Taken by the renderer, once it is done with what earlier pages asked for, asked
+    # again meanwhile as every page does (a renderer left stuck is replaced).
+    def taken():
+        chart_images.render_later(drawing, "svg", settings=settings)
+        return chart_images._later.empty()
+
+    until(taken, timeout=3 * WAIT_SECONDS)
     chart_images.render_later(queued, "svg", settings=settings)
     stop_thread(until(the_renderer))
 
